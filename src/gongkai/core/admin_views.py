@@ -1,0 +1,437 @@
+"""Wagtail admin screens for bodies, people, roles, the holiday calendar and the audit log.
+
+The screens never save models themselves: create/edit/delete call the service layer, and a
+ServiceError comes back to the form as field errors. What each user sees and may do comes from the
+``can_*`` rules through RulePermissionPolicy.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from gongkai.core import rules
+from gongkai.core.models import AuditEvent, Body, BodyKind, CalendarYear, Membership, Role
+from gongkai.core.services import ServiceError
+from gongkai.core.services.bodies import CONTACT_FIELDS, STRUCTURE_FIELDS, create_body, update_body
+from gongkai.core.services.calendar import load_calendar_year
+from gongkai.core.services.people import assign_role, create_person, revoke_role, update_person
+from gongkai.rules.workdays import CalendarError, parse_year_file
+
+User = get_user_model()
+
+
+class RulePermissionPolicy(BasePermissionPolicy):
+    """Permission policy backed by the ``can_*`` rules; subclasses say what each action means."""
+
+    def user_has_permission(self, user, action):
+        return self.allowed(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.allowed_for(user, action, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.visible(user) if any(self.allowed(user, a) for a in actions) else self.model.objects.none()
+
+    def users_with_any_permission(self, actions):
+        return User.objects.filter(is_superuser=True, is_active=True)
+
+    def allowed(self, user, action) -> bool:
+        raise PermissionError  # pragma: no cover - each policy below defines it
+
+    def allowed_for(self, user, action, instance) -> bool:
+        return self.allowed(user, action)
+
+    def visible(self, user):
+        return self.model.objects.all()
+
+
+class ServiceFormMixin:
+    """Turn a ServiceError raised by the service into form errors instead of a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ServiceError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+
+
+class VisibleObjectMixin:
+    """Limit lists and object look-ups to what the user may see; others get 404."""
+
+    def get_base_queryset(self):
+        return self.permission_policy.visible(self.request.user)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.visible(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+# --- Bodies -----------------------------------------------------------------------------------
+
+class BodyPolicy(RulePermissionPolicy):
+    def allowed(self, user, action):
+        if action in ("add", "change", "view"):
+            return rules.can_access_admin(user)
+        return False  # bodies are deactivated, never deleted
+
+    def allowed_for(self, user, action, instance):
+        if action == "change":
+            return rules.can_edit_body_contact(user, instance)
+        if action == "view":
+            return rules.can_view_body(user, instance)
+        return False
+
+    def visible(self, user):
+        return rules.bodies_visible_to(user).order_by("path")
+
+
+class BodyCreateForm(WagtailAdminModelForm):
+    parent = forms.ModelChoiceField(queryset=Body.objects.none(), label=_("上级机构"), required=True)
+
+    class Meta:
+        model = Body
+        fields = ["parent", "kind", "name", "short_name", "code", "is_competent_office", *CONTACT_FIELDS]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["parent"].queryset = rules.bodies_visible_to(for_user).exclude(
+            kind__in=[BodyKind.SECTION, BodyKind.VILLAGE]).order_by("path")
+
+    def _post_clean(self):
+        # The service validates the whole body (including tree fields); skip model validation here.
+        pass
+
+
+class BodyEditForm(WagtailAdminModelForm):
+    class Meta:
+        model = Body
+        fields = ["name", "short_name", "code", "is_competent_office", "is_active", *CONTACT_FIELDS]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if self.instance.pk and not rules.can_edit_body_structure(for_user, self.instance):
+            for name in STRUCTURE_FIELDS:
+                self.fields[name].disabled = True
+
+    def _post_clean(self):
+        pass
+
+
+class BodyCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = dict(self.form.cleaned_data)
+        parent, kind, name = data.pop("parent"), data.pop("kind"), data.pop("name")
+        return create_body(self.request.user, parent=parent, kind=kind, name=name, **data)
+
+
+class BodyEditView(ServiceFormMixin, VisibleObjectMixin, generic.EditView):
+    def save_instance(self):
+        changes = {f: self.form.cleaned_data[f] for f in self.form.changed_data}
+        return update_body(self.request.user, self.object, **changes)
+
+
+class BodyIndexView(VisibleObjectMixin, generic.IndexView):
+    pass
+
+
+class BodyViewSet(ModelViewSet):
+    model = Body
+    icon = "site"
+    menu_label = _("机构")
+    menu_order = 210
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["name", "kind", "code", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    index_view_class = BodyIndexView
+    add_view_class = BodyCreateView
+    edit_view_class = BodyEditView
+    inspect_view_class = type("BodyInspectView", (VisibleObjectMixin, generic.InspectView), {})
+
+    @property
+    def permission_policy(self):
+        return BodyPolicy(Body)
+
+    def get_form_class(self, for_update=False):
+        return BodyEditForm if for_update else BodyCreateForm
+
+
+# --- People and roles --------------------------------------------------------------------------
+
+class PersonPolicy(RulePermissionPolicy):
+    def allowed(self, user, action):
+        return action in ("add", "change", "view") and rules.can_access_admin(user)
+
+    def allowed_for(self, user, action, instance):
+        bodies = [m.body for m in instance.memberships.select_related("body")]
+        if action == "change":
+            return rules.is_platform_operator(user) or any(rules.can_manage_people(user, b) for b in bodies)
+        if action == "view":
+            return rules.is_platform_operator(user) or any(rules.can_view_body(user, b) for b in bodies)
+        return False
+
+    def visible(self, user):
+        if rules.is_platform_operator(user):
+            return User.objects.all().order_by("username")
+        return User.objects.filter(memberships__body__in=rules.bodies_visible_to(user)).distinct().order_by("username")
+
+
+class PersonCreateForm(forms.ModelForm):
+    full_name = forms.CharField(label=_("姓名"), max_length=150)
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label=_("所在机构"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("角色"))
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "email"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = rules.bodies_visible_to(for_user).exclude(kind=BodyKind.SECTION).order_by("path")
+
+    def _post_clean(self):
+        pass
+
+
+class PersonEditForm(forms.ModelForm):
+    full_name = forms.CharField(label=_("姓名"), max_length=150)
+
+    class Meta:
+        model = User
+        fields = ["email", "is_active"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].initial = self.instance.first_name
+
+    def _post_clean(self):
+        pass
+
+
+class PersonCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        d = self.form.cleaned_data
+        user = create_person(self.request.user, body=d["body"], username=d["username"], full_name=d["full_name"],
+                             email=d["email"], password=d["password"])
+        assign_role(self.request.user, user=user, body=d["body"], role=d["role"])
+        return user
+
+
+class PersonEditView(ServiceFormMixin, VisibleObjectMixin, generic.EditView):
+    def save_instance(self):
+        d = self.form.cleaned_data
+        return update_person(self.request.user, User.objects.get(pk=self.object.pk), full_name=d["full_name"],
+                             email=d["email"], is_active=d["is_active"])
+
+
+class PersonViewSet(ModelViewSet):
+    model = User
+    name = "people"
+    url_prefix = "people"
+    icon = "user"
+    menu_label = _("人员")
+    menu_order = 220
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["username", "first_name", "email", "is_active"]
+    search_fields = ["username", "first_name"]
+    index_view_class = type("PersonIndexView", (VisibleObjectMixin, generic.IndexView), {})
+    add_view_class = PersonCreateView
+    edit_view_class = PersonEditView
+    inspect_view_class = type("PersonInspectView", (VisibleObjectMixin, generic.InspectView), {})
+    inspect_view_fields = ["username", "first_name", "email", "is_active", "last_login", "date_joined"]
+
+    @property
+    def permission_policy(self):
+        return PersonPolicy(User)
+
+    def get_form_class(self, for_update=False):
+        return PersonEditForm if for_update else PersonCreateForm
+
+
+class MembershipPolicy(RulePermissionPolicy):
+    def allowed(self, user, action):
+        return action in ("add", "delete", "view") and rules.can_access_admin(user)
+
+    def allowed_for(self, user, action, instance):
+        if action == "delete":
+            return rules.can_manage_people(user, instance.body)
+        return action == "view" and rules.can_view_body(user, instance.body)
+
+    def visible(self, user):
+        return Membership.objects.filter(body__in=rules.bodies_visible_to(user)).select_related("user", "body")
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "body", "role"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = rules.bodies_visible_to(for_user).exclude(kind=BodyKind.SECTION).order_by("path")
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["user"].label = _("人员")
+
+    def _post_clean(self):
+        pass
+
+
+class MembershipCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        d = self.form.cleaned_data
+        return assign_role(self.request.user, user=d["user"], body=d["body"], role=d["role"])
+
+
+class MembershipDeleteView(VisibleObjectMixin, generic.DeleteView):
+    def delete_action(self):
+        if not rules.can_manage_people(self.request.user, self.object.body):
+            raise PermissionDenied
+        revoke_role(self.request.user, self.object)
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "key"
+    menu_label = _("角色授权")
+    menu_order = 230
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["user", "body", "role", "created_at"]
+    list_filter = ["role"]
+    index_view_class = type("MembershipIndexView", (VisibleObjectMixin, generic.IndexView), {})
+    add_view_class = MembershipCreateView
+    delete_view_class = MembershipDeleteView
+    form_fields = ["user", "body", "role"]
+
+    @property
+    def permission_policy(self):
+        return MembershipPolicy(Membership)
+
+    def get_form_class(self, for_update=False):
+        return MembershipForm
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+class CalendarPolicy(RulePermissionPolicy):
+    def allowed(self, user, action):
+        if action == "view":
+            return rules.can_access_admin(user)
+        return action == "add" and rules.can_load_calendar(user)
+
+
+class CalendarYearForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("节假日文件"),
+        help_text=_("每行一天：日期,类型[,名称]；类型为“休”（放假）或“班”（调休上班）。支持 UTF-8 和 GBK 编码。"),
+    )
+
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "notice"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    MAX_BYTES = 64 * 1024
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, year = cleaned.get("file"), cleaned.get("year")
+        if upload is None or year is None:
+            return cleaned
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("文件过大：节假日文件不应超过 64 KB"))
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise forms.ValidationError(_("文件既不是 UTF-8 也不是 GBK 编码"))
+        try:
+            cleaned["days"] = parse_year_file(year, text)
+        except CalendarError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return cleaned
+
+    def validate_unique(self):
+        pass  # loading an existing year replaces it
+
+    def _post_clean(self):
+        pass
+
+
+class CalendarCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        d = self.form.cleaned_data
+        return load_calendar_year(self.request.user, d["year"], d["days"], notice=d["notice"])
+
+
+class CalendarViewSet(ModelViewSet):
+    model = CalendarYear
+    icon = "date"
+    menu_label = _("节假日")
+    menu_order = 240
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["year", "source", "notice", "loaded_at"]
+    add_view_class = CalendarCreateView
+    inspect_view_fields = ["year", "source", "notice", "loaded_at", "days"]
+
+    @property
+    def permission_policy(self):
+        return CalendarPolicy(CalendarYear)
+
+    def get_form_class(self, for_update=False):
+        return CalendarYearForm
+
+
+# --- Audit log ---------------------------------------------------------------------------------
+
+class AuditPolicy(RulePermissionPolicy):
+    def allowed(self, user, action):
+        return action == "view" and rules.can_view_audit_log(user)
+
+
+class AuditViewSet(ModelViewSet):
+    model = AuditEvent
+    icon = "history"
+    menu_label = _("审计日志")
+    menu_order = 250
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["seq", "created_at", "event_label", "actor_label", "object_label"]
+    list_filter = ["event_type", "created_at"]
+    search_fields = ["object_label", "actor_label"]
+    inspect_view_fields = ["seq", "created_at", "event_type", "actor_label", "object_type", "object_id",
+                           "object_label", "data", "prev_hash", "hash"]
+    form_fields = ["event_type"]
+
+    @property
+    def permission_policy(self):
+        return AuditPolicy(AuditEvent)

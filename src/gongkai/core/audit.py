@@ -1,0 +1,143 @@
+"""The audit log: a closed vocabulary of event types, appended from services only, hash-chained.
+
+Each entry stores ``prev_hash`` (the hash of the entry before it) and ``hash`` (SHA-256 over its
+own canonical content plus ``prev_hash``). Altering, deleting or reordering any entry therefore
+breaks the chain at that point, and :func:`verify_chain` reports it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.actors import actor_id, actor_label
+from gongkai.core.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+# The closed vocabulary. Later issues add their events here, in one place.
+EVENT_TYPES: dict[str, Any] = {
+    "body.created": _("新增机构"),
+    "body.updated": _("修改机构信息"),
+    "body.deactivated": _("停用机构"),
+    "person.created": _("新增人员"),
+    "person.updated": _("修改人员信息"),
+    "person.deactivated": _("停用人员账号"),
+    "person.password_set": _("设置人员密码"),
+    "role.assigned": _("授予角色"),
+    "role.revoked": _("撤销角色"),
+    "calendar.year_loaded": _("载入节假日年度"),
+    "demo.loaded": _("载入演示数据"),
+    "page.guide_settings_updated": _("修改网站设置"),
+}
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def _canonical(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def compute_hash(event: AuditEvent) -> str:
+    """SHA-256 over the entry's content and the previous hash."""
+    content = {
+        "seq": event.seq,
+        "event_type": event.event_type,
+        "created_at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+    return hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
+
+
+def record(event_type: str, actor, obj=None, data: dict[str, Any] | None = None, label: str = "") -> AuditEvent:
+    """Append one entry. Call from a service, inside its transaction.
+
+    ``actor`` is a user or :data:`gongkai.core.actors.SYSTEM`; ``obj`` a model instance or None;
+    ``data`` must be JSON-serialisable (dates become ISO strings). Raises UnknownEventType for a
+    type outside :data:`EVENT_TYPES`.
+    """
+    if event_type not in EVENT_TYPES:
+        raise UnknownEventType(f"unknown audit event type {event_type!r}")
+    # Round-trip through JSON so that the stored value and the hashed value are identical.
+    payload = json.loads(_canonical(data or {}))
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            event_type=event_type,
+            created_at=timezone.now(),
+            actor_id=actor_id(actor),
+            actor_label=actor_label(actor)[:150],
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_label=(label or (str(obj) if obj is not None else ""))[:255],
+            data=payload,
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int | None
+    kind: str  # altered | deleted | reordered | truncated
+    message: str
+
+
+def verify_chain(batch_size: int = 2000) -> list[ChainProblem]:
+    """Walk the chain in order and report every break.
+
+    - ``altered``: an entry's stored hash does not match its content;
+    - ``deleted``: a gap in the sequence, or the last entries missing (the head is ahead);
+    - ``reordered``: an entry's ``prev_hash`` is not the hash of the entry before it although no
+      entry is missing (entries moved or replaced).
+    """
+    problems: list[ChainProblem] = []
+    expected_prev, expected_seq = GENESIS_HASH, 1
+    for event in _iter_events(batch_size):
+        if event.seq != expected_seq:
+            problems.append(
+                ChainProblem(event.seq, "deleted", f"第{expected_seq}至{event.seq - 1}条日志缺失（被删除）")
+            )
+        elif event.prev_hash != expected_prev:
+            problems.append(ChainProblem(event.seq, "reordered", f"第{event.seq}条日志与前一条不衔接（顺序被改动）"))
+        if compute_hash(event) != event.hash:
+            problems.append(ChainProblem(event.seq, "altered", f"第{event.seq}条日志内容被篡改"))
+        expected_prev, expected_seq = event.hash, event.seq + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and head.last_seq >= expected_seq:
+        problems.append(
+            ChainProblem(head.last_seq, "deleted", f"末尾第{expected_seq}至{head.last_seq}条日志缺失（被删除）")
+        )
+    elif head and head.last_seq and head.last_hash != expected_prev:
+        problems.append(ChainProblem(head.last_seq, "altered", "日志链末端哈希与记录不符"))
+    return problems
+
+
+def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq

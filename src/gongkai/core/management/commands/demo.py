@@ -1,0 +1,34 @@
+"""`gongkai demo`: load the demo county (青山县) and print the demo logins."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from gongkai.core.models import Role
+from gongkai.demo.loader import DemoRefused, load_demo
+
+
+class Command(BaseCommand):
+    help = "载入演示县（青山县）数据并打印演示账号；可重复运行；拒绝载入到已有非演示数据的数据库"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="数据库已有非演示数据时跳过（退出状态 0），供 make run 使用")
+
+    def handle(self, *args, if_empty=False, **options):
+        try:
+            result = load_demo()
+        except DemoRefused as exc:
+            if if_empty:
+                self.stdout.write(f"跳过演示数据：{exc}")
+                return
+            raise CommandError(str(exc)) from None
+        if result.created_bodies or result.created_users:
+            self.stdout.write(f"已载入演示数据：新增机构 {result.created_bodies} 个，人员 {result.created_users} 名")
+        else:
+            self.stdout.write("演示数据已存在，无需重复载入")
+        self.stdout.write(f"\n演示账号（密码均为 {settings.GONGKAI_DEMO_PASSWORD}），登录 /admin/：")
+        labels = dict(Role.choices)
+        for username, name, role, body in result.logins:
+            self.stdout.write(f"  {username:10} {name:6} {str(labels.get(role, '平台超级管理员')):10} {body}")

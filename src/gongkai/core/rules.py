@@ -1,0 +1,141 @@
+"""Permission rules: one ``can_<verb>_<object>(user, obj)`` function per action.
+
+Services call these before every state change; admin views and templates call the same functions
+to decide what to show. Scope of a role held at body B:
+
+- 公开办管理员 (office admin, held on the county's competent office): every body in that county;
+- any other role: B itself and the sections (股室) inside B;
+- 村务管理员 (village clerk): that village only.
+
+Superusers and the system actor (command line, jobs) may do everything.
+"""
+
+from __future__ import annotations
+
+from gongkai.core.actors import SystemActor
+from gongkai.core.models import Body, BodyKind, Membership, Role
+
+
+def is_platform_operator(user) -> bool:
+    return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def _memberships(user) -> list[Membership]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_gongkai_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.select_related("body").filter(user=user, body__is_active=True))
+        user._gongkai_memberships = cached
+    return cached
+
+
+def _covers(membership: Membership, body: Body) -> bool:
+    held = membership.body
+    if membership.role == Role.OFFICE_ADMIN:
+        county = held.get_county()
+        return county is not None and (body.pk == county.pk or body.is_descendant_of(county))
+    if body.pk == held.pk:
+        return True
+    return body.kind == BodyKind.SECTION and body.is_descendant_of(held)
+
+
+def has_role(user, role: str, body: Body) -> bool:
+    """True if ``user`` holds ``role`` with a scope covering ``body``."""
+    return any(m.role == role and _covers(m, body) for m in _memberships(user))
+
+
+def _any_role(user, roles: set[str], body: Body) -> bool:
+    return is_platform_operator(user) or any(m.role in roles and _covers(m, body) for m in _memberships(user))
+
+
+def can_access_admin(user) -> bool:
+    return is_platform_operator(user) or bool(_memberships(user))
+
+
+def can_view_body(user, body: Body) -> bool:
+    """See a body's internal records (people, roles, drafts) in the admin."""
+    return _any_role(user, set(Role), body)
+
+
+def can_create_body(user, parent: Body | None) -> bool:
+    """Add a body under ``parent`` (None: a new county root, platform operators only)."""
+    if parent is None:
+        return is_platform_operator(user)
+    return _any_role(user, {Role.OFFICE_ADMIN}, parent)
+
+
+def can_edit_body_structure(user, body: Body) -> bool:
+    """Rename, re-code, deactivate a body."""
+    return _any_role(user, {Role.OFFICE_ADMIN}, body)
+
+
+def can_edit_body_contact(user, body: Body) -> bool:
+    """Edit the Art. 12 guide contacts: the body's own information officer may keep them current."""
+    return _any_role(user, {Role.OFFICE_ADMIN, Role.INFO_OFFICER}, body)
+
+
+def can_manage_people(user, body: Body) -> bool:
+    """Create people and grant or revoke roles at ``body``."""
+    return _any_role(user, {Role.OFFICE_ADMIN}, body)
+
+
+def can_set_password(user, person, person_bodies: list[Body]) -> bool:
+    """Set ``person``'s password: themselves, or an office admin covering one of their bodies."""
+    if is_platform_operator(user):
+        return True
+    if getattr(user, "pk", None) is not None and user.pk == person.pk and user.is_active:
+        return True
+    return any(can_manage_people(user, body) for body in person_bodies)
+
+
+def can_view_audit_log(user) -> bool:
+    return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
+
+
+def can_load_calendar(user) -> bool:
+    """The holiday calendar is national data every deadline depends on: office admins only."""
+    return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
+
+
+def can_draft_record(user, body: Body) -> bool:
+    """Draft government information for ``body`` (the information officer's job)."""
+    return _any_role(user, {Role.INFO_OFFICER, Role.OFFICE_ADMIN}, body)
+
+
+def can_review_confidentiality(user, body: Body) -> bool:
+    """Give the 保密审查 decision for a record of ``body`` (reviewer of the same body, 一事一审)."""
+    return _any_role(user, {Role.CONFIDENTIALITY_REVIEWER}, body)
+
+
+def can_approve_publication(user, body: Body) -> bool:
+    """Approve publication as ``body``'s leader (审核)."""
+    return _any_role(user, {Role.APPROVING_LEADER}, body)
+
+
+def can_handle_request(user, body: Body) -> bool:
+    """Handle 依申请公开 cases addressed to ``body``."""
+    return _any_role(user, {Role.REQUEST_HANDLER, Role.OFFICE_ADMIN}, body)
+
+
+def can_post_village_affairs(user, body: Body) -> bool:
+    """Post 村务公开 items for a village."""
+    if body.kind != BodyKind.VILLAGE:
+        return False
+    return _any_role(user, {Role.VILLAGE_CLERK, Role.OFFICE_ADMIN}, body)
+
+
+def bodies_visible_to(user):
+    """Queryset of bodies whose internal records ``user`` may see in the admin."""
+    if is_platform_operator(user):
+        return Body.objects.all()
+    ids: set[int] = set()
+    for m in _memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            county = m.body.get_county()
+            if county is not None:
+                ids.update(Body.get_tree(county).values_list("pk", flat=True))
+        else:
+            ids.add(m.body.pk)
+            ids.update(m.body.get_descendants().filter(kind=BodyKind.SECTION).values_list("pk", flat=True))
+    return Body.objects.filter(pk__in=ids)

@@ -1,0 +1,73 @@
+"""Shared fixtures: a small county built through the services, and a named cast of actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from gongkai.core.actors import SYSTEM
+from gongkai.core.models import Body, BodyKind, Role
+from gongkai.core.services.bodies import create_body
+from gongkai.core.services.people import assign_role, create_person
+from gongkai.rules.identifiers import make_uscc
+
+PASSWORD = "test-pass-2026"
+
+
+def code(n: int, category: str = "11") -> str:
+    return make_uscc(category, "990101", f"{n:08d}")
+
+
+@dataclass
+class County:
+    county: Body
+    office: Body
+    dept_a: Body
+    dept_b: Body
+    township_a: Body
+    township_b: Body
+    village_a: Body
+    village_b: Body
+    section_a: Body
+
+
+@pytest.fixture
+def county(db) -> County:
+    c = create_body(SYSTEM, parent=None, kind=BodyKind.COUNTY, name="测试县人民政府", code=code(1),
+                    phone="0797-5221001", address="测试县行政中心", disclosure_office="测试县政务公开办公室")
+    office = create_body(SYSTEM, parent=c, kind=BodyKind.DEPARTMENT, name="测试县人民政府办公室", code=code(2),
+                         is_competent_office=True)
+    dept_a = create_body(SYSTEM, parent=c, kind=BodyKind.DEPARTMENT, name="测试县农业农村局", code=code(3))
+    dept_b = create_body(SYSTEM, parent=c, kind=BodyKind.DEPARTMENT, name="测试县教育局", code=code(4))
+    town_a = create_body(SYSTEM, parent=c, kind=BodyKind.TOWNSHIP, name="测试县甲镇人民政府", code=code(5))
+    town_b = create_body(SYSTEM, parent=c, kind=BodyKind.TOWNSHIP, name="测试县乙乡人民政府", code=code(6))
+    village_a = create_body(SYSTEM, parent=town_a, kind=BodyKind.VILLAGE, name="甲村", code=code(7, "54"))
+    village_b = create_body(SYSTEM, parent=town_b, kind=BodyKind.VILLAGE, name="乙村", code=code(8, "54"))
+    section_a = create_body(SYSTEM, parent=dept_a, kind=BodyKind.SECTION, name="计划财务股")
+    return County(c, office, dept_a, dept_b, town_a, town_b, village_a, village_b, section_a)
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(role: str | None, body: Body):
+        counter["n"] += 1
+        user = create_person(SYSTEM, body=body, username=f"u{counter['n']}_{role or 'none'}",
+                             full_name=f"测试人员{counter['n']}", password=PASSWORD, validate=False)
+        if role:
+            assign_role(SYSTEM, user=user, body=body, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def office_admin(county, make_user):
+    return make_user(Role.OFFICE_ADMIN, county.office)
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
