@@ -19,6 +19,14 @@ def code(n: int, category: str = "11") -> str:
     return make_uscc(category, "990101", f"{n:08d}")
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Tests render admin pages without running collectstatic first, and hash passwords fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 @dataclass
 class County:
     county: Body

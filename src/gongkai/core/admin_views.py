@@ -65,6 +65,8 @@ class ServiceFormMixin:
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, exc.messages)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -193,7 +195,7 @@ class PersonPolicy(RulePermissionPolicy):
         return User.objects.filter(memberships__body__in=rules.bodies_visible_to(user)).distinct().order_by("username")
 
 
-class PersonCreateForm(forms.ModelForm):
+class PersonCreateForm(WagtailAdminModelForm):
     full_name = forms.CharField(label=_("姓名"), max_length=150)
     body = forms.ModelChoiceField(queryset=Body.objects.none(), label=_("所在机构"))
     role = forms.ChoiceField(choices=Role.choices, label=_("角色"))
@@ -204,14 +206,14 @@ class PersonCreateForm(forms.ModelForm):
         fields = ["username", "email"]
 
     def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, for_user=for_user, **kwargs)
         self.fields["body"].queryset = rules.bodies_visible_to(for_user).exclude(kind=BodyKind.SECTION).order_by("path")
 
     def _post_clean(self):
         pass
 
 
-class PersonEditForm(forms.ModelForm):
+class PersonEditForm(WagtailAdminModelForm):
     full_name = forms.CharField(label=_("姓名"), max_length=150)
 
     class Meta:
@@ -219,7 +221,7 @@ class PersonEditForm(forms.ModelForm):
         fields = ["email", "is_active"]
 
     def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, for_user=for_user, **kwargs)
         self.fields["full_name"].initial = self.instance.first_name
 
     def _post_clean(self):
@@ -281,13 +283,13 @@ class MembershipPolicy(RulePermissionPolicy):
         return Membership.objects.filter(body__in=rules.bodies_visible_to(user)).select_related("user", "body")
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(WagtailAdminModelForm):
     class Meta:
         model = Membership
         fields = ["user", "body", "role"]
 
     def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, for_user=for_user, **kwargs)
         self.fields["body"].queryset = rules.bodies_visible_to(for_user).exclude(kind=BodyKind.SECTION).order_by("path")
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
         self.fields["user"].label = _("人员")
@@ -340,7 +342,7 @@ class CalendarPolicy(RulePermissionPolicy):
         return action == "add" and rules.can_load_calendar(user)
 
 
-class CalendarYearForm(forms.ModelForm):
+class CalendarYearForm(WagtailAdminModelForm):
     file = forms.FileField(
         label=_("节假日文件"),
         help_text=_("每行一天：日期,类型[,名称]；类型为“休”（放假）或“班”（调休上班）。支持 UTF-8 和 GBK 编码。"),
@@ -351,7 +353,7 @@ class CalendarYearForm(forms.ModelForm):
         fields = ["year", "notice"]
 
     def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, for_user=for_user, **kwargs)
 
     MAX_BYTES = 64 * 1024
 

@@ -1,6 +1,12 @@
 from wagtail import hooks
 
-from gongkai.core.admin_views import AuditViewSet, BodyViewSet, CalendarViewSet, MembershipViewSet, PersonViewSet
+from gongkai.core.admin_views import (
+    AuditViewSet,
+    BodyViewSet,
+    CalendarViewSet,
+    MembershipViewSet,
+    PersonViewSet,
+)
 
 
 @hooks.register("register_admin_viewset")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gongkai.core import audit
@@ -110,14 +111,14 @@ def load_demo(actor: SystemActor | None = None) -> DemoResult:
             _ensure(by_name[body_name], BodyKind.SECTION, section, actor, result)
 
     User = get_user_model()
-    password = settings.GONGKAI_DEMO_PASSWORD
+    password_hash = make_password(settings.GONGKAI_DEMO_PASSWORD)
     office = by_name[demo.COMPETENT_OFFICE]
     for username, full_name, role, body_name in demo.USERS:
         body = by_name[body_name]
         user = User.objects.filter(username=username).first()
         if user is None:
             user = create_person(actor, body=body, username=username, full_name=full_name,
-                                 email=f"{username}@{demo.MAIL_DOMAIN}", password=password, validate=False)
+                                 email=f"{username}@{demo.MAIL_DOMAIN}", password_hash=password_hash)
             result.created_users += 1
         if not Membership.objects.filter(user=user, body=body, role=role).exists():
             assign_role(actor, user=user, body=body, role=role)
@@ -125,7 +126,7 @@ def load_demo(actor: SystemActor | None = None) -> DemoResult:
     username, full_name = demo.PLATFORM_USER
     if not User.objects.filter(username=username).exists():
         platform = create_person(actor, body=office, username=username, full_name=full_name,
-                                 email=f"{username}@{demo.MAIL_DOMAIN}", password=password, validate=False)
+                                 email=f"{username}@{demo.MAIL_DOMAIN}", password_hash=password_hash)
         platform.is_superuser = True
         platform.save(update_fields=["is_superuser"])
         result.created_users += 1

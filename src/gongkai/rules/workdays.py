@@ -137,7 +137,7 @@ def parse_year_file(year: int, text: str) -> list[tuple[dt.date, str, str]]:
 
     One day per line: ``DATE,KIND[,NAME]``. KIND is ``holiday``/``休``/``放假`` for a day off or
     ``workday``/``班``/``上班`` for a make-up working day. Blank lines and lines starting with ``#``
-    are ignored; a header line ``date,kind,name`` is allowed. Every date must fall in ``year``.
+    are ignored; a header line ``date,kind,name`` may come first. Every date must fall in ``year``.
     Returns ``(date, kind, name)`` triples; raises CalendarError naming the line of the first error.
     """
     kinds = {"holiday": HOLIDAY, "休": HOLIDAY, "放假": HOLIDAY, "workday": WORKDAY, "班": WORKDAY, "上班": WORKDAY}
@@ -148,8 +148,8 @@ def parse_year_file(year: int, text: str) -> list[tuple[dt.date, str, str]]:
         if not line or line.startswith("#"):
             continue
         parts = [p.strip() for p in line.replace("\t", ",").split(",")]
-        if lineno == 1 and parts[0].lower() == "date":
-            continue
+        if not days and not seen and parts[0].lower() == "date":
+            continue  # header line
         if len(parts) < 2 or len(parts) > 3:
             raise CalendarError(f"第{lineno}行格式错误：应为“日期,类型[,名称]”，实际为 {raw!r}")
         try:

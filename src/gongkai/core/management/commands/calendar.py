@@ -12,8 +12,14 @@ from gongkai.core.actors import command_line_actor
 from gongkai.core.models import CalendarYear
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services.calendar import load_calendar_year
-from gongkai.rules.workdays import CalendarError, add_workdays, is_workday, parse_iso_date, parse_year_file, \
-    workdays_between
+from gongkai.rules.workdays import (
+    CalendarError,
+    add_workdays,
+    is_workday,
+    parse_iso_date,
+    parse_year_file,
+    workdays_between,
+)
 
 
 def read_text_file(path: str) -> str:

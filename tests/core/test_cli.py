@@ -1,0 +1,92 @@
+"""The `gongkai` command end to end, as an operator runs it: real processes, exit statuses,
+messages on stderr and never a traceback. Uses its own SQLite file, whatever DATABASE_URL says."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+GONGKAI = [sys.executable, "-m", "gongkai.cli"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(GONGKAI_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="gongkai.settings")
+
+    def run(*args, stdin=None):
+        return subprocess.run([*GONGKAI, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)
+
+    migrated = run("migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    return run
+
+
+def ok(result):
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout.strip()
+
+
+def fails(result, *needles, code=None):
+    assert result.returncode != 0
+    if code is not None:
+        assert result.returncode == code
+    assert "Traceback" not in result.stderr + result.stdout
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_add_workdays_after_a_fresh_migrate(run):
+    # The calendar is seeded by the migration itself: no demo needed.
+    assert ok(run("calendar", "add-workdays", "2025-09-26", "20")) == "2025-10-30"
+    assert ok(run("calendar", "is-workday", "2026-02-14")) == "true"
+    assert ok(run("calendar", "is-workday", "2026-02-16")) == "false"
+    assert ok(run("calendar", "workdays-between", "2025-09-26", "2025-10-30")) == "20"
+
+
+def test_stdin_mode_answers_line_by_line_and_fails_on_bad_lines(run):
+    good = run("calendar", "add-workdays", "-", stdin="2025-09-26 7\n2026-02-06 20\n2025-12-31 20\n")
+    assert ok(good).splitlines() == ["2025-10-13", "2026-03-12", "2026-01-29"]
+    mixed = run("calendar", "add-workdays", "-", stdin="2025-09-26 20\n2025-02-30 3\nnonsense\n2026-09-18 20\n")
+    lines = mixed.stdout.strip().splitlines()
+    assert mixed.returncode != 0
+    assert lines[0] == "2025-10-30" and lines[3] == "2026-10-22"
+    assert lines[1].startswith("error: ") and "2025-02-30" in lines[1]
+    assert lines[2].startswith("error: ")
+
+
+def test_bad_input_gets_a_message_and_an_exit_status(run):
+    fails(run("calendar", "add-workdays", "2025-02-30", "3"), "2025-02-30")
+    fails(run("calendar", "add-workdays", "2025-09-26", "-4"), "负数")
+    fails(run("calendar", "add-workdays", "2025-09-26", "twenty"), "twenty")
+    fails(run("calendar", "is-workday", "2031-01-02"), "2031")
+    fails(run("bodies", "list", "--kind", "province"), "invalid choice", "province", code=2)
+    fails(run("calendar", "frobnicate"), "invalid choice", code=2)
+
+
+def test_unknown_year_then_load_year(run, tmp_path):
+    fails(run("calendar", "add-workdays", "2026-12-20", "20"), "2027")
+    broken = tmp_path / "broken.csv"
+    broken.write_text("2027-01-01,休\n2027-02-30,休\n", encoding="utf-8")
+    fails(run("calendar", "load-year", "2027", str(broken)), "第2行", "2027-02-30")
+    fails(run("calendar", "load-year", "2027", str(tmp_path / "missing.csv")), "无法读取文件")
+    fails(run("calendar", "add-workdays", "2026-12-20", "20"), "2027")  # nothing half-loaded
+    gbk = tmp_path / "2027-gbk.csv"
+    gbk.write_bytes((DATA / "calendar-2027-sample.csv").read_text(encoding="utf-8").encode("gbk"))
+    assert "已载入" in ok(run("calendar", "load-year", "2027", str(gbk), "--notice", "测试用安排"))
+    # 2026-12-20 is a Sunday; 20 working days later with 1 Jan 2027 off is 2027-01-18.
+    assert ok(run("calendar", "add-workdays", "2026-12-20", "20")) == "2027-01-18"
+    assert ok(run("calendar", "is-workday", "2027-02-20")) == "true"
+    assert "2027" in ok(run("calendar", "years"))
+    assert "通过" in ok(run("audit", "verify"))
+
+
+def test_bodies_list_json_on_an_empty_database(run):
+    assert json.loads(ok(run("bodies", "list", "--json"))) == []

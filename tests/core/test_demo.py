@@ -1,0 +1,94 @@
+"""The demo county: shape, idempotence, refusal of foreign data, the bodies JSON contract."""
+
+import io
+import json
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gongkai.core.actors import SYSTEM
+from gongkai.core.models import AuditEvent, Body, BodyKind, Membership, Role
+from gongkai.core.services.bodies import create_body
+from gongkai.demo.loader import DemoRefused, load_demo
+from gongkai.rules.identifiers import is_valid_uscc
+from tests.conftest import code
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo()
+
+
+def test_demo_county_shape(demo):
+    counts = {kind: Body.objects.filter(kind=kind).count() for kind in BodyKind.values}
+    assert counts[BodyKind.COUNTY] == 1
+    assert counts[BodyKind.DEPARTMENT] == 22
+    assert counts[BodyKind.TOWNSHIP] == 8
+    assert counts[BodyKind.VILLAGE] == 60
+    assert counts[BodyKind.SECTION] >= 8
+    office = Body.objects.get(is_competent_office=True)
+    assert office.name == "青山县人民政府办公室" and office.get_parent().kind == BodyKind.COUNTY
+    for body in Body.objects.exclude(kind=BodyKind.SECTION):
+        assert is_valid_uscc(body.code), body
+        assert re.fullmatch(r"0\d{3}-\d{7}", body.phone), body.phone
+    for village in Body.objects.filter(kind=BodyKind.VILLAGE):
+        assert village.get_parent().kind == BodyKind.TOWNSHIP
+
+
+def test_one_demo_user_per_role_and_body_type(demo):
+    held = {(m.role, m.body.kind) for m in Membership.objects.select_related("body")}
+    for role in (Role.INFO_OFFICER, Role.CONFIDENTIALITY_REVIEWER, Role.APPROVING_LEADER, Role.REQUEST_HANDLER):
+        for kind in (BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP):
+            assert (role, kind) in held, (role, kind)
+    assert (Role.OFFICE_ADMIN, BodyKind.DEPARTMENT) in held
+    assert (Role.VILLAGE_CLERK, BodyKind.VILLAGE) in held
+    admin = get_user_model().objects.get(username="gkb_admin")
+    assert admin.check_password("gongkai-demo-2026")
+    assert admin.groups.filter(name="公开办管理员").exists()
+
+
+def test_demo_is_idempotent(demo):
+    bodies, users, events = Body.objects.count(), get_user_model().objects.count(), AuditEvent.objects.count()
+    again = load_demo()
+    assert (again.created_bodies, again.created_users) == (0, 0)
+    assert Body.objects.count() == bodies and get_user_model().objects.count() == users
+    assert AuditEvent.objects.count() == events
+    assert len(again.logins) == len(demo.logins)
+
+
+def test_demo_refuses_foreign_data(db, capsys):
+    create_body(SYSTEM, parent=None, kind=BodyKind.COUNTY, name="真实县人民政府", code=code(99))
+    with pytest.raises(DemoRefused, match="真实县人民政府"):
+        load_demo()
+    with pytest.raises(CommandError, match="非演示数据"):
+        call_command("demo")
+    call_command("demo", "--if-empty")
+    assert "跳过" in capsys.readouterr().out
+    assert Body.objects.count() == 1
+
+
+def test_demo_command_prints_logins(db):
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    text = out.getvalue()
+    assert "gkb_admin" in text and "公开办管理员" in text and "gongkai-demo-2026" in text
+
+
+def test_bodies_list_json_contract(demo):
+    out = io.StringIO()
+    call_command("bodies", "list", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert all(set(row) == {"code", "name", "kind", "parent"} for row in rows)
+    by_code = {row["code"]: row for row in rows if row["code"]}
+    county = next(row for row in rows if row["kind"] == "county")
+    assert county["parent"] is None and county["name"] == "青山县人民政府"
+    village = next(row for row in rows if row["name"] == "东岭村")
+    assert by_code[village["parent"]]["name"] == "青山县青石镇人民政府"
+    out = io.StringIO()
+    call_command("bodies", "list", "--kind", "township", "--json", stdout=out)
+    townships = json.loads(out.getvalue())
+    assert len(townships) == 8 and {row["kind"] for row in townships} == {"township"}
+    assert all(row["parent"] == county["code"] for row in townships)
