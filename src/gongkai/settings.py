@@ -164,6 +164,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Our own options (GONGKAI_*), documented in docs/configuration.md.
 GONGKAI_DEMO_PASSWORD = env_str("GONGKAI_DEMO_PASSWORD", "gongkai-demo-2026")
 GONGKAI_SERVE_WORKERS = env_int("GONGKAI_SERVE_WORKERS", 2, minimum=1)
+GONGKAI_SERVE_THREADS = env_int("GONGKAI_SERVE_THREADS", 2, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ def run(tmp_path_factory):
     def run(*args, stdin=None):
         return subprocess.run([*GONGKAI, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)
 
+    run.env = env
     migrated = run("migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr
     return run
@@ -90,3 +91,46 @@ def test_unknown_year_then_load_year(run, tmp_path):
 
 def test_bodies_list_json_on_an_empty_database(run):
     assert json.loads(ok(run("bodies", "list", "--json"))) == []
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_then_serve_answers_http(run, tmp_path):
+    """What `make run` does: demo, collectstatic, then the production server answers."""
+    import signal
+    import time
+    import urllib.request
+
+    first = ok(run("demo"))
+    assert "gkb_admin" in first and "已载入演示数据" in first
+    assert "无需重复载入" in ok(run("demo"))
+    ok(run("collectstatic", "--noinput", "--verbosity", "0"))
+    rows = json.loads(ok(run("bodies", "list", "--kind", "village", "--json")))
+    assert len(rows) == 60
+    fails(run("serve", "--port", "70000"), "端口无效")
+
+    port = _free_port()
+    server = subprocess.Popen([*GONGKAI, "serve", "--port", str(port)], env=run.env, start_new_session=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline, pages = time.monotonic() + 30, {}
+        while time.monotonic() < deadline and not pages:
+            try:
+                for path in ("/", "/admin/login/", "/static/portal/css/portal.css"):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                        pages[path] = (response.status, response.read().decode("utf-8", "replace"))
+            except OSError:
+                pages = {}
+                time.sleep(0.5)
+        assert pages, "server did not answer within 30 s"
+        assert pages["/"][0] == 200 and "青山县" in pages["/"][1]
+        assert pages["/admin/login/"][0] == 200
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

@@ -21,17 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=settings.GONGKAI_SERVE_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.GONGKAI_SERVE_THREADS,
+                            help="每个工作进程的请求线程数")
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, threads, **options):
         if not 0 < port < 65536:
             raise CommandError(f"端口无效：{port}")
-        if workers < 1:
-            raise CommandError(f"工作进程数无效：{workers}")
+        if workers < 1 or threads < 1:
+            raise CommandError(f"工作进程数或线程数无效：{workers}/{threads}")
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
         if granian is None:
             raise CommandError("找不到 granian，请先运行 make install")
         argv = [granian, "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", str(workers),
-                "--no-ws", "gongkai.wsgi:application"]
+                "--blocking-threads", str(threads), "--backpressure", str(threads), "--no-ws", "gongkai.wsgi:application"]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
         self.stdout.write(f"Gongkai 服务地址：http://{host}:{port}/  管理后台：http://{host}:{port}/admin/")
         self.stdout.flush()
