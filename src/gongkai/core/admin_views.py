@@ -53,6 +53,26 @@ class RulePermissionPolicy(BasePermissionPolicy):
         return self.model.objects.all()
 
 
+class RuleViewSet(ModelViewSet):
+    """A model viewset whose permissions come from a RulePermissionPolicy and whose forms are
+    given per action (the views call services; they never save the form themselves)."""
+
+    policy_class: type[RulePermissionPolicy]
+    create_form_class = None
+    edit_form_class = None
+    add_to_admin_menu = True
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return self.policy_class(self.model)
+
+    def get_form_class(self, for_update=False):
+        # Without an edit form the policy refuses "change", so the create form is only a fallback.
+        form_class = (for_update and self.edit_form_class) or self.create_form_class
+        return form_class or super().get_form_class(for_update)
+
+
 class ServiceFormMixin:
     """Turn a ServiceError raised by the service into form errors instead of a 500."""
 
@@ -151,13 +171,14 @@ class BodyIndexView(VisibleObjectMixin, generic.IndexView):
     pass
 
 
-class BodyViewSet(ModelViewSet):
+class BodyViewSet(RuleViewSet):
     model = Body
+    policy_class = BodyPolicy
+    create_form_class = BodyCreateForm
+    edit_form_class = BodyEditForm
     icon = "site"
     menu_label = _("机构")
     menu_order = 210
-    add_to_admin_menu = True
-    copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["name", "kind", "code", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -166,13 +187,6 @@ class BodyViewSet(ModelViewSet):
     add_view_class = BodyCreateView
     edit_view_class = BodyEditView
     inspect_view_class = type("BodyInspectView", (VisibleObjectMixin, generic.InspectView), {})
-
-    @property
-    def permission_policy(self):
-        return BodyPolicy(Body)
-
-    def get_form_class(self, for_update=False):
-        return BodyEditForm if for_update else BodyCreateForm
 
 
 # --- People and roles --------------------------------------------------------------------------
@@ -244,15 +258,16 @@ class PersonEditView(ServiceFormMixin, VisibleObjectMixin, generic.EditView):
                              email=d["email"], is_active=d["is_active"])
 
 
-class PersonViewSet(ModelViewSet):
+class PersonViewSet(RuleViewSet):
     model = User
+    policy_class = PersonPolicy
+    create_form_class = PersonCreateForm
+    edit_form_class = PersonEditForm
     name = "people"
     url_prefix = "people"
     icon = "user"
     menu_label = _("人员")
     menu_order = 220
-    add_to_admin_menu = True
-    copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["username", "first_name", "email", "is_active"]
     search_fields = ["username", "first_name"]
@@ -261,13 +276,6 @@ class PersonViewSet(ModelViewSet):
     edit_view_class = PersonEditView
     inspect_view_class = type("PersonInspectView", (VisibleObjectMixin, generic.InspectView), {})
     inspect_view_fields = ["username", "first_name", "email", "is_active", "last_login", "date_joined"]
-
-    @property
-    def permission_policy(self):
-        return PersonPolicy(User)
-
-    def get_form_class(self, for_update=False):
-        return PersonEditForm if for_update else PersonCreateForm
 
 
 class MembershipPolicy(RulePermissionPolicy):
@@ -311,26 +319,19 @@ class MembershipDeleteView(VisibleObjectMixin, generic.DeleteView):
         revoke_role(self.request.user, self.object)
 
 
-class MembershipViewSet(ModelViewSet):
+class MembershipViewSet(RuleViewSet):
     model = Membership
+    policy_class = MembershipPolicy
+    create_form_class = MembershipForm
     icon = "key"
     menu_label = _("角色授权")
     menu_order = 230
-    add_to_admin_menu = True
-    copy_view_enabled = False
     list_display = ["user", "body", "role", "created_at"]
     list_filter = ["role"]
     index_view_class = type("MembershipIndexView", (VisibleObjectMixin, generic.IndexView), {})
     add_view_class = MembershipCreateView
     delete_view_class = MembershipDeleteView
     form_fields = ["user", "body", "role"]
-
-    @property
-    def permission_policy(self):
-        return MembershipPolicy(Membership)
-
-    def get_form_class(self, for_update=False):
-        return MembershipForm
 
 
 # --- Calendar ----------------------------------------------------------------------------------
@@ -392,24 +393,17 @@ class CalendarCreateView(ServiceFormMixin, generic.CreateView):
         return load_calendar_year(self.request.user, d["year"], d["days"], notice=d["notice"])
 
 
-class CalendarViewSet(ModelViewSet):
+class CalendarViewSet(RuleViewSet):
     model = CalendarYear
+    policy_class = CalendarPolicy
+    create_form_class = CalendarYearForm
     icon = "date"
     menu_label = _("节假日")
     menu_order = 240
-    add_to_admin_menu = True
-    copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["year", "source", "notice", "loaded_at"]
     add_view_class = CalendarCreateView
     inspect_view_fields = ["year", "source", "notice", "loaded_at", "days"]
-
-    @property
-    def permission_policy(self):
-        return CalendarPolicy(CalendarYear)
-
-    def get_form_class(self, for_update=False):
-        return CalendarYearForm
 
 
 # --- Audit log ---------------------------------------------------------------------------------
@@ -419,13 +413,12 @@ class AuditPolicy(RulePermissionPolicy):
         return action == "view" and rules.can_view_audit_log(user)
 
 
-class AuditViewSet(ModelViewSet):
+class AuditViewSet(RuleViewSet):
     model = AuditEvent
+    policy_class = AuditPolicy
     icon = "history"
     menu_label = _("审计日志")
     menu_order = 250
-    add_to_admin_menu = True
-    copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["seq", "created_at", "event_label", "actor_label", "object_label"]
     list_filter = ["event_type", "created_at"]
@@ -433,7 +426,3 @@ class AuditViewSet(ModelViewSet):
     inspect_view_fields = ["seq", "created_at", "event_type", "actor_label", "object_type", "object_id",
                            "object_label", "data", "prev_hash", "hash"]
     form_fields = ["event_type"]
-
-    @property
-    def permission_policy(self):
-        return AuditPolicy(AuditEvent)

@@ -27,6 +27,15 @@ def _sync_groups(user) -> None:
         del user._gongkai_memberships
 
 
+def _set_password(user, password: str, validate: bool) -> None:
+    if validate:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError({"password": exc.messages}) from None
+    user.set_password(password)
+
+
 @transaction.atomic
 def create_person(actor, *, body: Body, username: str, full_name: str, email: str = "", password: str | None = None,
                   validate: bool = True, password_hash: str | None = None):
@@ -45,12 +54,7 @@ def create_person(actor, *, body: Body, username: str, full_name: str, email: st
     if password_hash:
         user.password = password_hash
     elif password:
-        if validate:
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                raise ServiceError({"password": exc.messages}) from None
-        user.set_password(password)
+        _set_password(user, password, validate)
     else:
         user.set_unusable_password()
     try:
@@ -100,12 +104,7 @@ def set_password(actor, user, password: str, *, validate: bool = True) -> None:
     """Set a staff member's password (by an office admin of one of their bodies, or themselves)."""
     bodies = [m.body for m in Membership.objects.select_related("body").filter(user=user)]
     require(rules.can_set_password(actor, user, bodies), "您没有设置该人员密码的权限")
-    if validate:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise ServiceError({"password": exc.messages}) from None
-    user.set_password(password)
+    _set_password(user, password, validate)
     user.save(update_fields=["password"])
     audit.record("person.password_set", actor, user, {}, label=user.get_full_name() or user.get_username())
 
