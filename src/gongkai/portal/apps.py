@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "gongkai.portal"
+    label = "portal"
+    verbose_name = "门户网站"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,263 @@
+"""The public county website: the 政府信息公开 column tree (国办公开办函〔2019〕61号) and site settings.
+
+Page tree of one county site::
+
+    HomePage (site root, one per county)
+    └── DisclosureIndexPage  政府信息公开  /xxgk/
+        ├── GuideIndexPage        政府信息公开指南  /xxgk/zhinan/   and /xxgk/zhinan/<统一社会信用代码>/
+        ├── PolicyIndexPage       政府信息公开制度  /xxgk/zhidu/    └── PolicyPage …
+        ├── ProactiveIndexPage    法定主动公开内容  /xxgk/fdzdgknr/
+        └── AnnualReportIndexPage 政府信息公开年报  /xxgk/nb/
+
+Guides are generated from the bodies' data (Art. 12 of the 条例), so a guide is current as soon as a
+body's contacts change; pages hold only what editors write.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from gongkai.core.models import BodyKind
+from gongkai.portal import guide, selectors
+
+INTRO_FEATURES = ["bold", "link", "ol", "ul"]
+BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class CountyPageMixin:
+    """The county site a page belongs to. HomePage's ``county`` field overrides the property."""
+
+    @cached_property
+    def portal_home(self):
+        return HomePage.objects.ancestor_of(self, inclusive=True).select_related("county").first()
+
+    @cached_property
+    def county(self):
+        return self.portal_home.county if self.portal_home else None
+
+
+class IntroPage(CountyPageMixin, Page):
+    """A column page with an editable lead paragraph."""
+
+    intro = RichTextField(_("栏目说明"), blank=True, features=INTRO_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    max_count_per_parent = 1
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(CountyPageMixin, Page):
+    county = models.ForeignKey(
+        "core.Body",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": BodyKind.COUNTY},
+    )
+    intro = RichTextField(_("网站简介"), blank=True, features=INTRO_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("county"), FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.DisclosureIndexPage"]
+
+    class Meta:
+        verbose_name = _("县级政府网站首页")
+        verbose_name_plural = _("县级政府网站首页")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        column = DisclosureIndexPage.objects.child_of(self).live().first()
+        context["disclosure_index"] = column
+        context["columns"] = column.get_children().live().specific() if column else []
+        context["guide_index"] = GuideIndexPage.objects.descendant_of(self).live().first()
+        context["groups"] = selectors.body_groups(self.county)
+        context["competent_office"] = selectors.competent_office(self.county)
+        return context
+
+
+class DisclosureIndexPage(IntroPage):
+    """政府信息公开: the one statutory platform column (国办公开办函〔2019〕61号)."""
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = [
+        "portal.GuideIndexPage",
+        "portal.PolicyIndexPage",
+        "portal.ProactiveIndexPage",
+        "portal.AnnualReportIndexPage",
+    ]
+
+    class Meta:
+        verbose_name = _("政府信息公开栏目")
+        verbose_name_plural = _("政府信息公开栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["columns"] = self.get_children().live().specific()
+        return context
+
+
+class GuideIndexPage(RoutablePageMixin, IntroPage):
+    """政府信息公开指南: one guide per disclosure body, generated from its data (Art. 12)."""
+
+    parent_page_types = ["portal.DisclosureIndexPage"]
+
+    class Meta:
+        verbose_name = _("政府信息公开指南栏目")
+        verbose_name_plural = _("政府信息公开指南栏目")
+
+    @path("")
+    def index(self, request):
+        return self.render(request, context_overrides={"groups": selectors.body_groups(self.county)})
+
+    @path("<str:code>/", name="body_guide")
+    def body_guide(self, request, code: str):
+        body = get_object_or_404(selectors.guide_bodies(self.county), code=code)
+        return self.render(
+            request,
+            template="portal/body_guide.html",
+            context_overrides={
+                "body": body,
+                "guide": guide.build(body, self.county),
+                "competent_office": selectors.competent_office(self.county),
+                "disclosure_index": self.get_parent(),
+                "extra_crumb": body.name,
+            },
+        )
+
+    def body_url(self, body, request=None) -> str | None:
+        base = self.get_url(request)
+        return base + self.reverse_subpage("body_guide", kwargs={"code": body.code}) if base else None
+
+
+class PolicyIndexPage(IntroPage):
+    """政府信息公开制度: the county's own rules on disclosure work."""
+
+    parent_page_types = ["portal.DisclosureIndexPage"]
+    subpage_types = ["portal.PolicyPage"]
+
+    class Meta:
+        verbose_name = _("政府信息公开制度栏目")
+        verbose_name_plural = _("政府信息公开制度栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Newest first; on the same day, the order editors gave them in the page tree.
+        context["policies"] = PolicyPage.objects.child_of(self).live().order_by("-published_date", "path")
+        return context
+
+
+class PolicyPage(CountyPageMixin, Page):
+    document_number = models.CharField(_("文号"), max_length=80, blank=True, help_text=_("如：青政办发〔2025〕3号"))
+    issuer = models.CharField(_("发布机构"), max_length=100, blank=True)
+    published_date = models.DateField(_("发布日期"), default=_today)
+    body = RichTextField(_("正文"), features=BODY_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("document_number"), FieldPanel("issuer"), FieldPanel("published_date")],
+            heading=_("文件信息"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("document_number"), index.SearchField("body")]
+    parent_page_types = ["portal.PolicyIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("政府信息公开制度")
+        verbose_name_plural = _("政府信息公开制度")
+
+
+class ProactiveIndexPage(IntroPage):
+    """法定主动公开内容, arranged by disclosure body. Records attach per body in later releases."""
+
+    parent_page_types = ["portal.DisclosureIndexPage"]
+
+    class Meta:
+        verbose_name = _("法定主动公开内容栏目")
+        verbose_name_plural = _("法定主动公开内容栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["groups"] = selectors.body_groups(self.county)
+        return context
+
+
+class AnnualReportIndexPage(IntroPage):
+    """政府信息公开年报 of every disclosure body (Art. 49-50)."""
+
+    parent_page_types = ["portal.DisclosureIndexPage"]
+
+    class Meta:
+        verbose_name = _("政府信息公开年报栏目")
+        verbose_name_plural = _("政府信息公开年报栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["groups"] = selectors.body_groups(self.county)
+        return context
+
+
+site_code_validator = RegexValidator(r"^[0-9A-Za-z]{10}$", _("政府网站标识码为10位数字或字母"))
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Identity of one county website, shown in the header and footer of every page."""
+
+    site_name = models.CharField(_("网站名称"), max_length=100, help_text=_("如：青山县人民政府"))
+    site_code = models.CharField(
+        _("政府网站标识码"), max_length=10, blank=True, validators=[site_code_validator]
+    )
+    icp_number = models.CharField(_("ICP备案号"), max_length=60, blank=True, help_text=_("如：某ICP备12345678号"))
+    police_number = models.CharField(
+        _("公安机关备案号"), max_length=60, blank=True, help_text=_("如：某公网安备 00000000000000号")
+    )
+    sponsor = models.CharField(_("主办单位"), max_length=100, blank=True)
+    organizer = models.CharField(_("承办单位"), max_length=100, blank=True)
+    correction_phone = models.CharField(_("网站纠错电话"), max_length=40, blank=True)
+    correction_email = models.EmailField(_("网站纠错邮箱"), blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("site_code")], heading=_("网站标识")),
+        MultiFieldPanel(
+            [FieldPanel("sponsor"), FieldPanel("organizer"), FieldPanel("icp_number"), FieldPanel("police_number")],
+            heading=_("主办与备案"),
+        ),
+        MultiFieldPanel([FieldPanel("correction_phone"), FieldPanel("correction_email")], heading=_("网站纠错")),
+    ]
+
+    class Meta:
+        verbose_name = _("网站设置")
+        verbose_name_plural = _("网站设置")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the header and page titles, falling back to the Wagtail site's name."""
+        site_name = self.site.site_name if self.site_id else ""
+        return self.site_name or site_name or str(_("政务公开"))

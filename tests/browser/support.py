@@ -1,0 +1,57 @@
+"""Helpers for browser journeys: where Chromium and axe-core live, and how to run axe."""
+
+from __future__ import annotations
+
+import os
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+def browser_unavailable() -> str | None:
+    """Why browser journeys cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    if not AXE.exists():
+        return f"{AXE} not found (npm ci)"
+    if find_spec("playwright") is None:
+        return "playwright is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def require_browser() -> None:
+    """Call at module level: skip the module, or fail it when running on CI."""
+    reason = browser_unavailable()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser journeys cannot run on CI: {reason}", pytrace=False)
+    pytest.skip(f"browser journeys skipped: {reason}", allow_module_level=True)
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the current document; return violations of the given impacts."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await window.axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in v["nodes"][:5])
+    return "\n".join(lines)
