@@ -92,3 +92,9 @@ def test_bodies_list_json_contract(demo):
     townships = json.loads(out.getvalue())
     assert len(townships) == 8 and {row["kind"] for row in townships} == {"township"}
     assert all(row["parent"] == county["code"] for row in townships)
+
+
+def test_demo_site_shows_its_identifiers_in_the_footer(demo, client):
+    html = client.get("/").content.decode()
+    assert "9901010001" in html and "青ICP备20260001号-1" in html and "青公网安备" in html
+    assert AuditEvent.objects.filter(event_type="site.settings_updated").count() == 1

@@ -26,6 +26,7 @@ ALLOWED_OWN = {
     "can_create_body": {Role.OFFICE_ADMIN},
     "can_edit_body_structure": {Role.OFFICE_ADMIN},
     "can_edit_body_contact": {Role.OFFICE_ADMIN, Role.INFO_OFFICER},
+    "can_edit_site_settings": {Role.OFFICE_ADMIN},
     "can_manage_people": {Role.OFFICE_ADMIN},
     "can_draft_record": {Role.OFFICE_ADMIN, Role.INFO_OFFICER},
     "can_review_confidentiality": {Role.CONFIDENTIALITY_REVIEWER},

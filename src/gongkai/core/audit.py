@@ -36,7 +36,7 @@ EVENT_TYPES: dict[str, Any] = {
     "role.revoked": _("撤销角色"),
     "calendar.year_loaded": _("载入节假日年度"),
     "demo.loaded": _("载入演示数据"),
-    "page.guide_settings_updated": _("修改网站设置"),
+    "site.settings_updated": _("修改网站设置"),
 }
 
 

@@ -89,6 +89,11 @@ def can_set_password(user, person, person_bodies: list[Body]) -> bool:
     return any(can_manage_people(user, body) for body in person_bodies)
 
 
+def can_edit_site_settings(user, body: Body) -> bool:
+    """Change the identity of the county website that ``body`` belongs to (name, 标识码, 备案号)."""
+    return _any_role(user, {Role.OFFICE_ADMIN}, body)
+
+
 def can_view_audit_log(user) -> bool:
     return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
 

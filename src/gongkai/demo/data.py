@@ -23,6 +23,13 @@ COUNTY = {
     "functions": "执行县人民代表大会及其常务委员会的决议和上级国家行政机关的决定、命令，领导县人民政府各工作部门和乡镇人民政府的工作。",
 }
 
+# The website's identifiers (fictional): 政府网站标识码 (10 characters), ICP and 公安 filing numbers.
+SITE_IDENTITY = {
+    "site_code": "9901010001",
+    "icp_number": "青ICP备20260001号-1",
+    "police_number": "青公网安备 99010102000001号",
+}
+
 # (name, short name, organisation-code body, mail box, phone, head, functions)
 DEPARTMENTS = [
     ("青山县人民政府办公室", "县政府办", "01010002", "zfb", "5221002", "王建平",

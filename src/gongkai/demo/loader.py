@@ -132,9 +132,14 @@ def load_demo(actor: SystemActor | None = None) -> DemoResult:
         result.created_users += 1
     result.logins.append((username, full_name, "superuser", "全平台"))
 
+    from gongkai.portal.models import SiteSettings
+    from gongkai.portal.services.site import update_site_settings
     from gongkai.portal.setup import ensure_county_site
 
-    ensure_county_site(county)
+    home = ensure_county_site(county)
+    site_settings = SiteSettings.objects.get(site__root_page=home)
+    update_site_settings(actor, site_settings,
+                         **{k: v for k, v in demo.SITE_IDENTITY.items() if not getattr(site_settings, k)})
     if result.created_bodies or result.created_users:
         audit.record("demo.loaded", actor, county, {"bodies": result.created_bodies, "users": result.created_users})
     return result
