@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# The pure rules (tests/rules) touch no database: run them once, in the SQLite pass.
+PYTEST_PG_ARGS ?= --ignore=tests/rules
 
 .PHONY: install run test test-sqlite test-pg lint bench clean
 
@@ -16,7 +18,8 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	set -o pipefail; $(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 \
+	  | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	npm ci --silent --no-audit --no-fund
 	touch $(STAMP)
 
@@ -36,7 +39,7 @@ test: install lint
 	if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" \
 	     "$(DATABASE_URL_PG)" 2>/dev/null; then \
 	  echo "== pytest on PostgreSQL ($(DATABASE_URL_PG)) =="; \
-	  DATABASE_URL="$(DATABASE_URL_PG)" $(BIN)/pytest $(PYTEST_ARGS); pg=$$?; \
+	  DATABASE_URL="$(DATABASE_URL_PG)" $(BIN)/pytest $(PYTEST_PG_ARGS) $(PYTEST_ARGS); pg=$$?; \
 	else echo "== PostgreSQL not reachable at $(DATABASE_URL_PG): skipped =="; pg=skipped; fi; \
 	echo "== results: SQLite exit $$sqlite, PostgreSQL exit $$pg =="; \
 	[ "$$sqlite" = 0 ] && { [ "$$pg" = 0 ] || [ "$$pg" = skipped ]; }
@@ -45,7 +48,7 @@ test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 test-pg: install
-	DATABASE_URL="$(DATABASE_URL_PG)" $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(DATABASE_URL_PG)" $(BIN)/pytest $(PYTEST_PG_ARGS) $(PYTEST_ARGS)
 
 bench: install
 	for script in bench/*.py; do echo "== $$script =="; $(BIN)/python $$script || exit 1; done

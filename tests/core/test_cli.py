@@ -131,6 +131,29 @@ def test_demo_then_serve_answers_http(run, tmp_path):
         assert pages, "server did not answer within 30 s"
         assert pages["/"][0] == 200 and "青山县" in pages["/"][1]
         assert pages["/admin/login/"][0] == 200
+        # A browser fetches a page's assets over several kept-alive connections at once: every one
+        # must come back (granian with backpressure = threads left some hanging).
+        import http.client
+        import re
+        from concurrent.futures import ThreadPoolExecutor
+
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', pages["/admin/login/"][1])
+        assert len(assets) >= 10
+
+        def fetch_all(paths):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            statuses = []
+            for path in paths:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                statuses.append(response.status)
+            conn.close()
+            return statuses
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(fetch_all, [assets[i::6] for i in range(6)]))
+        assert {status for statuses in results for status in statuses} == {200}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

@@ -11,8 +11,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -26,6 +29,15 @@ from gongkai.core.services.people import assign_role, create_person, revoke_role
 from gongkai.rules.workdays import CalendarError, parse_year_file
 
 User = get_user_model()
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form leaves the password label to the field name ("Password")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("密码")
+        self.fields["remember"].label = _("记住我")
 
 
 class RulePermissionPolicy(BasePermissionPolicy):
@@ -180,7 +192,8 @@ class BodyViewSet(RuleViewSet):
     menu_label = _("机构")
     menu_order = 210
     inspect_view_enabled = True
-    list_display = ["name", "kind", "code", "phone", "is_active"]
+    list_display = ["name", "kind", Column("parent_name", label=_("上级机构")), "code", "phone",
+                    BooleanColumn("is_active", label=_("启用"))]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
     index_view_class = BodyIndexView
@@ -269,7 +282,8 @@ class PersonViewSet(RuleViewSet):
     menu_label = _("人员")
     menu_order = 220
     inspect_view_enabled = True
-    list_display = ["username", "first_name", "email", "is_active"]
+    list_display = ["username", Column("first_name", label=_("姓名")), "email",
+                    BooleanColumn("is_active", label=_("启用"))]
     search_fields = ["username", "first_name"]
     index_view_class = type("PersonIndexView", (VisibleObjectMixin, generic.IndexView), {})
     add_view_class = PersonCreateView
@@ -387,6 +401,23 @@ class CalendarYearForm(WagtailAdminModelForm):
         pass
 
 
+class CalendarInspectView(generic.InspectView):
+    def get_field_label(self, field_name, field):
+        return _("节假日安排") if field_name == "days" else super().get_field_label(field_name, field)
+
+    def get_days_display_value(self):
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((d.date.isoformat(), "一二三四五六日"[d.date.weekday()], d.get_kind_display(), d.name)
+             for d in self.object.days.order_by("date")),
+        )
+        return format_html(
+            '<table class="listing"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("日期"), _("星期"), _("类型"), _("节日"), rows,
+        )
+
+
 class CalendarCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         d = self.form.cleaned_data
@@ -403,7 +434,8 @@ class CalendarViewSet(RuleViewSet):
     inspect_view_enabled = True
     list_display = ["year", "source", "notice", "loaded_at"]
     add_view_class = CalendarCreateView
-    inspect_view_fields = ["year", "source", "notice", "loaded_at", "days"]
+    inspect_view_class = CalendarInspectView
+    inspect_view_fields = ["year", "source", "notice", "loaded_at", "days"]  # days: CalendarInspectView
 
 
 # --- Audit log ---------------------------------------------------------------------------------
@@ -420,7 +452,7 @@ class AuditViewSet(RuleViewSet):
     menu_label = _("审计日志")
     menu_order = 250
     inspect_view_enabled = True
-    list_display = ["seq", "created_at", "event_label", "actor_label", "object_label"]
+    list_display = ["seq", "created_at", Column("event_label", label=_("事件")), "actor_label", "object_label"]
     list_filter = ["event_type", "created_at"]
     search_fields = ["object_label", "actor_label"]
     inspect_view_fields = ["seq", "created_at", "event_type", "actor_label", "object_type", "object_id",

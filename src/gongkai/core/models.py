@@ -102,6 +102,11 @@ class Body(MP_Node):
     def parent_body(self) -> Body | None:
         return None if self.is_root() else self.get_parent()
 
+    @property
+    def parent_name(self) -> str:
+        parent = self.parent_body()
+        return parent.name if parent else ""
+
 
 class Role(models.TextChoices):
     OFFICE_ADMIN = "office_admin", _("公开办管理员")

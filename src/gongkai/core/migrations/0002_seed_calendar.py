@@ -3,39 +3,20 @@ database can compute deadlines as soon as `gongkai migrate` has run."""
 
 from django.db import migrations
 
-HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
-}
-
 
 def seed(apps, schema_editor):
-    import chinese_calendar
-    from chinese_calendar import constants
+    from gongkai.rules.calendar_seed import package_days, package_version
 
     CalendarYear = apps.get_model("core", "CalendarYear")
     CalendarDay = apps.get_model("core", "CalendarDay")
-    years = sorted({d.year for d in constants.holidays} | {d.year for d in constants.workdays})
-    version = getattr(chinese_calendar, "__version__", "")
-    for year in years:
+    notice = f"chinesecalendar {package_version()}（国务院办公厅节假日安排通知）"
+    for year, days in package_days().items():
         if CalendarYear.objects.filter(year=year).exists():
             continue
-        cy = CalendarYear.objects.create(year=year, source="chinesecalendar",
-                                         notice=f"chinesecalendar {version}（国务院办公厅节假日安排通知）".strip())
-        days = [
-            CalendarDay(calendar_year=cy, date=d, kind="holiday", name=HOLIDAY_NAMES.get(name, name))
-            for d, name in constants.holidays.items() if d.year == year
-        ] + [
-            CalendarDay(calendar_year=cy, date=d, kind="workday", name=HOLIDAY_NAMES.get(name, name))
-            for d, name in constants.workdays.items() if d.year == year
-        ]
-        CalendarDay.objects.bulk_create(days)
+        cy = CalendarYear.objects.create(year=year, source="chinesecalendar", notice=notice)
+        CalendarDay.objects.bulk_create(
+            CalendarDay(calendar_year=cy, date=day, kind=kind, name=name) for day, kind, name in days
+        )
 
 
 def unseed(apps, schema_editor):

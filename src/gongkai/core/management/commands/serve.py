@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if granian is None:
             raise CommandError("找不到 granian，请先运行 make install")
         argv = [granian, "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", str(workers),
-                "--blocking-threads", str(threads), "--backpressure", str(threads), "--no-ws", "gongkai.wsgi:application"]
+                "--blocking-threads", str(threads), "--no-ws", "gongkai.wsgi:application"]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
         self.stdout.write(f"Gongkai 服务地址：http://{host}:{port}/  管理后台：http://{host}:{port}/admin/")
         self.stdout.flush()

@@ -1,0 +1,66 @@
+"""What `make run` gives a visitor: the demo county served by `gongkai serve` (granian, WhiteNoise,
+collected static files), loaded in Chromium with every asset, public and admin."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.support import require_browser
+
+require_browser()
+
+pytestmark = pytest.mark.browser
+GONGKAI = [sys.executable, "-m", "gongkai.cli"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(GONGKAI_VAR_DIR=str(tmp_path_factory.mktemp("served")), DJANGO_SETTINGS_MODULE="gongkai.settings")
+    for args in (["migrate", "--noinput"], ["demo"], ["collectstatic", "--noinput", "--verbosity", "0"]):
+        done = subprocess.run([*GONGKAI, *args], env=env, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([*GONGKAI, "serve", "--port", str(port)], env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=5).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "gongkai serve did not answer within 30 s"
+            time.sleep(0.3)
+    yield url
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=20)
+
+
+def test_demo_site_and_admin_load_completely(browser, served):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    try:
+        for path in ("/", "/xxgk/", "/xxgk/zhinan/", "/admin/login/"):
+            page.goto(served + path, wait_until="load", timeout=20_000)
+        page.fill("input[name=username]", "gkb_admin")
+        page.fill("input[name=password]", "gongkai-demo-2026")
+        page.click("button[type=submit]")
+        page.wait_for_url(served + "/admin/", wait_until="load", timeout=20_000)
+        assert "青山县人民政府" in page.content()
+        page.goto(served + "/admin/bodies/", wait_until="load", timeout=20_000)
+        assert "青山县农业农村局" in page.content()
+    finally:
+        context.close()
+    assert failed == []
