@@ -112,3 +112,16 @@ def test_officer_cannot_load_the_calendar(login, county, make_user):
     response = c.post(reverse("calendar:add"), {"year": 2027, "notice": "", "file": good})
     assert response.status_code in (302, 403)
     assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_audit_entries_of_another_county_are_hidden_in_the_admin(login, county, office_admin):
+    from gongkai.core.actors import SYSTEM
+    from gongkai.core.services.bodies import create_body
+
+    other = create_body(SYSTEM, parent=None, kind=BodyKind.COUNTY, name="邻县人民政府", code=code(83))
+    foreign = AuditEvent.objects.get(event_type="body.created", object_id=str(other.pk))
+    c = login(office_admin)
+    assert "邻县人民政府" not in c.get(reverse("audit:index")).content.decode()
+    assert c.get(reverse("audit:inspect", args=[foreign.pk])).status_code in (403, 404)
+    own = AuditEvent.objects.get(event_type="body.created", object_id=str(county.dept_a.pk))
+    assert c.get(reverse("audit:inspect", args=[own.pk])).status_code == 200

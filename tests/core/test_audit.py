@@ -98,3 +98,29 @@ def test_verify_catches_reordered_rows(county):
     _raw("UPDATE core_auditevent SET seq = %s WHERE id = %s", [b.seq, a.pk])
     kinds = {p.kind for p in audit.verify_chain()}
     assert "reordered" in kinds and "altered" in kinds
+
+
+def test_office_admins_read_their_own_countys_entries_only(county, office_admin, make_user):
+    from gongkai.core import rules
+    from gongkai.core.models import BodyKind
+    from gongkai.core.services.bodies import create_body
+    from gongkai.core.services.calendar import load_calendar_year
+    from gongkai.rules.workdays import parse_year_file
+    from tests.conftest import code
+
+    other = create_body(SYSTEM, parent=None, kind=BodyKind.COUNTY, name="邻县人民政府", code=code(81))
+    other_dept = create_body(SYSTEM, parent=other, kind=BodyKind.DEPARTMENT, name="邻县教育局", code=code(82))
+    update_body(SYSTEM, other_dept, phone="0797-1111111")
+    load_calendar_year(SYSTEM, 2027, parse_year_file(2027, "2027-01-01,休"))
+    visible = rules.audit_events_visible_to(office_admin)
+    labels = set(visible.values_list("object_label", flat=True))
+    assert "测试县农业农村局" in labels and "2027年" in labels
+    assert "邻县教育局" not in labels and "邻县人民政府" not in labels
+    assert not rules.audit_events_visible_to(make_user("info_officer", county.dept_a)).exists()
+    assert rules.audit_events_visible_to(SYSTEM).count() == AuditEvent.objects.count()
+
+
+def test_scope_is_part_of_the_hash(county):
+    target = _events(county)[1]
+    _raw("UPDATE core_auditevent SET scope_body_id = %s WHERE id = %s", [county.dept_b.pk, target.pk])
+    assert [p.kind for p in audit.verify_chain()] == ["altered"]

@@ -444,9 +444,17 @@ class AuditPolicy(RulePermissionPolicy):
     def allowed(self, user, action):
         return action == "view" and rules.can_view_audit_log(user)
 
+    def allowed_for(self, user, action, instance):
+        return self.allowed(user, action) and self.visible(user).filter(pk=instance.pk).exists()
+
+    def visible(self, user):
+        return rules.audit_events_visible_to(user)
+
 
 class AuditViewSet(RuleViewSet):
     model = AuditEvent
+    index_view_class = type("AuditIndexView", (VisibleObjectMixin, generic.IndexView), {})
+    inspect_view_class = type("AuditInspectView", (VisibleObjectMixin, generic.InspectView), {})
     policy_class = AuditPolicy
     icon = "history"
     menu_label = _("审计日志")
@@ -456,5 +464,5 @@ class AuditViewSet(RuleViewSet):
     list_filter = ["event_type", "created_at"]
     search_fields = ["object_label", "actor_label"]
     inspect_view_fields = ["seq", "created_at", "event_type", "actor_label", "object_type", "object_id",
-                           "object_label", "data", "prev_hash", "hash"]
+                           "object_label", "scope_body_id", "data", "prev_hash", "hash"]
     form_fields = ["event_type"]

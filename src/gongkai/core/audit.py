@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.actors import actor_id, actor_label
-from gongkai.core.models import AuditChainHead, AuditEvent
+from gongkai.core.models import AuditChainHead, AuditEvent, Body
 
 GENESIS_HASH = "0" * 64
 
@@ -59,18 +59,32 @@ def compute_hash(event: AuditEvent) -> str:
         "object_type": event.object_type,
         "object_id": event.object_id,
         "object_label": event.object_label,
+        "scope_body_id": event.scope_body_id,
         "data": event.data,
         "prev_hash": event.prev_hash,
     }
     return hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
 
 
-def record(event_type: str, actor, obj=None, data: dict[str, Any] | None = None, label: str = "") -> AuditEvent:
+_INFER = object()
+
+
+def _scope_of(obj) -> int | None:
+    if isinstance(obj, Body):
+        return obj.pk
+    body_id = getattr(obj, "body_id", None)
+    return body_id if isinstance(body_id, int) else None
+
+
+def record(event_type: str, actor, obj=None, data: dict[str, Any] | None = None, label: str = "",
+           scope=_INFER) -> AuditEvent:
     """Append one entry. Call from a service, inside its transaction.
 
     ``actor`` is a user or :data:`gongkai.core.actors.SYSTEM`; ``obj`` a model instance or None;
-    ``data`` must be JSON-serialisable (dates become ISO strings). Raises UnknownEventType for a
-    type outside :data:`EVENT_TYPES`.
+    ``data`` must be JSON-serialisable (dates become ISO strings); ``scope`` is the Body whose
+    records the event concerns (who may read the entry), inferred from ``obj`` when it is a Body or
+    has a ``body``; pass None for platform-wide events. Raises UnknownEventType for a type outside
+    :data:`EVENT_TYPES`.
     """
     if event_type not in EVENT_TYPES:
         raise UnknownEventType(f"unknown audit event type {event_type!r}")
@@ -87,6 +101,7 @@ def record(event_type: str, actor, obj=None, data: dict[str, Any] | None = None,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
             object_label=(label or (str(obj) if obj is not None else ""))[:255],
+            scope_body_id=_scope_of(obj) if scope is _INFER else (scope.pk if scope is not None else None),
             data=payload,
             prev_hash=head.last_hash,
         )

@@ -207,6 +207,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     object_label = models.CharField(_("对象"), max_length=255, blank=True)
+    # The body whose records the event concerns: who may read the entry (null: platform-wide,
+    # e.g. the national holiday calendar).
+    scope_body_id = models.BigIntegerField(_("所属机构ID"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

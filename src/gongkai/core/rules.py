@@ -130,6 +130,22 @@ def can_post_village_affairs(user, body: Body) -> bool:
     return _any_role(user, {Role.VILLAGE_CLERK, Role.OFFICE_ADMIN}, body)
 
 
+def audit_events_visible_to(user):
+    """Audit entries ``user`` may read: platform operators all; office admins their county's and
+    the platform-wide ones (scope null); nobody else any."""
+    from django.db.models import Q
+
+    from gongkai.core.models import AuditEvent
+
+    if is_platform_operator(user):
+        return AuditEvent.objects.all()
+    if not can_view_audit_log(user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        Q(scope_body_id__isnull=True) | Q(scope_body_id__in=bodies_visible_to(user).values("pk"))
+    )
+
+
 def bodies_visible_to(user):
     """Queryset of bodies whose internal records ``user`` may see in the admin."""
     if is_platform_operator(user):

@@ -42,5 +42,6 @@ def load_calendar_year(actor, year: int, days: list[tuple[dt.date, str, str]], *
         "calendar.year_loaded", actor, calendar_year,
         {"year": year, "source": source, "notice": notice, "days": len(days), "replaced": not created,
          "previous_days": len(previous)},
+        scope=None,  # the national calendar concerns every body
     )
     return calendar_year

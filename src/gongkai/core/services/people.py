@@ -63,7 +63,7 @@ def create_person(actor, *, body: Body, username: str, full_name: str, email: st
         raise ServiceError(exc.message_dict) from None
     user.save()
     audit.record("person.created", actor, user, {"body": body.code or body.name, "email": user.email},
-                 label=full_name or username)
+                 label=full_name or username, scope=body)
     return user
 
 
@@ -106,7 +106,8 @@ def set_password(actor, user, password: str, *, validate: bool = True) -> None:
     require(rules.can_set_password(actor, user, bodies), "您没有设置该人员密码的权限")
     _set_password(user, password, validate)
     user.save(update_fields=["password"])
-    audit.record("person.password_set", actor, user, {}, label=user.get_full_name() or user.get_username())
+    audit.record("person.password_set", actor, user, {}, label=user.get_full_name() or user.get_username(),
+                 scope=bodies[0] if bodies else None)
 
 
 @transaction.atomic
@@ -129,5 +130,6 @@ def update_person(actor, user, *, full_name: str | None = None, email: str | Non
         raise ServiceError(exc.message_dict) from None
     user.save()
     event = "person.deactivated" if changes.get("is_active", {}).get("new") is False else "person.updated"
-    audit.record(event, actor, user, changes, label=user.get_full_name() or user.get_username())
+    audit.record(event, actor, user, changes, label=user.get_full_name() or user.get_username(),
+                 scope=bodies[0] if bodies else None)
     return user

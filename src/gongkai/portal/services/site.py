@@ -32,5 +32,5 @@ def update_site_settings(actor, site_settings: SiteSettings, **changes) -> SiteS
     except ValidationError as exc:
         raise ServiceError(exc.message_dict) from None
     site_settings.save()
-    audit.record("site.settings_updated", actor, site_settings, diff, label=site_settings.display_name)
+    audit.record("site.settings_updated", actor, site_settings, diff, label=site_settings.display_name, scope=county)
     return site_settings
