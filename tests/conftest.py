@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from gongkai.core.actors import SYSTEM
 from gongkai.core.models import Body, BodyKind, Role
@@ -21,10 +22,15 @@ def code(n: int, category: str = "11") -> str:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Tests render admin pages without running collectstatic first, and hash passwords fast."""
+    """Tests render pages without running collectstatic first (production uses the manifest
+    storage), hash passwords fast, and start with an empty cache: Wagtail caches site root paths,
+    and a rolled-back test must not leak them into the next."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -44,16 +44,7 @@ def browser(django_db_setup):
 
 
 @pytest.fixture
-def live_static(settings):
-    """Serve {% static %} URLs without collectstatic: the live server's static handler uses the finders."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
-def browser_page(browser, live_server, live_static, django_db_serialized_rollback):
+def browser_page(browser, live_server, django_db_serialized_rollback):
     """A fresh page (own context, zh-CN, 1280×900) that records console errors and uncaught
     exceptions in ``page.console_errors``. The live server needs a transactional database; the
     serialized rollback restores what migrations created (Wagtail's root page, groups, calendar)."""

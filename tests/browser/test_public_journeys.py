@@ -25,7 +25,7 @@ SHOTS = os.environ.get("GONGKAI_BROWSER_SHOTS")  # a directory: save screenshots
 
 
 @pytest.fixture
-def guide_path(county, live_static) -> str:
+def guide_path(county) -> str:
     update_body(SYSTEM, county.office, phone="0797-5221000", address="测试县人民路1号", email="gkb@example.gov.cn")
     update_body(SYSTEM, county.dept_a, phone="0797-5223003", fax="0797-5223004", address="测试县人民路8号",
                 postcode="341900", office_hours="工作日上午8:30—12:00，下午14:30—17:30",

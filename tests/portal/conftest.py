@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from gongkai.core.actors import SYSTEM
 from gongkai.core.services.bodies import update_body
 from gongkai.portal.setup import ensure_county_site
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Templates use {% static %}; the manifest storage of production needs collectstatic first."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    cache.clear()  # Wagtail caches site root paths; a rolled-back test must not leak them
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ Arts. 201/203 and 行政复议法 Art. 88:
 1. the start day (e.g. the day of receipt) is day 0; counting starts the next calendar day;
 2. a working day is Monday-Friday, minus statutory holidays and 调休 days off, plus weekend days
    officially designated as make-up working days (调休上班), per the annual
-   《国务院办公厅关于XXXX年部分节假日安排的通知》;
+   《国务院办公厅关于某年部分节假日安排的通知》;
 3. a period of N working days ends at the end of the N-th working day.
 
 The calendar is data passed in as an argument. A date in a year for which the calendar holds no
