@@ -125,3 +125,19 @@ def test_audit_entries_of_another_county_are_hidden_in_the_admin(login, county, 
     assert c.get(reverse("audit:inspect", args=[foreign.pk])).status_code in (403, 404)
     own = AuditEvent.objects.get(event_type="body.created", object_id=str(county.dept_a.pk))
     assert c.get(reverse("audit:inspect", args=[own.pk])).status_code == 200
+
+
+def test_office_admin_edits_a_person_and_resets_the_password(login, county, office_admin, make_user):
+    officer = make_user(Role.INFO_OFFICER, county.dept_a)
+    c = login(office_admin)
+    url = reverse("people:edit", args=[officer.pk])
+    weak = c.post(url, {"full_name": "新名字", "email": "a@example.cn", "is_active": "on", "new_password": "123"})
+    assert weak.status_code == 200 and "密码" in weak.content.decode()
+    officer.refresh_from_db()
+    assert officer.first_name != "新名字"  # nothing half-written
+    response = c.post(url, {"full_name": "新名字", "email": "a@example.cn", "is_active": "on",
+                            "new_password": "Strong-passphrase-2026"})
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.first_name == "新名字" and officer.check_password("Strong-passphrase-2026")
+    assert AuditEvent.objects.filter(event_type="person.password_set", object_id=str(officer.pk)).exists()

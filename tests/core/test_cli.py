@@ -157,3 +157,14 @@ def test_demo_then_serve_answers_http(run, tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_django_commands_pass_through(run):
+    """Runs last in this module: after it the database holds a non-demo account."""
+    env_run = subprocess.run([*GONGKAI, "createsuperuser", "--noinput", "--username", "ops", "--email",
+                              "ops@example.cn"], capture_output=True, text=True, timeout=60,
+                             env={**run.env, "DJANGO_SUPERUSER_PASSWORD": "Ops-passphrase-2026"})
+    assert env_run.returncode == 0, env_run.stderr
+    assert "跳过演示数据" in ok(run("demo", "--if-empty"))
+    fails(run("demo"), "非演示数据")
+    assert "No changes" in ok(run("makemigrations", "--check", "--dry-run"))

@@ -25,7 +25,7 @@ from gongkai.core.models import AuditEvent, Body, BodyKind, CalendarYear, Member
 from gongkai.core.services import ServiceError
 from gongkai.core.services.bodies import CONTACT_FIELDS, STRUCTURE_FIELDS, create_body, update_body
 from gongkai.core.services.calendar import load_calendar_year
-from gongkai.core.services.people import assign_role, create_person, revoke_role, update_person
+from gongkai.core.services.people import assign_role, create_person, revoke_role, set_password, update_person
 from gongkai.rules.workdays import CalendarError, parse_year_file
 
 User = get_user_model()
@@ -242,6 +242,8 @@ class PersonCreateForm(WagtailAdminModelForm):
 
 class PersonEditForm(WagtailAdminModelForm):
     full_name = forms.CharField(label=_("姓名"), max_length=150)
+    new_password = forms.CharField(label=_("重设密码"), widget=forms.PasswordInput, strip=False, required=False,
+                                   help_text=_("留空则不修改"))
 
     class Meta:
         model = User
@@ -267,8 +269,11 @@ class PersonCreateView(ServiceFormMixin, generic.CreateView):
 class PersonEditView(ServiceFormMixin, VisibleObjectMixin, generic.EditView):
     def save_instance(self):
         d = self.form.cleaned_data
-        return update_person(self.request.user, User.objects.get(pk=self.object.pk), full_name=d["full_name"],
-                             email=d["email"], is_active=d["is_active"])
+        person = update_person(self.request.user, User.objects.get(pk=self.object.pk), full_name=d["full_name"],
+                               email=d["email"], is_active=d["is_active"])
+        if d["new_password"]:
+            set_password(self.request.user, person, d["new_password"])
+        return person
 
 
 class PersonViewSet(RuleViewSet):
