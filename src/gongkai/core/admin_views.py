@@ -79,6 +79,11 @@ class RuleViewSet(ModelViewSet):
     def permission_policy(self):
         return self.policy_class(self.model)
 
+    def get_common_view_kwargs(self, **kwargs):
+        # Changes to these models are recorded in Gongkai's audit log, not in Wagtail's log, so the
+        # screens do not link to Wagtail's (empty) history view.
+        return super().get_common_view_kwargs(**{"history_url_name": None, **kwargs})
+
     def get_form_class(self, for_update=False):
         # Without an edit form the policy refuses "change", so the create form is only a fallback.
         form_class = (for_update and self.edit_form_class) or self.create_form_class
