@@ -33,6 +33,35 @@ def _test_settings(settings):
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def operator_env(tmp_path_factory):
+    """Environment for running the `gongkai` command as an operator would, in a separate process,
+    on a database of its own: a fresh SQLite file, or a fresh PostgreSQL database (dropped
+    afterwards) when the suite runs on PostgreSQL."""
+    import os
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(GONGKAI_VAR_DIR=str(tmp_path_factory.mktemp("var")), DJANGO_SETTINGS_MODULE="gongkai.settings")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    import psycopg
+
+    name = f"gongkai_cli_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    parts = urlsplit(url)
+    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield env
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @dataclass
 class County:
     county: Body

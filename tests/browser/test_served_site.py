@@ -20,9 +20,8 @@ GONGKAI = [sys.executable, "-m", "gongkai.cli"]
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(GONGKAI_VAR_DIR=str(tmp_path_factory.mktemp("served")), DJANGO_SETTINGS_MODULE="gongkai.settings")
+def served(operator_env):
+    env = operator_env
     for args in (["migrate", "--noinput"], ["demo"], ["collectstatic", "--noinput", "--verbosity", "0"]):
         done = subprocess.run([*GONGKAI, *args], env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr
