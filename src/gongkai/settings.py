@@ -23,6 +23,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "gongkai.core",
+    "gongkai.catalog",
+    "gongkai.disclosure",
+    "gongkai.search",
     "gongkai.portal",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

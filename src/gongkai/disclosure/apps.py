@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DisclosureConfig(AppConfig):
+    name = "gongkai.disclosure"
+    label = "disclosure"
+    verbose_name = "政府信息"
+    default_auto_field = "django.db.models.BigAutoField"
