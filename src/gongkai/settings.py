@@ -163,6 +163,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no requests to outside hosts from the admin
+# 一事一审: any edit after a review restarts the review; publication only through the workflow.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "gongkai.disclosure.finish.finish_review_workflow"
 WAGTAILADMIN_USER_LOGIN_FORM = "gongkai.core.admin_views.LoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
@@ -170,6 +173,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 GONGKAI_DEMO_PASSWORD = env_str("GONGKAI_DEMO_PASSWORD", "gongkai-demo-2026")
 GONGKAI_SERVE_WORKERS = env_int("GONGKAI_SERVE_WORKERS", 2, minimum=1)
 GONGKAI_SERVE_THREADS = env_int("GONGKAI_SERVE_THREADS", 2, minimum=1)
+GONGKAI_INDEX_NUMBER_PATTERN = env_str("GONGKAI_INDEX_NUMBER_PATTERN", "{code}/{year}-{serial:05d}")
+GONGKAI_MAX_ATTACHMENT_MB = env_int("GONGKAI_MAX_ATTACHMENT_MB", 50, minimum=1)
 
 LOGGING = {
     "version": 1,

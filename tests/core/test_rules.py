@@ -31,6 +31,7 @@ ALLOWED_OWN = {
     "can_draft_record": {Role.OFFICE_ADMIN, Role.INFO_OFFICER},
     "can_review_confidentiality": {Role.CONFIDENTIALITY_REVIEWER},
     "can_approve_publication": {Role.APPROVING_LEADER},
+    "can_withdraw_record": {Role.APPROVING_LEADER, Role.OFFICE_ADMIN},
     "can_handle_request": {Role.OFFICE_ADMIN, Role.REQUEST_HANDLER},
     "can_post_village_affairs": {Role.VILLAGE_CLERK},
 }

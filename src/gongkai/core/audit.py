@@ -37,6 +37,16 @@ EVENT_TYPES: dict[str, Any] = {
     "calendar.year_loaded": _("载入节假日年度"),
     "demo.loaded": _("载入演示数据"),
     "site.settings_updated": _("修改网站设置"),
+    "record.created": _("新建政府信息"),
+    "record.updated": _("修改政府信息"),
+    "record.submitted": _("政府信息送审"),
+    "record.confidentiality_reviewed": _("保密审查"),
+    "record.approved": _("领导审核同意"),
+    "record.returned": _("审核退回"),
+    "record.published": _("发布政府信息"),
+    "record.scheduled": _("定时发布政府信息"),
+    "record.withdrawn": _("撤回政府信息"),
+    "record.validity_changed": _("变更有效性（失效、废止）"),
 }
 
 

@@ -118,6 +118,12 @@ def can_approve_publication(user, body: Body) -> bool:
     return _any_role(user, {Role.APPROVING_LEADER}, body)
 
 
+def can_withdraw_record(user, body: Body) -> bool:
+    """Withdraw a published record, or mark it expired or repealed (the leader who approves
+    publication, or the county office)."""
+    return _any_role(user, {Role.APPROVING_LEADER, Role.OFFICE_ADMIN}, body)
+
+
 def can_handle_request(user, body: Body) -> bool:
     """Handle 依申请公开 cases addressed to ``body``."""
     return _any_role(user, {Role.REQUEST_HANDLER, Role.OFFICE_ADMIN}, body)

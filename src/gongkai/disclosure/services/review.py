@@ -1,0 +1,140 @@
+"""Review and publication of records: 保密审查 → 审核 → publication (now or at a set time) →
+withdrawal. Wagtail's workflow engine moves the states; these services decide, check the
+publication gate and write the audit log."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.actions.unpublish import UnpublishAction
+
+from gongkai.core import audit, rules
+from gongkai.core.services import ServiceError, require
+from gongkai.disclosure import publication
+from gongkai.disclosure.models import (
+    ConfidentialityBasis,
+    ConfidentialityOutcome,
+    ConfidentialityReview,
+    Record,
+)
+from gongkai.disclosure.services.records import allocate_index_number
+
+
+def _record_of(task_state) -> Record:
+    return Record.objects.get(pk=task_state.workflow_state.object_id)
+
+
+@transaction.atomic
+def submit_for_review(actor, record: Record):
+    """Send the latest revision into the review workflow (保密审查 first)."""
+    require(rules.can_draft_record(actor, record.body), "您没有为该机构送审政府信息的权限")
+    workflow = record.get_workflow()
+    if workflow is None:
+        raise ServiceError(["政府信息没有配置审核流程，请联系公开办"])
+    if record.workflow_in_progress:
+        raise ServiceError(["该信息已在审核中"])
+    # The first task's start() writes the "record.submitted" audit entry (also when an officer
+    # submits from the admin's own button).
+    return workflow.start(record, actor)
+
+
+def audit_submission(task_state, user) -> None:
+    """Called by ConfidentialityReviewTask.start: the record entered review."""
+    record = _record_of(task_state)
+    audit.record("record.submitted", user, record, {"revision": task_state.revision_id}, scope=record.body)
+
+
+@transaction.atomic
+def decide_confidentiality(actor, task_state, *, outcome: str, basis: str, comment: str = "") -> ConfidentialityReview:
+    """Record the 保密审查 decision on the revision under review and move the workflow on
+    (passed) or back to the author (needs changes / not to be disclosed)."""
+    record = _record_of(task_state)
+    require(rules.can_review_confidentiality(actor, record.body), "只有本单位的保密审查员可以作出保密审查结论")
+    if outcome not in ConfidentialityOutcome.values:
+        raise ServiceError({"outcome": [f"未知的审查结论：{outcome}"]})
+    if basis not in ConfidentialityBasis.values:
+        raise ServiceError({"basis": ["请选择审查依据"]})
+    if outcome != ConfidentialityOutcome.PASSED and not comment.strip():
+        raise ServiceError({"comment": ["退回或不予公开时必须填写审查意见"]})
+    review = ConfidentialityReview.objects.create(record=record, revision=task_state.revision, reviewer=actor,
+                                                  outcome=outcome, basis=basis, comment=comment.strip())
+    audit.record("record.confidentiality_reviewed", actor, record,
+                 {"revision": task_state.revision_id, "outcome": outcome, "basis": basis, "comment": comment},
+                 scope=record.body)
+    if outcome == ConfidentialityOutcome.PASSED:
+        task_state.approve(user=actor, comment=comment)
+    else:
+        task_state.reject(user=actor, comment=comment)
+    return review
+
+
+@transaction.atomic
+def decide_approval(actor, task_state, *, approve: bool, comment: str = "") -> bool:
+    """The leader's 审核. Approval publishes (through finish_review_workflow) unless the
+    publication gate objects, in which case the record goes back with the reasons. Returns whether
+    the record was approved."""
+    record = _record_of(task_state)
+    require(rules.can_approve_publication(actor, record.body), "只有本单位的审核领导可以审核发布")
+    if not approve:
+        if not comment.strip():
+            raise ServiceError({"comment": ["退回修改时必须填写审核意见"]})
+        audit.record("record.returned", actor, record, {"revision": task_state.revision_id, "comment": comment},
+                     scope=record.body)
+        task_state.reject(user=actor, comment=comment)
+        return False
+    reasons = publication.blockers(task_state.revision.as_object(), task_state.revision)
+    if reasons:
+        note = "不能发布：" + "；".join(reasons)
+        audit.record("record.returned", actor, record, {"revision": task_state.revision_id, "blockers": reasons},
+                     scope=record.body)
+        task_state.reject(user=actor, comment=note)
+        return False
+    audit.record("record.approved", actor, record, {"revision": task_state.revision_id, "comment": comment},
+                 scope=record.body)
+    task_state.approve(user=actor, comment=comment)
+    return True
+
+
+def finish_review_workflow(workflow_state, user=None):
+    """WAGTAIL_FINISH_WORKFLOW_ACTION: publish the approved revision."""
+    record = Record.objects.get(pk=workflow_state.object_id)
+    publish_revision(user, record, record.get_latest_revision())
+
+
+@transaction.atomic
+def publish_revision(actor, record: Record, revision) -> Record:
+    """Make ``revision`` public now, or schedule it when its go-live time is in the future.
+
+    Refuses (ServiceError) when the publication gate objects. Assigns the 索引号 on first
+    publication when none was entered."""
+    reasons = publication.blockers(revision.as_object(), revision)
+    if reasons:
+        raise ServiceError(["不能发布：" + "；".join(reasons)])
+    if not revision.content.get("index_number"):
+        year = timezone.localdate().year
+        revision.content["index_number"] = allocate_index_number(record, year)
+        revision.save(update_fields=["content"])
+    revision.publish(user=actor if getattr(actor, "pk", None) else None, skip_permission_checks=True,
+                     log_action=True)
+    record.refresh_from_db()
+    scheduled = not record.live or record.live_revision_id != revision.pk
+    audit.record("record.scheduled" if scheduled else "record.published", actor, record,
+                 {"revision": revision.pk, "index_number": revision.content["index_number"],
+                  "go_live_at": revision.approved_go_live_at.isoformat() if revision.approved_go_live_at else None},
+                 scope=record.body)
+    return record
+
+
+@transaction.atomic
+def withdraw_record(actor, record: Record, *, reason: str) -> Record:
+    """Take a published record off the public site (撤回). The record and its history stay."""
+    require(rules.can_withdraw_record(actor, record.body), "您没有撤回该政府信息的权限")
+    if not reason.strip():
+        raise ServiceError({"reason": ["请填写撤回原因"]})
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if not record.live:
+        raise ServiceError(["该信息当前未公开，无需撤回"])
+    # Permission was checked above with our rule; Wagtail's own check expects page permissions.
+    UnpublishAction(record, user=actor if getattr(actor, "pk", None) else None).execute(skip_permission_checks=True)
+    audit.record("record.withdrawn", actor, record, {"reason": reason.strip()}, scope=record.body)
+    return record

@@ -1,0 +1,141 @@
+"""先审查、后公开: a draft goes through 保密审查 and 审核 before it is public; every step is audited."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from gongkai.core.models import AuditEvent
+from gongkai.core.services import ServiceError
+from gongkai.disclosure import publication
+from gongkai.disclosure.models import ConfidentialityReview, Record
+from gongkai.disclosure.services.records import set_validity, update_record
+from gongkai.disclosure.services.review import (
+    decide_approval,
+    decide_confidentiality,
+    publish_revision,
+    submit_for_review,
+    withdraw_record,
+)
+
+
+def current_task_state(record):
+    record.refresh_from_db()
+    return record.current_workflow_task_state.specific
+
+
+def events(record):
+    return list(AuditEvent.objects.filter(object_type="disclosure.record", object_id=str(record.pk))
+                .order_by("seq").values_list("event_type", flat=True))
+
+
+def review_and_approve(record, staff):
+    submit_for_review(staff.officer, record)
+    decide_confidentiality(staff.reviewer, current_task_state(record), outcome="passed", basis="no_secret")
+    return decide_approval(staff.leader, current_task_state(record), approve=True, comment="同意发布")
+
+
+def test_draft_is_normalised_and_not_public(draft):
+    assert draft.doc_number == "青农发〔2026〕12号"
+    assert not draft.live and draft.index_number is None
+    assert not Record.objects.filter(live=True).exists()
+
+
+def test_full_review_publishes_with_an_index_number(draft, staff, county):
+    assert review_and_approve(draft, staff) is True
+    draft.refresh_from_db()
+    assert draft.live
+    assert draft.index_number == f"{county.dept_a.code}/{draft.first_published_at.year}-00001"
+    assert events(draft) == ["record.created", "record.submitted", "record.confidentiality_reviewed",
+                             "record.approved", "record.published"]
+    review = ConfidentialityReview.objects.get(record=draft)
+    assert review.reviewer == staff.reviewer and review.revision_id == draft.live_revision_id
+
+
+def test_reviewer_of_another_body_cannot_decide(draft, staff):
+    submit_for_review(staff.officer, draft)
+    with pytest.raises(PermissionDenied):
+        decide_confidentiality(staff.other_reviewer, current_task_state(draft), outcome="passed", basis="no_secret")
+    with pytest.raises(PermissionDenied):  # the leader is not the confidentiality reviewer (一事一审)
+        decide_confidentiality(staff.leader, current_task_state(draft), outcome="passed", basis="no_secret")
+
+
+def test_returned_record_needs_a_comment_and_goes_back(draft, staff):
+    submit_for_review(staff.officer, draft)
+    with pytest.raises(ServiceError, match="审查意见"):
+        decide_confidentiality(staff.reviewer, current_task_state(draft), outcome="needs_changes", basis="art_15")
+    decide_confidentiality(staff.reviewer, current_task_state(draft), outcome="needs_changes", basis="art_15",
+                           comment="附件含有身份证号码，请脱敏后重新送审")
+    draft.refresh_from_db()
+    assert not draft.live and not draft.workflow_in_progress
+
+
+def test_publication_gate_blocks_a_revision_without_a_passed_review(draft, staff):
+    with pytest.raises(ServiceError, match="尚未经过保密审查"):
+        publish_revision(staff.leader, draft, draft.get_latest_revision())
+    assert not Record.objects.get(pk=draft.pk).live
+
+
+def test_an_extra_gate_sends_the_record_back_at_approval(draft, staff):
+    def privacy_guard(record, revision):
+        return ["正文含未脱敏的身份证号码"] if "身份证" in record.content else []
+
+    publication.register_gate(privacy_guard)
+    try:
+        update_record(staff.officer, draft, content="<p>身份证 430102199001011234</p>")
+        assert review_and_approve(draft, staff) is False
+        draft.refresh_from_db()
+        assert not draft.live
+        assert "record.returned" in events(draft)
+    finally:
+        publication.unregister_gate(privacy_guard)
+
+
+def test_edits_after_publication_need_a_new_review(draft, staff):
+    review_and_approve(draft, staff)
+    update_record(staff.officer, draft, title="关于下达2026年耕地地力保护补贴资金的通知（更正）")
+    draft.refresh_from_db()
+    assert draft.title == "关于下达2026年耕地地力保护补贴资金的通知"  # the public still sees the approved text
+    assert draft.has_unpublished_changes
+    with pytest.raises(ServiceError, match="保密审查"):
+        publish_revision(staff.leader, draft, draft.get_latest_revision())
+
+
+def test_withdrawal_and_repeal(draft, staff):
+    import datetime as dt
+
+    review_and_approve(draft, staff)
+    with pytest.raises(PermissionDenied):
+        withdraw_record(staff.officer, draft, reason="误发")
+    set_validity(staff.leader, draft, "repealed", date=dt.date(2026, 6, 1), note="被青农发〔2026〕30号废止")
+    draft.refresh_from_db()
+    assert draft.live and draft.validity == "repealed"
+    withdraw_record(staff.leader, draft, reason="内容有误，撤回更正")
+    draft.refresh_from_db()
+    assert not draft.live
+    assert events(draft)[-2:] == ["record.validity_changed", "record.withdrawn"]
+
+
+def test_other_bodies_cannot_draft_or_edit(draft, staff, county):
+    from gongkai.disclosure.services.records import create_record
+
+    with pytest.raises(PermissionDenied):
+        update_record(staff.other_officer, draft, title="改")
+    with pytest.raises(PermissionDenied):
+        create_record(staff.other_officer, body=county.dept_a, title="x", formed_date=draft.formed_date)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("doc_number", "青农发〔2026〕012号", "虚位"),
+    ("formed_date", None, "null|空"),
+])
+def test_bad_metadata_is_refused(draft, staff, field, value, message):
+    with pytest.raises(ServiceError, match=message):
+        update_record(staff.officer, draft, **{field: value})
+
+
+def test_duplicate_index_numbers_are_refused(draft, staff, county):
+    from gongkai.disclosure.services.records import create_record
+
+    update_record(staff.officer, draft, index_number="X/2026-00001")
+    with pytest.raises(ServiceError, match="已被其他政府信息使用"):
+        create_record(staff.officer, body=county.dept_a, title="另一条", formed_date=draft.formed_date,
+                      index_number="X/2026-00001")
