@@ -190,19 +190,59 @@ class PolicyPage(CountyPageMixin, Page):
         verbose_name_plural = _("政府信息公开制度")
 
 
-class ProactiveIndexPage(IntroPage):
-    """法定主动公开内容, arranged by disclosure body. Records attach per body in later releases."""
+class ProactiveIndexPage(RoutablePageMixin, IntroPage):
+    """法定主动公开内容, arranged by disclosure body: each body's published records, and each
+    record's own page with its standard metadata."""
 
     parent_page_types = ["portal.DisclosureIndexPage"]
+    RECORDS_PER_PAGE = 20
 
     class Meta:
         verbose_name = _("法定主动公开内容栏目")
         verbose_name_plural = _("法定主动公开内容栏目")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["groups"] = selectors.body_groups(self.county)
-        return context
+    @path("")
+    def index(self, request):
+        from gongkai.disclosure.selectors import record_counts
+
+        return self.render(request, context_overrides={
+            "groups": selectors.body_groups(self.county),
+            "record_counts": record_counts(self.county) if self.county else {},
+        })
+
+    @path("body/<str:code>/", name="body_records")
+    def body_records(self, request, code: str):
+        from django.core.paginator import Paginator
+
+        from gongkai.disclosure.models import DocumentType
+        from gongkai.disclosure.selectors import filter_records, public_records
+
+        body = get_object_or_404(selectors.guide_bodies(self.county), code=code)
+        doc_type = request.GET.get("type", "")
+        doc_type = doc_type if doc_type in DocumentType.values else ""
+        year = request.GET.get("year", "")
+        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+        records = filter_records(public_records(self.county), body=body, doc_type=doc_type, year=year)
+        page = Paginator(records, self.RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+        return self.render(request, template="portal/body_records.html", context_overrides={
+            "body": body, "records": page, "doc_types": DocumentType.choices, "doc_type": doc_type, "year": year,
+            "extra_crumb": body.name,
+        })
+
+    @path("info/<int:pk>/", name="record")
+    def record(self, request, pk: int):
+        from gongkai.disclosure.selectors import public_records, timeliness
+
+        record = get_object_or_404(public_records(self.county).prefetch_related("attachments"), pk=pk)
+        return self.render(request, template="portal/record_page.html", context_overrides={
+            "record": record, "timeliness": timeliness(record), "extra_crumb": record.body.name,
+        })
+
+    def record_url(self, record, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("record", kwargs={"pk": record.pk})
+
+    def body_records_url(self, body, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("body_records", kwargs={"code": body.code})
 
 
 class AnnualReportIndexPage(IntroPage):

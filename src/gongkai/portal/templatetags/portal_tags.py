@@ -89,3 +89,50 @@ def portal_breadcrumbs(context) -> list[Link]:
 def guide_url(context, body) -> str | None:
     """``{% guide_url body as url %}``: the body's 政府信息公开指南 on its county site."""
     return selectors.guide_url(body, context.get("request"))
+
+
+def _proactive_index(context):
+    """The county site's 法定主动公开内容 column, cached per request."""
+    from gongkai.portal.models import ProactiveIndexPage
+
+    request = context.get("request")
+    if request is not None and hasattr(request, "_portal_proactive"):
+        return request._portal_proactive
+    site = _site(request)
+    found = ProactiveIndexPage.objects.descendant_of(site.root_page).live().first() if site else None
+    if request is not None:
+        request._portal_proactive = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def record_url(context, record) -> str:
+    """Public URL of a published record on this site's 法定主动公开内容 column."""
+    column = _proactive_index(context)
+    return column.record_url(record, context.get("request")) if column else ""
+
+
+@register.simple_tag(takes_context=True)
+def body_records_url(context, body) -> str:
+    column = _proactive_index(context)
+    return column.body_records_url(body, context.get("request")) if column else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with ``changes`` applied (for pagination links keeping filters)."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+    if params is None:
+        from django.http import QueryDict
+
+        params = QueryDict(mutable=True)
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template; None when the mapping is missing or lacks the key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,51 @@
+"""Read-side queries for records: what the public may see, and each record's timeliness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from gongkai.core.models import Body
+from gongkai.core.selectors import work_calendar
+from gongkai.disclosure.models import Record
+from gongkai.rules.timeliness import TimeLimit, Timeliness, assess
+from gongkai.rules.workdays import CalendarError
+
+
+def public_records(county: Body | None = None) -> QuerySet[Record]:
+    """Records the public may see: live ones only. Drafts, records in review and withdrawn
+    records are never returned, whatever the filters."""
+    records = Record.objects.filter(live=True).select_related("body")
+    if county is not None:
+        records = records.filter(body__path__startswith=county.path)
+    return records.order_by("-first_published_at", "-pk")
+
+
+def filter_records(records: QuerySet[Record], *, body: Body | None = None, doc_type: str = "",
+                   year: int | None = None) -> QuerySet[Record]:
+    if body is not None:
+        records = records.filter(body=body)
+    if doc_type:
+        records = records.filter(doc_type=doc_type)
+    if year:
+        records = records.filter(first_published_at__year=year)
+    return records
+
+
+def record_counts(county: Body) -> dict[int, int]:
+    """Public record count per body id."""
+    rows = public_records(county).order_by().values("body_id").annotate(n=Count("pk"))
+    return {row["body_id"]: row["n"] for row in rows}
+
+
+def timeliness(record: Record, today: dt.date | None = None) -> Timeliness | None:
+    """Whether the record met its 公开时限 (条例 Art. 26, 20 working days from formation); None
+    when the calendar cannot answer (a year without holiday data is never guessed)."""
+    published = record.first_published_at and timezone.localtime(record.first_published_at).date()
+    try:
+        return assess(record.formed_date, published, today or timezone.localdate(), TimeLimit.art_26(),
+                      work_calendar())
+    except CalendarError:
+        return None

@@ -1,0 +1,72 @@
+"""The public sees a record only after review and approval, and no longer after withdrawal."""
+
+import pytest
+
+from gongkai.disclosure.services.records import update_record
+from gongkai.disclosure.services.review import withdraw_record
+from gongkai.portal.models import ProactiveIndexPage
+from gongkai.portal.setup import ensure_county_site
+from tests.disclosure.test_review_flow import review_and_approve
+
+
+@pytest.fixture
+def column(county):
+    ensure_county_site(county.county)
+    return ProactiveIndexPage.objects.get()
+
+
+def test_draft_never_public_then_published_then_withdrawn(client, column, draft, staff, county):
+    record_url = column.record_url(draft)
+    body_url = column.body_records_url(county.dept_a)
+    assert client.get(record_url).status_code == 404
+    assert draft.title not in client.get(body_url).content.decode()
+
+    review_and_approve(draft, staff)
+    page = client.get(record_url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    draft.refresh_from_db()
+    for text in (draft.title, draft.index_number, "青农发〔2026〕12号", "测试县农业农村局", "农业、林业、水利"):
+        assert text in html
+    assert draft.title in client.get(body_url).content.decode()
+    assert "共 1 条" in client.get(column.url).content.decode()
+
+    update_record(staff.officer, draft, title="草稿中的新标题")  # an unreviewed edit stays private
+    assert "草稿中的新标题" not in client.get(record_url).content.decode()
+
+    withdraw_record(staff.leader, draft, reason="撤回更正")
+    assert client.get(record_url).status_code == 404
+    assert draft.title not in client.get(body_url).content.decode()
+
+
+def test_repealed_records_show_the_banner(client, column, draft, staff):
+    import datetime as dt
+
+    from gongkai.disclosure.services.records import set_validity
+
+    review_and_approve(draft, staff)
+    set_validity(staff.leader, draft, "repealed", date=dt.date(2026, 6, 1), note="已被新文件替代")
+    html = client.get(column.record_url(draft)).content.decode()
+    assert "本文件已废止" in html and "已被新文件替代" in html
+
+
+def test_script_in_a_title_is_escaped(client, column, county, staff):
+    import datetime as dt
+
+    from gongkai.disclosure.services.records import create_record
+
+    record = create_record(staff.officer, body=county.dept_a, title="<script>alert('x')</script>通知",
+                           formed_date=dt.date(2026, 3, 2))
+    review_and_approve(record, staff)
+    html = client.get(column.record_url(record)).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_list_filters_and_bad_parameters(client, column, draft, staff, county):
+    review_and_approve(draft, staff)
+    url = column.body_records_url(county.dept_a)
+    assert draft.title in client.get(url, {"type": "other_document"}).content.decode()
+    assert draft.title not in client.get(url, {"type": "regulation"}).content.decode()
+    for params in ({"year": "abc"}, {"type": "<script>"}, {"page": "999"}, {"page": "-1"}):
+        assert client.get(url, params).status_code == 200
+    assert client.get(column.url + "body/NOPE/").status_code == 404
