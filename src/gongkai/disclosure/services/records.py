@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from gongkai.core import audit, rules
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError, require
 from gongkai.disclosure.models import IndexNumberCounter, Record, Validity
+from gongkai.privacy.extraction import FileRejected, extract
 from gongkai.rules.document_numbers import format_index_number
 
 EDITABLE_FIELDS = ("title", "summary", "content", "doc_number", "index_number", "written_date", "formed_date",
@@ -32,48 +35,83 @@ def _validate(record: Record) -> None:
         raise ServiceError({"index_number": [f"索引号“{record.index_number}”已被其他政府信息使用"]})
 
 
+def _process_attachments(record: Record) -> None:
+    """Check every newly uploaded attachment (type, size, integrity) and extract its text."""
+    limit = settings.GONGKAI_MAX_ATTACHMENT_MB * 1024 * 1024
+    for attachment in record.attachments.all():
+        upload = attachment.file
+        if not upload or getattr(upload, "_committed", True):
+            continue  # unchanged file, already checked when it was uploaded
+        if upload.size > limit:
+            raise ServiceError({"attachments": [f"附件“{upload.name}”超过 {settings.GONGKAI_MAX_ATTACHMENT_MB} MB"]})
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        try:
+            extracted = extract(upload.name, data)
+        except FileRejected as exc:
+            raise ServiceError({"attachments": [str(exc)]}) from None
+        attachment.title = (attachment.title or upload.name).strip()[:200]
+        attachment.size = len(data)
+        attachment.sha256 = hashlib.sha256(data).hexdigest()
+        attachment.extracted_text = extracted.text
+        attachment.extraction_status = extracted.status
+        # Store the file now: a published record's edits live only in its revision until approved.
+        upload.save(upload.name, ContentFile(data), save=False)
+
+
 @transaction.atomic
-def create_record(actor, *, body: Body, **fields: Any) -> Record:
-    """Draft a new record for ``body`` (saved as a draft revision; nothing is public)."""
-    require(rules.can_draft_record(actor, body), "您没有为该机构起草政府信息的权限")
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown record fields: {sorted(unknown)}")
-    record = Record(body=body, live=False, has_unpublished_changes=True, created_by=_user(actor), **fields)
+def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object]:
+    """Save ``record`` (built by a form or by the functions below, attachments included) as a new
+    draft revision. Nothing becomes public: a published record keeps its public text until the new
+    revision passes review. Returns the record and the new revision."""
+    require(rules.can_draft_record(actor, record.body), "您没有为该机构起草或修改政府信息的权限")
+    changed: dict[str, dict[str, str]] = {}
+    if not creating:
+        stored = Record.objects.get(pk=record.pk)
+        if stored.body_id != record.body_id:
+            raise ServiceError({"body": ["政府信息的发布机构不能更改"]})
+        before = stored.get_latest_revision_as_object()
+        changed = {f: {"old": str(getattr(before, f)), "new": str(getattr(record, f))}
+                   for f in EDITABLE_FIELDS if getattr(before, f) != getattr(record, f)}
     if not record.index_number:
         record.index_number = None
     _validate(record)
-    record.save()
-    record.save_revision(user=_user(actor), log_action=False)
-    audit.record("record.created", actor, record, {"doc_type": record.doc_type, "doc_number": record.doc_number},
-                 scope=body)
-    return record
+    _process_attachments(record)
+    if creating:
+        record.live = False
+        record.has_unpublished_changes = True
+        record.created_by = _user(actor)
+    # The row is what the public sees: write it only while the record is not public.
+    if creating or not Record.objects.filter(pk=record.pk, live=True).exists():
+        record.save()
+    revision = record.save_revision(user=_user(actor), log_action=False)
+    data = {"revision": revision.pk, "doc_type": record.doc_type, "doc_number": record.doc_number,
+            "attachments": [a.title for a in record.attachments.all()], "changed": changed}
+    audit.record("record.created" if creating else "record.updated", actor, record, data, scope=record.body)
+    return record, revision
 
 
-@transaction.atomic
+def create_record(actor, *, body: Body, **fields: Any) -> Record:
+    """Draft a new record for ``body`` from field values (see save_draft)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown record fields: {sorted(unknown)}")
+    return save_draft(actor, Record(body=body, **fields), creating=True)[0]
+
+
 def update_record(actor, record: Record, **changes: Any) -> Record:
-    """Save changes as a new draft revision. A published record stays as published until the new
-    revision has been reviewed and approved (and any earlier review is void: 一事一审)."""
-    require(rules.can_draft_record(actor, record.body), "您没有修改该机构政府信息的权限")
+    """Change fields of the latest revision and save it as a new draft revision (see save_draft)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown record fields: {sorted(unknown)}")
+    require(rules.can_draft_record(actor, record.body), "您没有为该机构起草或修改政府信息的权限")
     draft = record.get_latest_revision_as_object()
-    diff = {k: {"old": getattr(draft, k), "new": v} for k, v in changes.items() if getattr(draft, k) != v}
-    if not diff:
+    if all(getattr(draft, k) == v for k, v in changes.items()):
         return draft
-    for field, values in diff.items():
-        setattr(draft, field, values["new"])
-    if not draft.index_number:
-        draft.index_number = None
-    _validate(draft)
-    # The row is what the public sees: update it only while the record is not public.
-    if not Record.objects.filter(pk=record.pk, live=True).exists():
-        draft.save()
-    draft.save_revision(user=_user(actor), log_action=False)
-    audit.record("record.updated", actor, record, {k: {"old": str(v["old"]), "new": str(v["new"])}
-                                                  for k, v in diff.items()}, scope=record.body)
-    return draft
+    for field, value in changes.items():
+        setattr(draft, field, value)
+    return save_draft(actor, draft, creating=False)[0]
 
 
 def allocate_index_number(record: Record, year: int) -> str:

@@ -1,0 +1,113 @@
+"""Officers draft records in the admin; saves go through save_draft (attachments checked and
+their text extracted), and the admin offers no direct publication."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from gongkai.core.models import AuditEvent
+from gongkai.disclosure.models import Record
+from tests.conftest import PASSWORD
+
+CONTENT = json.dumps({"blocks": [{"key": "a1", "type": "unstyled", "text": "各乡镇：现将补贴资金下达如下。", "depth": 0,
+                                  "inlineStyleRanges": [], "entityRanges": []}], "entityMap": {}})
+
+
+def docx_bytes(text):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "张三"
+    table.cell(0, 1).text = "1200.00"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def form_data(county, **overrides):
+    data = {
+        "body": county.dept_a.pk, "title": "2026年耕地地力保护补贴发放情况", "doc_number": "青农发〔2026〕15号",
+        "index_number": "", "written_date": "2026-03-01", "formed_date": "2026-03-02", "topic": "agriculture",
+        "doc_type": "other_document", "keywords": "补贴", "summary": "发放情况", "content": CONTENT,
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def with_attachment(data, name, content):
+    data.update({"attachments-TOTAL_FORMS": "1", "attachments-0-title": "发放明细", "attachments-0-id": "",
+                 "attachments-0-ORDER": "1", "attachments-0-DELETE": "",
+                 "attachments-0-file": SimpleUploadedFile(name, content)})
+    return data
+
+
+@pytest.fixture
+def officer_client(client, staff):
+    assert client.login(username=staff.officer.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_officer_drafts_a_record_with_an_attachment(officer_client, county):
+    data = with_attachment(form_data(county), "明细.docx", docx_bytes("耕地地力保护补贴发放明细"))
+    response = officer_client.post(reverse("wagtailsnippets_disclosure_record:add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    record = Record.objects.get()
+    assert not record.live and record.doc_number == "青农发〔2026〕15号"
+    attachment = record.attachments.get()
+    assert "耕地地力保护补贴发放明细" in attachment.extracted_text and "张三" in attachment.extracted_text
+    assert attachment.extraction_status == "ok" and len(attachment.sha256) == 64
+    assert AuditEvent.objects.filter(event_type="record.created", object_id=str(record.pk)).exists()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("明细.docx", b"this is not a word file", "不符"),
+    ("明细.docx", b"PK\x03\x04broken zip", "损坏"),
+    ("病毒.exe", b"MZ\x90\x00", "不支持"),
+])
+def test_bad_attachments_keep_the_form_and_write_nothing(officer_client, county, name, content, message):
+    data = with_attachment(form_data(county), name, content)
+    response = officer_client.post(reverse("wagtailsnippets_disclosure_record:add"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert "2026年耕地地力保护补贴发放情况" in html  # the officer's input is still there
+    assert not Record.objects.exists()
+
+
+def test_malformed_doc_number_and_script_title(officer_client, county):
+    data = form_data(county, doc_number="青农发〔2026〕第15号", title="<script>alert(1)</script>")
+    response = officer_client.post(reverse("wagtailsnippets_disclosure_record:add"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "序号前不加" in html
+    assert "<script>alert(1)</script>" not in html
+    assert not Record.objects.exists()
+
+
+def test_oversized_attachment(officer_client, county, settings):
+    settings.GONGKAI_MAX_ATTACHMENT_MB = 1
+    data = with_attachment(form_data(county), "大文件.txt", b"a" * (1024 * 1024 + 1))
+    response = officer_client.post(reverse("wagtailsnippets_disclosure_record:add"), data)
+    assert response.status_code == 200 and "超过 1 MB" in response.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_no_direct_publish_and_other_bodies_hidden(officer_client, county, draft, staff, client):
+    edit = officer_client.get(reverse("wagtailsnippets_disclosure_record:edit", args=[draft.pk])).content.decode()
+    assert 'name="action-publish"' not in edit
+    assert 'name="action-submit"' in edit
+    client.logout()
+    assert client.login(username=staff.other_officer.username, password=PASSWORD)
+    assert client.get(reverse("wagtailsnippets_disclosure_record:edit", args=[draft.pk])).status_code in (403, 404)
+    assert draft.title not in client.get(reverse("wagtailsnippets_disclosure_record:list")).content.decode()
