@@ -111,3 +111,31 @@ def test_no_direct_publish_and_other_bodies_hidden(officer_client, county, draft
     assert client.login(username=staff.other_officer.username, password=PASSWORD)
     assert client.get(reverse("wagtailsnippets_disclosure_record:edit", args=[draft.pk])).status_code in (403, 404)
     assert draft.title not in client.get(reverse("wagtailsnippets_disclosure_record:list")).content.decode()
+
+
+def test_review_and_approval_through_the_admin(client, county, draft, staff):
+    from gongkai.disclosure.models import ConfidentialityReview
+
+    assert client.login(username=staff.officer.username, password=PASSWORD)
+    edit_url = reverse("wagtailsnippets_disclosure_record:edit", args=[draft.pk])
+    data = form_data(county, title=draft.title, doc_number=draft.doc_number, **{"action-submit": "1"})
+    assert client.post(edit_url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.workflow_in_progress
+
+    client.logout()
+    assert client.login(username=staff.reviewer.username, password=PASSWORD)
+    state = draft.current_workflow_task_state
+    action_url = reverse("wagtailsnippets_disclosure_record:workflow_action", args=[draft.pk, "passed", state.pk])
+    assert client.post(action_url, {"basis": "no_secret", "comment": "不涉密"}).status_code == 302
+    review = ConfidentialityReview.objects.get(record=draft)
+    assert review.outcome == "passed" and review.comment == "不涉密"
+
+    client.logout()
+    assert client.login(username=staff.leader.username, password=PASSWORD)
+    draft.refresh_from_db()
+    state = draft.current_workflow_task_state
+    action_url = reverse("wagtailsnippets_disclosure_record:workflow_action", args=[draft.pk, "approve", state.pk])
+    assert client.post(action_url, {"comment": "同意"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.live and draft.index_number
