@@ -70,3 +70,17 @@ def test_list_filters_and_bad_parameters(client, column, draft, staff, county):
     for params in ({"year": "abc"}, {"type": "<script>"}, {"page": "999"}, {"page": "-1"}):
         assert client.get(url, params).status_code == 200
     assert client.get(column.url + "body/NOPE/").status_code == 404
+
+
+def test_feeds_and_sitemap_follow_publication(client, column, draft, staff, county):
+    review_and_approve(draft, staff)
+    feed = client.get(column.url + "rss/")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/rss+xml")
+    assert draft.title in feed.content.decode()
+    body_feed = client.get(column.body_records_url(county.dept_a) + "rss/")
+    assert draft.title in body_feed.content.decode()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert column.record_url(draft) in sitemap and "/xxgk/" in sitemap
+    withdraw_record(staff.leader, draft, reason="撤回")
+    assert draft.title not in client.get(column.url + "rss/").content.decode()
+    assert column.record_url(draft) not in client.get("/sitemap.xml").content.decode()

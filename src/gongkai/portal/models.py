@@ -238,6 +238,46 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
             "record": record, "timeliness": timeliness(record), "extra_crumb": record.body.name,
         })
 
+    @path("rss/", name="feed")
+    def feed(self, request):
+        from gongkai.disclosure.selectors import public_records
+
+        return self._feed(request, public_records(self.county), self.title)
+
+    @path("body/<str:code>/rss/", name="body_feed")
+    def body_feed(self, request, code: str):
+        from gongkai.disclosure.selectors import filter_records, public_records
+
+        body = get_object_or_404(selectors.guide_bodies(self.county), code=code)
+        return self._feed(request, filter_records(public_records(self.county), body=body), f"{body.name} · {self.title}")
+
+    FEED_ITEMS = 50
+
+    def _feed(self, request, records, title):
+        from django.http import HttpResponse
+        from django.utils.feedgenerator import Rss201rev2Feed
+
+        link = self.get_full_url(request)
+        feed = Rss201rev2Feed(title=title, link=link, description=str(self.intro_text()), language="zh-cn")
+        for record in records[: self.FEED_ITEMS]:
+            url = request.build_absolute_uri(self.record_url(record, request))
+            feed.add_item(title=record.title, link=url, unique_id=url, pubdate=record.first_published_at,
+                          description=record.summary or record.title, author_name=record.body.name,
+                          categories=[record.get_doc_type_display()])
+        response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
+        feed.write(response, "utf-8")
+        return response
+
+    def intro_text(self) -> str:
+        from django.utils.html import strip_tags
+
+        return strip_tags(self.intro or "").strip() or self.title
+
+    def record_path(self, record) -> str:
+        """Site-relative path of a record's page (for sitemaps, which add scheme and host)."""
+        _site_id, _root, page_path = self.get_url_parts()
+        return page_path + self.reverse_subpage("record", kwargs={"pk": record.pk})
+
     def record_url(self, record, request=None) -> str:
         return self.get_url(request) + self.reverse_subpage("record", kwargs={"pk": record.pk})
 
