@@ -157,6 +157,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Mail (workflow notifications): off until an SMTP server is configured; no network by default.
+EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "")
+EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("GONGKAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("GONGKAI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("GONGKAI_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("GONGKAI_EMAIL_FROM", "noreply@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+)
+
 WAGTAIL_SITE_NAME = env_str("GONGKAI_SITE_NAME", "公开 · 政务公开平台")
 WAGTAILADMIN_BASE_URL = env_str("GONGKAI_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False

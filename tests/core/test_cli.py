@@ -105,9 +105,9 @@ def test_demo_then_serve_answers_http(run, tmp_path):
     import time
     import urllib.request
 
-    first = ok(run("demo"))
+    first = ok(run("demo", "--without-records"))
     assert "gkb_admin" in first and "已载入演示数据" in first
-    assert "无需重复载入" in ok(run("demo"))
+    assert "无需重复载入" in ok(run("demo", "--without-records"))
     ok(run("collectstatic", "--noinput", "--verbosity", "0"))
     rows = json.loads(ok(run("bodies", "list", "--kind", "village", "--json")))
     assert len(rows) == 60

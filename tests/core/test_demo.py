@@ -19,7 +19,7 @@ from tests.conftest import code
 
 @pytest.fixture
 def demo(db):
-    return load_demo()
+    return load_demo(records=False)
 
 
 def test_demo_county_shape(demo):
@@ -52,7 +52,7 @@ def test_one_demo_user_per_role_and_body_type(demo):
 
 def test_demo_is_idempotent(demo):
     bodies, users, events = Body.objects.count(), get_user_model().objects.count(), AuditEvent.objects.count()
-    again = load_demo()
+    again = load_demo(records=False)
     assert (again.created_bodies, again.created_users) == (0, 0)
     assert Body.objects.count() == bodies and get_user_model().objects.count() == users
     assert AuditEvent.objects.count() == events
@@ -72,7 +72,7 @@ def test_demo_refuses_foreign_data(db, capsys):
 
 def test_demo_command_prints_logins(db):
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--without-records", stdout=out)
     text = out.getvalue()
     assert "gkb_admin" in text and "公开办管理员" in text and "gongkai-demo-2026" in text
 
@@ -98,3 +98,29 @@ def test_demo_site_shows_its_identifiers_in_the_footer(demo, client):
     html = client.get("/").content.decode()
     assert "9901010001" in html and "青ICP备20260001号-1" in html and "青公网安备" in html
     assert AuditEvent.objects.filter(event_type="site.settings_updated").count() == 1
+
+
+def test_demo_records_went_through_review(db):
+    import datetime as dt
+
+    from gongkai.core.audit import verify_chain
+    from gongkai.disclosure.models import ConfidentialityReview, Record
+    from gongkai.disclosure.selectors import timeliness
+    from gongkai.rules.timeliness import Timeliness
+
+    result = load_demo()
+    records = Record.objects.all()
+    assert result.created_records == records.count() >= 300
+    live = records.filter(live=True)
+    assert live.count() >= 250
+    unpublished = [r for r in records.filter(live=False)]
+    assert any(r.workflow_in_progress for r in unpublished)  # waiting for review
+    assert any(not r.workflow_states.exists() for r in unpublished)  # drafts
+    assert live.filter(validity="repealed").exists() and live.filter(validity="expired").exists()
+    for record in live:
+        assert ConfidentialityReview.objects.filter(record=record, revision_id=record.live_revision_id,
+                                                    outcome="passed").exists()
+    statuses = {timeliness(r, today=dt.date(2026, 11, 28)) for r in live}
+    assert Timeliness.LATE in statuses and Timeliness.ON_TIME in statuses
+    assert {r.body.kind for r in live} == {"county", "department", "township"}
+    assert verify_chain() == []

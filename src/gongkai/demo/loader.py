@@ -26,6 +26,7 @@ class DemoRefused(Exception):
 class DemoResult:
     created_bodies: int = 0
     created_users: int = 0
+    created_records: int = 0
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)  # username, name, role, body
 
 
@@ -53,7 +54,9 @@ def _planned_codes() -> set[str]:
 def _check_foreign_data() -> None:
     sections = {name for _body, names in demo.SECTIONS for name in names}
     foreign_bodies = Body.objects.exclude(code__in=_planned_codes()).exclude(code__isnull=True, name__in=sections)
-    usernames = {u[0] for u in demo.USERS} | {demo.PLATFORM_USER[0]}
+    from gongkai.demo.records import staff_usernames
+
+    usernames = {u[0] for u in demo.USERS} | {demo.PLATFORM_USER[0]} | staff_usernames(len(_planned_codes()))
     foreign_users = get_user_model().objects.exclude(username__in=usernames)
     if foreign_bodies.exists() or foreign_users.exists():
         sample = foreign_bodies.first() or foreign_users.first()
@@ -72,7 +75,9 @@ def _ensure(parent: Body | None, kind: str, name: str, actor, result: DemoResult
 
 
 @transaction.atomic
-def load_demo(actor: SystemActor | None = None) -> DemoResult:
+def load_demo(actor: SystemActor | None = None, *, records: bool = True) -> DemoResult:
+    """Load (or complete) the demo county. ``records=False`` skips the ~300 demo records, which go
+    through the full review workflow and take most of the time (tests of the other parts use it)."""
     actor = actor or SystemActor("演示数据")
     _check_foreign_data()
     result = DemoResult()
@@ -140,6 +145,10 @@ def load_demo(actor: SystemActor | None = None) -> DemoResult:
     site_settings = SiteSettings.objects.get(site__root_page=home)
     update_site_settings(actor, site_settings,
                          **{k: v for k, v in demo.SITE_IDENTITY.items() if not getattr(site_settings, k)})
-    if result.created_bodies or result.created_users:
-        audit.record("demo.loaded", actor, county, {"bodies": result.created_bodies, "users": result.created_users})
+    from gongkai.demo.records import ensure_demo_records
+
+    result.created_records = ensure_demo_records(actor, password_hash) if records else 0
+    if result.created_bodies or result.created_users or result.created_records:
+        audit.record("demo.loaded", actor, county, {"bodies": result.created_bodies, "users": result.created_users,
+                                                       "records": result.created_records})
     return result

@@ -100,6 +100,9 @@ class Record(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clust
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Records reference no Wagtail images or documents; skip Wagtail's reference index upkeep.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("政府信息")
         verbose_name_plural = _("政府信息")

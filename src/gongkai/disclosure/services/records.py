@@ -85,7 +85,7 @@ def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object
     # The row is what the public sees: write it only while the record is not public.
     if creating or not Record.objects.filter(pk=record.pk, live=True).exists():
         record.save()
-    revision = record.save_revision(user=_user(actor), log_action=False)
+    revision = record.save_revision(user=_user(actor), log_action=False, clean=False)  # validated above
     data = {"revision": revision.pk, "doc_type": record.doc_type, "doc_number": record.doc_number,
             "attachments": [a.title for a in record.attachments.all()], "changed": changed}
     audit.record("record.created" if creating else "record.updated", actor, record, data, scope=record.body)

@@ -15,17 +15,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库已有非演示数据时跳过（退出状态 0），供 make run 使用")
+        parser.add_argument("--without-records", action="store_true",
+                            help="不生成约300条演示政府信息（它们逐条走完审核流程，耗时较长）")
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, without_records=False, **options):
         try:
-            result = load_demo()
+            result = load_demo(records=not without_records)
         except DemoRefused as exc:
             if if_empty:
                 self.stdout.write(f"跳过演示数据：{exc}")
                 return
             raise CommandError(str(exc)) from None
-        if result.created_bodies or result.created_users:
-            self.stdout.write(f"已载入演示数据：新增机构 {result.created_bodies} 个，人员 {result.created_users} 名")
+        if result.created_bodies or result.created_users or result.created_records:
+            self.stdout.write(f"已载入演示数据：新增机构 {result.created_bodies} 个，人员 {result.created_users} 名，"
+                              f"政府信息 {result.created_records} 条")
         else:
             self.stdout.write("演示数据已存在，无需重复载入")
         self.stdout.write(f"\n演示账号（密码均为 {settings.GONGKAI_DEMO_PASSWORD}），登录 /admin/：")
