@@ -84,3 +84,27 @@ def test_feeds_and_sitemap_follow_publication(client, column, draft, staff, coun
     withdraw_record(staff.leader, draft, reason="撤回")
     assert draft.title not in client.get(column.url + "rss/").content.decode()
     assert column.record_url(draft) not in client.get("/sitemap.xml").content.decode()
+
+
+def test_attachments_download_only_from_published_records(client, column, county, staff, settings, tmp_path):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from gongkai.disclosure.models import Record, RecordAttachment
+    from gongkai.disclosure.services.records import save_draft
+
+    settings.MEDIA_ROOT = tmp_path
+    record = Record(body=county.dept_a, title="补贴发放汇总", formed_date=dt.date(2026, 3, 2))
+    record.attachments = [RecordAttachment(title="汇总表", file=ContentFile(b"a,b\n1,2\n", name="sum.csv"))]
+    record = save_draft(staff.officer, record, creating=True)[0]
+    attachment = record.attachments.get()
+    url = column.attachment_url(record, attachment)
+    assert client.get(url).status_code == 404  # draft
+    review_and_approve(record, staff)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"a,b\n1,2\n"
+    assert "attachment;" in response["Content-Disposition"]
+    assert url in client.get(column.record_url(record)).content.decode()
+    withdraw_record(staff.leader, record, reason="撤回")
+    assert client.get(url).status_code == 404

@@ -21,8 +21,8 @@ from django.utils import timezone
 from gongkai.core.models import Body, BodyKind, Membership, Role
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services.people import assign_role, create_person
-from gongkai.disclosure.models import DocumentType, Record, Topic, Validity
-from gongkai.disclosure.services.records import create_record, set_validity
+from gongkai.disclosure.models import DocumentType, Record, RecordAttachment, Topic, Validity
+from gongkai.disclosure.services.records import save_draft, set_validity
 from gongkai.disclosure.services.review import decide_approval, decide_confidentiality, submit_for_review
 from gongkai.rules.workdays import CalendarError, add_workdays
 
@@ -157,12 +157,16 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
             prefix = DOC_PREFIX.get(body.name)
             number = f"{prefix}〔{published.year}〕{rng.randint(1, 80)}号" if prefix and doc_type in (
                 DocumentType.NORMATIVE, DocumentType.OTHER_DOCUMENT) else ""
-            record = create_record(
-                staff.officer, body=body, title=title.format(**values), summary=summary.format(**values),
+            record = Record(
+                body=body, title=title.format(**values), summary=summary.format(**values),
                 content="".join(f"<p>{p}</p>" for p in rng.sample(PARAGRAPHS, 3)), doc_number=number,
                 written_date=formed, formed_date=formed, doc_type=doc_type, topic=topic,
                 keywords=title.format(**values)[:20],
             )
+            if doc_type == DocumentType.FISCAL or "补贴" in record.title:
+                record.attachments = [RecordAttachment(title=f"{record.title}（分乡镇汇总表）",
+                                                       file=_summary_sheet(record.title, rng))]
+            record = save_draft(staff.officer, record, creating=True)[0]
             created += 1
             state = rng.random()
             if state < 0.04:
@@ -178,6 +182,29 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
                 set_validity(staff.leader, record, validity, date=min(today, published + dt.timedelta(days=90)),
                              note="已被新文件替代" if validity == Validity.REPEALED else "有效期届满")
     return created
+
+
+TOWNSHIP_NAMES = ["城关镇", "青石镇", "白河镇", "柳溪乡", "松岭乡", "东坪镇", "龙泉镇", "城东街道"]
+
+
+def _summary_sheet(title: str, rng: random.Random):
+    """A small XLSX of per-township totals (no personal data), as attached to real notices."""
+    import io
+
+    import openpyxl
+    from django.core.files.base import ContentFile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "分乡镇汇总"
+    sheet.append([title])
+    sheet.append(["序号", "乡镇（街道）", "户数", "金额（元）"])
+    for i, name in enumerate(TOWNSHIP_NAMES, start=1):
+        households = rng.randint(300, 4000)
+        sheet.append([i, name, households, round(households * rng.uniform(80, 260), 2)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return ContentFile(buffer.getvalue(), name="summary.xlsx")
 
 
 def _formed_before(published: dt.date, workdays: int, cal) -> dt.date:

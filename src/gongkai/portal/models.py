@@ -273,6 +273,30 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
 
         return strip_tags(self.intro or "").strip() or self.title
 
+    @path("info/<int:pk>/attachment/<int:attachment_id>/", name="attachment")
+    def attachment(self, request, pk: int, attachment_id: int):
+        """Download an attachment of a published record. Files are never linked by their storage
+        path, so a draft's attachments cannot be fetched by guessing a URL."""
+        from pathlib import PurePath
+
+        from django.http import FileResponse, Http404
+
+        from gongkai.disclosure.selectors import public_records
+
+        record = get_object_or_404(public_records(self.county), pk=pk)
+        attachment = get_object_or_404(record.attachments.all(), pk=attachment_id)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        suffix = PurePath(attachment.file.name).suffix
+        name = attachment.title if attachment.title.endswith(suffix) else attachment.title + suffix
+        return FileResponse(handle, as_attachment=True, filename=name)
+
+    def attachment_url(self, record, attachment, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage(
+            "attachment", kwargs={"pk": record.pk, "attachment_id": attachment.pk})
+
     def record_path(self, record) -> str:
         """Site-relative path of a record's page (for sitemaps, which add scheme and host)."""
         _site_id, _root, page_path = self.get_url_parts()

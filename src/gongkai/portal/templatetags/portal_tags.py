@@ -113,6 +113,12 @@ def record_url(context, record) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def attachment_url(context, record, attachment) -> str:
+    column = _proactive_index(context)
+    return column.attachment_url(record, attachment, context.get("request")) if column else ""
+
+
+@register.simple_tag(takes_context=True)
 def body_records_url(context, body) -> str:
     column = _proactive_index(context)
     return column.body_records_url(body, context.get("request")) if column else ""
