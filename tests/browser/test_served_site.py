@@ -63,3 +63,37 @@ def test_demo_site_and_admin_load_completely(browser, served):
     finally:
         context.close()
     assert failed == []
+
+
+def test_walk_from_home_to_a_record_and_its_attachment(browser, served):
+    from tests.browser.support import axe_violations, describe
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(served + "/", wait_until="load")
+        page.get_by_role("link", name="法定主动公开内容").first.click()
+        page.wait_for_load_state("load")
+        assert "法定主动公开内容" in page.title()
+        page.locator(".directory-row", has_text="青山县农业农村局").locator("a").first.click()
+        page.wait_for_load_state("load")
+        assert "青山县农业农村局" in page.content()
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+        page.locator(".record-list a", has_text="补贴").first.click()
+        page.wait_for_load_state("load")
+        meta = page.locator(".meta-table").inner_text()
+        for label in ("索引号", "发布机构", "成文日期", "文号", "有效性"):
+            assert label in meta
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+        with page.expect_download() as download:
+            page.locator(".attachments a").first.click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+        page.set_viewport_size({"width": 320, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+    assert errors == []
