@@ -34,6 +34,9 @@ ALLOWED_OWN = {
     "can_withdraw_record": {Role.APPROVING_LEADER, Role.OFFICE_ADMIN},
     "can_handle_request": {Role.OFFICE_ADMIN, Role.REQUEST_HANDLER},
     "can_post_village_affairs": {Role.VILLAGE_CLERK},
+    "can_view_catalogue": ALL - {Role.VILLAGE_CLERK},  # villages compile no catalogue
+    "can_edit_catalogue": {Role.OFFICE_ADMIN, Role.INFO_OFFICER},
+    "can_finalise_catalogue": {Role.OFFICE_ADMIN, Role.INFO_OFFICER},
 }
 GLOBAL_ALLOWED = {
     "can_access_admin": ALL,

@@ -166,3 +166,25 @@ def bodies_visible_to(user):
             ids.add(m.body.pk)
             ids.update(m.body.get_descendants().filter(kind=BodyKind.SECTION).values_list("pk", flat=True))
     return Body.objects.filter(pk__in=ids)
+
+
+# --- Disclosure catalogues (基层政务公开标准目录, gongkai.catalog) -------------------------------
+# Bodies that compile a catalogue: the county and its departments (县级 items), townships (乡级 items).
+# 国办发〔2019〕54号 asks 基层政府 to compile theirs against the 26 standard guidelines (domain facts §4.1).
+CATALOGUE_BODY_KINDS = {BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP}
+
+
+def can_view_catalogue(user, body: Body) -> bool:
+    """See ``body``'s catalogue in the admin and export it (any role at the body)."""
+    return body.kind in CATALOGUE_BODY_KINDS and _any_role(user, set(Role), body)
+
+
+def can_edit_catalogue(user, body: Body) -> bool:
+    """Compile ``body``'s catalogue: adopt standard areas, add local items, edit items, mark an area
+    未涉及, import a table. The body's information officer or the county office admin."""
+    return body.kind in CATALOGUE_BODY_KINDS and _any_role(user, {Role.INFO_OFFICER, Role.OFFICE_ADMIN}, body)
+
+
+def can_finalise_catalogue(user, body: Body) -> bool:
+    """Declare ``body``'s catalogue 编制完成 (with its date)."""
+    return body.kind in CATALOGUE_BODY_KINDS and _any_role(user, {Role.INFO_OFFICER, Role.OFFICE_ADMIN}, body)
