@@ -139,3 +139,43 @@ def test_duplicate_index_numbers_are_refused(draft, staff, county):
     with pytest.raises(ServiceError, match="已被其他政府信息使用"):
         create_record(staff.officer, body=county.dept_a, title="另一条", formed_date=draft.formed_date,
                       index_number="X/2026-00001")
+
+
+def test_catalogue_items_set_the_time_limit(draft, staff, county):
+    import datetime as dt
+
+    from gongkai.catalog.models import StandardArea
+    from gongkai.catalog.services.catalogues import adopt_areas
+    from gongkai.core.actors import SYSTEM
+    from gongkai.disclosure.selectors import timeliness
+    from gongkai.disclosure.services.records import save_draft
+    from gongkai.rules.timeliness import LimitKind, Timeliness
+
+    adopt_areas(SYSTEM, county.dept_a, [StandardArea.objects.get(code="social-assistance")])
+    ten_days = next(item for item in county.dept_a.catalogue.items.all()
+                    if item.time_limit.kind == LimitKind.WORKDAYS_FROM_FORMATION and item.time_limit.days == 10)
+    draft = draft.get_latest_revision_as_object()
+    draft.catalogue_items = [ten_days]
+    draft.formed_date = dt.date(2026, 3, 2)
+    save_draft(staff.officer, draft, creating=False)
+    review_and_approve(draft, staff)
+    record = Record.objects.get(pk=draft.pk)
+    assert list(record.catalogue_items.all()) == [ten_days]
+    record.first_published_at = record.first_published_at.replace(year=2026, month=3, day=20)
+    assert timeliness(record) == Timeliness.LATE  # 14 WD after formation > 10
+    record.first_published_at = record.first_published_at.replace(day=13)
+    assert timeliness(record) == Timeliness.ON_TIME
+
+
+def test_items_of_another_body_are_refused(draft, staff, county):
+    from gongkai.catalog.models import StandardArea
+    from gongkai.catalog.services.catalogues import adopt_areas
+    from gongkai.core.actors import SYSTEM
+    from gongkai.disclosure.services.records import save_draft
+
+    adopt_areas(SYSTEM, county.dept_b, [StandardArea.objects.get(code="compulsory-education")])
+    foreign = county.dept_b.catalogue.items.first()
+    draft = draft.get_latest_revision_as_object()
+    draft.catalogue_items = [foreign]
+    with pytest.raises(ServiceError, match="不属于"):
+        save_draft(staff.officer, draft, creating=False)

@@ -115,6 +115,10 @@ def load_demo(actor: SystemActor | None = None, *, records: bool = True) -> Demo
         for section in names:
             _ensure(by_name[body_name], BodyKind.SECTION, section, actor, result)
 
+    from gongkai.catalog.demo import ensure_demo_catalogues
+
+    ensure_demo_catalogues(actor, by_name)
+
     User = get_user_model()
     password_hash = make_password(settings.GONGKAI_DEMO_PASSWORD)
     office = by_name[demo.COMPETENT_OFFICE]

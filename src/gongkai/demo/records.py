@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.catalog.selectors import items_for_body
 from gongkai.core.models import Body, BodyKind, Membership, Role
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services.people import assign_role, create_person
@@ -142,6 +143,7 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
     created = 0
     for index, body in enumerate(demo_bodies()):
         staff = _staff(body, actor, password_hash, index)
+        items = list(items_for_body(body))
         templates = SPECIFIC.get(body.name, []) + (TOWNSHIP if body.kind == BodyKind.TOWNSHIP else []) + GENERIC
         place = body.short_name or body.name
         for i, (title, doc_type, topic, summary) in enumerate(templates[:RECORDS_PER_BODY]):
@@ -163,6 +165,9 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
                 written_date=formed, formed_date=formed, doc_type=doc_type, topic=topic,
                 keywords=title.format(**values)[:20],
             )
+            item = _catalogue_item(record.title, items)
+            if item is not None:
+                record.catalogue_items = [item]
             if doc_type == DocumentType.FISCAL or "补贴" in record.title:
                 record.attachments = [RecordAttachment(title=f"{record.title}（分乡镇汇总表）",
                                                        file=_summary_sheet(record.title, rng))]
@@ -182,6 +187,29 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
                 set_validity(staff.leader, record, validity, date=min(today, published + dt.timedelta(days=90)),
                              note="已被新文件替代" if validity == Validity.REPEALED else "有效期届满")
     return created
+
+
+# Title keyword → standard area code, to file demo records under their catalogue item.
+AREA_KEYWORDS = [
+    (("补贴",), "agricultural-subsidies"),
+    (("低保", "救助", "特困"), "social-assistance"),
+    (("义务教育", "学生", "招生", "教师"), "compulsory-education"),
+    (("预算", "决算", "财政"), "budget"),
+    (("重大建设", "可行性", "供水"), "major-projects"),
+    (("危房",), "rural-housing"),
+    (("安全生产",), "work-safety"),
+    (("防汛",), "disaster-relief"),
+    (("高标准农田",), "rural-revitalisation"),
+]
+
+
+def _catalogue_item(title: str, items):
+    for words, area_code in AREA_KEYWORDS:
+        if any(word in title for word in words):
+            matching = [item for item in items if item.area.code == area_code]
+            if matching:
+                return next((i for i in matching if any(w in f"{i.level1}{i.level2}" for w in words)), matching[0])
+    return None
 
 
 TOWNSHIP_NAMES = ["城关镇", "青石镇", "白河镇", "柳溪乡", "松岭乡", "东坪镇", "龙泉镇", "城东街道"]

@@ -35,12 +35,24 @@ class RecordPolicy(RulePermissionPolicy):
         return Record.objects.filter(body__in=rules.bodies_visible_to(user)).select_related("body")
 
 
+def limit_catalogue_items(form, user):
+    """Offer the catalogue items of the bodies the user may see, labelled with body and area."""
+    from gongkai.catalog.selectors import items_visible_to
+
+    field = form.fields.get("catalogue_items")
+    if field is not None:
+        field.queryset = items_visible_to(user).filter(is_active=True).order_by(
+            "catalogue__body__path", "area__position", "position")
+        field.label_from_instance = lambda item: f"{item.catalogue.body.name} · {item.area.name} · {item}"
+
+
 class RecordCreateView(ServiceFormMixin, CreateView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if "body" in form.fields:
             form.fields["body"].queryset = rules.bodies_visible_to(self.request.user).filter(
                 kind__in=[BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP]).order_by("path")
+        limit_catalogue_items(form, self.request.user)
         return form
 
     def save_instance(self):
@@ -54,6 +66,7 @@ class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
         form = super().get_form(form_class)
         if "body" in form.fields:
             form.fields["body"].disabled = True
+        limit_catalogue_items(form, self.request.user)
         return form
 
     def save_instance(self):
@@ -88,6 +101,7 @@ class RecordViewSet(SnippetViewSet):
             FieldPanel("doc_number"), FieldPanel("index_number"), FieldPanel("written_date"),
             FieldPanel("formed_date"), FieldPanel("topic"), FieldPanel("doc_type"), FieldPanel("keywords"),
         ], heading=_("信息属性")),
+        FieldPanel("catalogue_items", heading=_("公开目录事项")),
         FieldPanel("summary"),
         FieldPanel("content"),
         InlinePanel("attachments", heading=_("附件"), label=_("附件")),

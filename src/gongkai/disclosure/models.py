@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import (
@@ -95,6 +95,10 @@ class Record(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clust
     validity_date = models.DateField(_("失效或废止日期"), null=True, blank=True)
     validity_note = models.CharField(_("失效或废止说明"), max_length=300, blank=True)
     keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    catalogue_items = ParentalManyToManyField(
+        "catalog.CatalogueItem", blank=True, related_name="records", verbose_name=_("公开目录事项"),
+        help_text=_("本信息对应的本单位公开目录事项；公开时限按事项的规定计算"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

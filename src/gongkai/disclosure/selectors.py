@@ -40,12 +40,25 @@ def record_counts(county: Body) -> dict[int, int]:
     return {row["body_id"]: row["n"] for row in rows}
 
 
-def timeliness(record: Record, today: dt.date | None = None) -> Timeliness | None:
-    """Whether the record met its 公开时限 (条例 Art. 26, 20 working days from formation); None
-    when the calendar cannot answer (a year without holiday data is never guessed)."""
+_SEVERITY = [Timeliness.OVERDUE, Timeliness.LATE, Timeliness.PENDING, Timeliness.ON_TIME, Timeliness.UNCHECKED]
+
+
+def time_limits(record: Record) -> list[TimeLimit]:
+    """The 公开时限 that apply: those of the record's catalogue items, or 条例 Art. 26's 20 working
+    days when it is linked to none."""
+    limits = [item.time_limit for item in record.catalogue_items.all()]
+    return limits or [TimeLimit.art_26()]
+
+
+def timeliness(record: Record, today: dt.date | None = None, cal=None) -> Timeliness | None:
+    """Whether the record met its 公开时限 (the strictest verdict over its catalogue items; 条例
+    Art. 26 by default). None when the calendar cannot answer: a year without holiday data is never
+    guessed."""
     published = record.first_published_at and timezone.localtime(record.first_published_at).date()
     try:
-        return assess(record.formed_date, published, today or timezone.localdate(), TimeLimit.art_26(),
-                      work_calendar())
+        cal = cal or work_calendar()
+        verdicts = [assess(record.formed_date, published, today or timezone.localdate(), limit, cal)
+                    for limit in time_limits(record)]
     except CalendarError:
         return None
+    return min(verdicts, key=_SEVERITY.index)

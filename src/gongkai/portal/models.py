@@ -233,7 +233,8 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
     def record(self, request, pk: int):
         from gongkai.disclosure.selectors import public_records, timeliness
 
-        record = get_object_or_404(public_records(self.county).prefetch_related("attachments"), pk=pk)
+        record = get_object_or_404(
+            public_records(self.county).prefetch_related("attachments", "catalogue_items__area"), pk=pk)
         return self.render(request, template="portal/record_page.html", context_overrides={
             "record": record, "timeliness": timeliness(record), "extra_crumb": record.body.name,
         })

@@ -35,6 +35,14 @@ def _validate(record: Record) -> None:
         raise ServiceError({"index_number": [f"索引号“{record.index_number}”已被其他政府信息使用"]})
 
 
+def _check_catalogue_items(record: Record) -> None:
+    """Items must come from the record's body's catalogue (a section uses its parent body's)."""
+    owner = record.body if record.body.kind != "section" else record.body.get_parent()
+    foreign = [item for item in record.catalogue_items.all() if item.catalogue.body_id != owner.pk]
+    if foreign:
+        raise ServiceError({"catalogue_items": [f"公开目录事项“{foreign[0]}”不属于{owner.name}的公开目录"]})
+
+
 def _process_attachments(record: Record) -> None:
     """Check every newly uploaded attachment (type, size, integrity) and extract its text."""
     limit = settings.GONGKAI_MAX_ATTACHMENT_MB * 1024 * 1024
@@ -77,6 +85,7 @@ def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object
     if not record.index_number:
         record.index_number = None
     _validate(record)
+    _check_catalogue_items(record)
     _process_attachments(record)
     if creating:
         record.live = False
