@@ -97,3 +97,25 @@ def test_walk_from_home_to_a_record_and_its_attachment(browser, served):
     finally:
         context.close()
     assert errors == []
+
+
+def test_standardisation_area_page_is_accessible(browser, served):
+    from tests.browser.support import axe_violations, describe
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(served + "/", wait_until="load")
+        page.get_by_role("link", name="基层政务公开标准化规范化").first.click()
+        page.wait_for_load_state("load")
+        page.get_by_role("link", name="涉农补贴").first.click()
+        page.wait_for_load_state("load")
+        assert "青山县农业农村局" in page.content() and page.locator(".catalogue-table").count() >= 2
+        assert page.locator(".catalogue-table a").count() >= 1  # items link to published records
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            violations = axe_violations(page)
+            assert violations == [], describe(violations)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()

@@ -108,3 +108,33 @@ def test_attachments_download_only_from_published_records(client, column, county
     assert url in client.get(column.record_url(record)).content.decode()
     withdraw_record(staff.leader, record, reason="撤回")
     assert client.get(url).status_code == 404
+
+
+def test_standardisation_column_links_items_to_records(client, column, county, staff):
+    import datetime as dt
+
+    from gongkai.catalog.models import StandardArea
+    from gongkai.catalog.services.catalogues import adopt_areas
+    from gongkai.core.actors import SYSTEM
+    from gongkai.disclosure.models import Record
+    from gongkai.disclosure.services.records import save_draft
+    from gongkai.portal.models import StandardisationIndexPage
+
+    area = StandardArea.objects.get(code="agricultural-subsidies")
+    adopt_areas(SYSTEM, county.dept_a, [area])
+    item = county.dept_a.catalogue.items.filter(area=area).first()
+    record = Record(body=county.dept_a, title="耕地地力保护补贴发放结果", formed_date=dt.date(2026, 3, 2))
+    record.catalogue_items = [item]
+    record = save_draft(staff.officer, record, creating=True)[0]
+    standard = StandardisationIndexPage.objects.get()
+    index = client.get(standard.url).content.decode()
+    assert area.name in index and "1 个单位已编制目录" in index
+    page = client.get(standard.area_url(area))
+    html = page.content.decode()
+    assert page.status_code == 200 and "测试县农业农村局" in html and item.level2 in html
+    assert record.title not in html  # not yet published
+    review_and_approve(record, staff)
+    html = client.get(standard.area_url(area)).content.decode()
+    assert record.title in html and column.record_url(record) in html
+    assert "按时公开" in html or "逾期公开" in html
+    assert client.get(standard.url + "no-such-area/").status_code == 404

@@ -56,3 +56,36 @@ def items_for_body(body: Body, *, active_only: bool = True):
     """The items of ``body``'s catalogue in catalogue order (what records link to)."""
     items = CatalogueItem.objects.for_body(body).select_related("area").order_by("area__position", "position", "pk")
     return items.active() if active_only else items
+
+
+def county_area_catalogues(county: Body, area: StandardArea):
+    """For the public 基层政务公开标准化规范化 column: each body of ``county`` that compiled ``area``,
+    with its active items (catalogue order) and the items' published records."""
+    from django.db.models import Prefetch
+
+    from gongkai.catalog.models import AreaStatus, CatalogueArea
+    from gongkai.disclosure.models import Record
+
+    live = Record.objects.filter(live=True).order_by("-first_published_at")
+    areas = (CatalogueArea.objects
+             .filter(area=area, status=AreaStatus.ADOPTED, catalogue__body__path__startswith=county.path,
+                     catalogue__body__is_active=True)
+             .select_related("catalogue__body").order_by("catalogue__body__path"))
+    result = []
+    for catalogue_area in areas:
+        items = (CatalogueItem.objects.active().filter(catalogue=catalogue_area.catalogue, area=area)
+                 .order_by("position", "pk").prefetch_related(Prefetch("records", queryset=live)))
+        result.append((catalogue_area.catalogue.body, list(items)))
+    return result
+
+
+def county_areas(county: Body) -> list[tuple[StandardArea, int]]:
+    """The standard areas in order, each with how many of ``county``'s bodies compiled it."""
+    from django.db.models import Count
+
+    from gongkai.catalog.models import AreaStatus, CatalogueArea
+
+    counts = dict(CatalogueArea.objects
+                  .filter(status=AreaStatus.ADOPTED, catalogue__body__path__startswith=county.path)
+                  .values("area_id").annotate(n=Count("pk")).values_list("area_id", "n"))
+    return [(area, counts.get(area.pk, 0)) for area in StandardArea.objects.order_by("position")]

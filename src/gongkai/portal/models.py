@@ -79,7 +79,7 @@ class HomePage(CountyPageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("county"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.DisclosureIndexPage"]
+    subpage_types = ["portal.DisclosureIndexPage", "portal.StandardisationIndexPage"]
 
     class Meta:
         verbose_name = _("县级政府网站首页")
@@ -323,6 +323,46 @@ class AnnualReportIndexPage(IntroPage):
         context = super().get_context(request, *args, **kwargs)
         context["groups"] = selectors.body_groups(self.county)
         return context
+
+
+class StandardisationIndexPage(RoutablePageMixin, IntroPage):
+    """基层政务公开标准化规范化 column (国办发〔2019〕54号): one page per standard area with each
+    body's catalogue table, every item linked to its published records and their timeliness."""
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("基层政务公开标准化规范化栏目")
+        verbose_name_plural = _("基层政务公开标准化规范化栏目")
+
+    @path("")
+    def index(self, request):
+        from gongkai.catalog.selectors import county_areas
+
+        return self.render(request, context_overrides={"areas": county_areas(self.county) if self.county else []})
+
+    @path("<slug:code>/", name="area")
+    def area(self, request, code: str):
+        from gongkai.catalog.models import StandardArea
+        from gongkai.catalog.selectors import county_area_catalogues
+        from gongkai.core.selectors import work_calendar
+        from gongkai.disclosure.selectors import timeliness
+
+        area = get_object_or_404(StandardArea, code=code)
+        cal = work_calendar()
+        bodies = []
+        for body, items in county_area_catalogues(self.county, area) if self.county else []:
+            rows = [(item, [(record, timeliness(record, cal=cal)) for record in item.records.all()[:20]])
+                    for item in items]
+            bodies.append((body, rows))
+        return self.render(request, template="portal/standard_area.html", context_overrides={
+            "area": area, "bodies": bodies, "extra_crumb": area.name,
+        })
+
+    def area_url(self, area, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("area", kwargs={"code": area.code})
 
 
 site_code_validator = RegexValidator(r"^[0-9A-Za-z]{10}$", _("政府网站标识码为10位数字或字母"))

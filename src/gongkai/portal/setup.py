@@ -21,6 +21,7 @@ from gongkai.portal.models import (
     PolicyPage,
     ProactiveIndexPage,
     SiteSettings,
+    StandardisationIndexPage,
 )
 from gongkai.portal.policy_texts import policy_texts
 from gongkai.portal.selectors import competent_office, place_name
@@ -170,6 +171,13 @@ def ensure_county_site(county: Body, *, hostname: str = "127.0.0.1", port: int =
             for text in policy_texts(place, office_name):
                 _publish(column, PolicyPage(title=text.title, slug=text.slug, issuer=office_name, body=text.html()))
 
+    _ensure_child(
+        home, StandardisationIndexPage, title="基层政务公开标准化规范化", slug="jczwgk", show_in_menus=True,
+        search_description=f"{place}基层政务公开标准目录及各领域公开事项",
+        intro=f"<p>根据《国务院办公厅关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发〔2019〕54号），"
+        f"{place}各单位对照国务院部门制定的基层政务公开标准指引，编制本单位公开事项标准目录。"
+        f"本栏目按领域展示各单位的标准目录，每个事项链接到已公开的政府信息。</p>",
+    )
     site = _ensure_site(home, hostname=hostname, port=port, is_default=is_default, site_name=site_name)
     SiteSettings.objects.get_or_create(
         site=site,
