@@ -179,3 +179,14 @@ def test_items_of_another_body_are_refused(draft, staff, county):
     draft.catalogue_items = [foreign]
     with pytest.raises(ServiceError, match="不属于"):
         save_draft(staff.officer, draft, creating=False)
+
+
+def test_each_reviewer_sees_only_their_bodys_tasks(draft, staff):
+    from gongkai.disclosure.models import ConfidentialityReviewTask
+
+    submit_for_review(staff.officer, draft)
+    task = ConfidentialityReviewTask.objects.get()
+    assert task.get_task_states_user_can_moderate(staff.reviewer).count() == 1
+    assert task.get_task_states_user_can_moderate(staff.other_reviewer).count() == 0
+    assert task.get_task_states_user_can_moderate(staff.officer).count() == 0
+    assert task.locked_for_user(draft, staff.officer) and not task.locked_for_user(draft, staff.reviewer)

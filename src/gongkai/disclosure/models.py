@@ -212,94 +212,75 @@ class ConfidentialityReview(models.Model):
         return f"{self.record} · {self.get_outcome_display()}"
 
 
-class ConfidentialityReviewTask(Task):
+class RecordTaskMixin:
+    """What the two review tasks share: who may act is a ``can_*`` rule on the record's body, and
+    the behaviour lives in gongkai.disclosure.workflow (``step`` names the entry there)."""
+
+    step: str  # "review" | "approve"
+
+    def _may_act(self, obj, user) -> bool:
+        from gongkai.disclosure import workflow
+
+        return workflow.may_act(self.step, user, obj.body)
+
+    def get_actions(self, obj, user):
+        from gongkai.disclosure import workflow
+
+        return workflow.actions(self.step, obj, user)
+
+    def get_form_for_action(self, action):
+        from gongkai.disclosure import workflow
+
+        return workflow.form_for(self.step, action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from gongkai.disclosure import workflow
+
+        return workflow.on_action(self.step, task_state, user, action_name, **kwargs)
+
+    def user_can_access_editor(self, obj, user):
+        return self._may_act(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._may_act(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from gongkai.disclosure import workflow
+
+        return workflow.moderatable_states(self, user, self.step)
+
+
+class ConfidentialityReviewTask(RecordTaskMixin, Task):
     """Workflow step 保密审查, decided by a confidentiality reviewer of the record's body."""
+
+    step = "review"
 
     class Meta:
         verbose_name = _("保密审查")
         verbose_name_plural = _("保密审查")
 
-    # Behaviour lives in gongkai.disclosure.workflow and .services (kept out of the model module).
     def start(self, workflow_state, user=None):
+        """Starting the first task is the submission: audit it here, whoever started the workflow."""
         from gongkai.disclosure.services.review import audit_submission
 
         task_state = super().start(workflow_state, user=user)
         audit_submission(task_state, user)
         return task_state
 
-    def get_actions(self, obj, user):
-        from gongkai.disclosure import workflow
-
-        return workflow.review_actions(obj, user)
-
-    def get_form_for_action(self, action):
-        from gongkai.disclosure import workflow
-
-        return workflow.review_form(action)
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        from gongkai.disclosure import workflow
-
-        return workflow.on_review_action(task_state, user, action_name, **kwargs)
-
-    def user_can_access_editor(self, obj, user):
-        from gongkai.core import rules
-
-        return rules.can_review_confidentiality(user, obj.body)
-
-    def locked_for_user(self, obj, user):
-        from gongkai.core import rules
-
-        return not rules.can_review_confidentiality(user, obj.body)
-
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        from gongkai.disclosure import workflow
-
-        return workflow.moderatable_states(self, user, "review")
-
     @classmethod
     def get_description(cls):
         return _("由本单位保密审查员对拟公开信息进行保密审查，记录审查结论、依据和意见")
 
 
-class LeaderApprovalTask(Task):
+class LeaderApprovalTask(RecordTaskMixin, Task):
     """Workflow step 审核, by the approving leader of the record's body."""
+
+    step = "approve"
 
     class Meta:
         verbose_name = _("领导审核")
         verbose_name_plural = _("领导审核")
 
-    def get_actions(self, obj, user):
-        from gongkai.disclosure import workflow
-
-        return workflow.approval_actions(obj, user)
-
-    def get_form_for_action(self, action):
-        from gongkai.disclosure import workflow
-
-        return workflow.approval_form(action)
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        from gongkai.disclosure import workflow
-
-        return workflow.on_approval_action(task_state, user, action_name, **kwargs)
-
-    def user_can_access_editor(self, obj, user):
-        from gongkai.core import rules
-
-        return rules.can_approve_publication(user, obj.body)
-
-    def locked_for_user(self, obj, user):
-        from gongkai.core import rules
-
-        return not rules.can_approve_publication(user, obj.body)
-
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        from gongkai.disclosure import workflow
-
-        return workflow.moderatable_states(self, user, "approve")
-
     @classmethod
     def get_description(cls):
         return _("由本单位审核领导审核同意后发布")
-

@@ -67,18 +67,35 @@ def on_approval_action(task_state, user, action_name, **data):
     decide_approval(user, task_state, approve=action_name == "approve", comment=data.get("comment", ""))
 
 
+def may_act(step: str, user, body) -> bool:
+    check = rules.can_review_confidentiality if step == "review" else rules.can_approve_publication
+    return check(user, body)
+
+
+def actions(step: str, record, user):
+    return review_actions(record, user) if step == "review" else approval_actions(record, user)
+
+
+def form_for(step: str, action):
+    return review_form(action) if step == "review" else approval_form(action)
+
+
+def on_action(step: str, task_state, user, action_name, **data):
+    handler = on_review_action if step == "review" else on_approval_action
+    return handler(task_state, user, action_name, **data)
+
+
 def moderatable_states(task, user, kind: str):
     """Task states of this task, in progress, on records of bodies where ``user`` may act."""
     states = TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=task.task_ptr)
     if rules.is_platform_operator(user):
         return states
-    check = rules.can_review_confidentiality if kind == "review" else rules.can_approve_publication
     from django.db.models import CharField
     from django.db.models.functions import Cast
 
     from gongkai.disclosure.models import Record
 
-    bodies = [b.pk for b in rules.bodies_visible_to(user) if check(user, b)]
+    bodies = [b.pk for b in rules.bodies_visible_to(user) if may_act(kind, user, b)]
     # WorkflowState.object_id is text (generic relation): compare with the records' ids as text.
     record_ids = Record.objects.filter(body_id__in=bodies).annotate(key=Cast("pk", CharField())).values("key")
     return states.filter(workflow_state__object_id__in=record_ids)
