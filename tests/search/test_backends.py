@@ -1,0 +1,118 @@
+"""The database-specific parts: both databases see exactly the tokens the analyzer produced."""
+
+from __future__ import annotations
+
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from gongkai.search import api
+from gongkai.search.analysis import index_tokens
+from gongkai.search.backends import (
+    ENTRY,
+    FACET_MARK,
+    FTS,
+    TITLE_MARK,
+    SQLiteBackend,
+    TextQuery,
+    backend_for,
+    facet,
+    tsvector_literal,
+)
+from gongkai.search.models import SearchEntry
+
+from .conftest import CORPUS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_database_stores_exactly_our_tokens(corpus):
+    title, text, _ = CORPUS["farm-2026"]
+    expected = set(index_tokens(title)) | set(index_tokens(text)) | set(index_tokens("青农发〔2026〕12号 11990101010100014X/2026-00012"))
+    entry = SearchEntry.objects.get(key="farm-2026")
+    facets = {facet("published", "2026"), facet("body", "3"), facet("area", "990101"),
+              facet("doc_type", "public_notice"), facet("year", "2026"), facet("attribute.topic", '"农业"')}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {FTS}, 'instance')")
+            cursor.execute("SELECT term, col FROM temp.terms WHERE doc = %s",
+                           [SQLiteBackend.rowid(entry.id, int(entry.published_at.timestamp()))])
+            rows = cursor.fetchall()
+            words = {term for term, col in rows if col != "facets"}
+            stored_facets = {term for term, col in rows if col == "facets"}
+            titled = set()
+        else:
+            cursor.execute(f"SELECT unnest(tsvector_to_array(search_vector)) FROM {ENTRY} WHERE id = %s", [entry.id])
+            lexemes = {row[0] for row in cursor.fetchall()}
+            words = {x for x in lexemes if x[0] not in (FACET_MARK, TITLE_MARK)}
+            stored_facets = {x for x in lexemes if x[0] == FACET_MARK}
+            titled = {x[1:] for x in lexemes if x[0] == TITLE_MARK}
+    assert words == expected
+    assert stored_facets == facets
+    assert titled in (set(), set(index_tokens(title)))
+
+
+def test_postgres_vector_literal_equals_to_tsvector(corpus):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        for title, text, _ in CORPUS.values():
+            t, b = index_tokens(title), index_tokens(text)
+            cursor.execute("SELECT %s::tsvector = setweight(to_tsvector('simple', %s), 'A') || "
+                           "setweight(to_tsvector('simple', %s), 'D')", [tsvector_literal(t, b), " ".join(t), " ".join(b)])
+            assert cursor.fetchone()[0], title
+
+
+def test_tsvector_literal_shape():
+    assert tsvector_literal(["补贴", "公示"], ["补贴", "资金"]) == "'补贴':1A,3 '公示':2A '资金':4"
+    assert tsvector_literal([], []) == ""
+    many = tsvector_literal([], ["字"] * 300)
+    assert many.count(",") == 254
+    far = tsvector_literal([], ["甲"] * 16382 + ["乙", "丙", "乙"])
+    assert far.endswith("'乙':16383 '丙':16383")
+
+
+def test_every_backend_method_agrees(corpus):
+    backend = backend_for("default")
+    query = TextQuery(("补贴",), ((facet("year", "2024"), facet("year", "2025"), facet("year", "2026")),))
+    with backend.session():
+        assert backend.count(query, 100) == 4
+        assert backend.count(query, 2) == 2
+        matches = backend.matches(query)
+        candidates = backend.candidates(query, 10, 4)
+        relevance = backend.relevance(query, candidates)
+        assert backend.relevance(query, []) == {}
+        assert [h.id for h in backend.candidates(query, 2, 4)] == [h.id for h in candidates[:2]]
+    assert {h.id for h in matches} == {h.id for h in candidates} == set(relevance)
+    assert all(0 <= r < 1 for r in relevance.values())
+    assert {h.id: h.relevance for h in matches} == pytest.approx(relevance)
+    by_id = {e.id: e.key for e in SearchEntry.objects.all()}
+    # Candidates: title hits newest first, then the rest newest first.
+    assert [by_id[h.id] for h in candidates] == ["farm-2026", "machine-2025", "disabled-2024", "fund-2024"]
+    assert [h.title_hit for h in candidates] == [True, True, True, False]
+
+
+def test_postgres_takes_broad_candidates_year_by_year(corpus, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from gongkai.search import backends
+
+    backend = backend_for("default")
+    query = TextQuery(("补贴",))
+    with backend.session():
+        whole = backend.candidates(query, 10, 5)
+        monkeypatch.setattr(backends, "SLICE_ABOVE", 0)
+        assert backend.candidates(query, 10, 5) == whole
+        assert backend.candidates(query, 2, 5) == whole[:2]
+    api.index("undated", title="补贴说明", text="")
+    with backend.session():
+        assert backend.candidates(query, 10, 6)[3].published is None
+
+
+def test_migration_refuses_other_databases():
+    migration = importlib.import_module("gongkai.search.migrations.0002_fulltext")
+    editor = SimpleNamespace(connection=SimpleNamespace(vendor="mysql"), execute=lambda sql: None)
+    with pytest.raises(RuntimeError, match="mysql"):
+        migration._run({"sqlite": []})(None, editor)
