@@ -190,3 +190,17 @@ def test_each_reviewer_sees_only_their_bodys_tasks(draft, staff):
     assert task.get_task_states_user_can_moderate(staff.other_reviewer).count() == 0
     assert task.get_task_states_user_can_moderate(staff.officer).count() == 0
     assert task.locked_for_user(draft, staff.officer) and not task.locked_for_user(draft, staff.reviewer)
+
+
+def test_search_finds_published_records_only(draft, staff):
+    from gongkai import search
+
+    assert search.search("耕地地力保护补贴").total == 0  # a draft is not findable
+    review_and_approve(draft, staff)
+    draft.refresh_from_db()
+    for query in ("补贴", "耕地地力保护补贴", "青农发[2026]12号", draft.index_number):
+        page = search.search(query)
+        assert [r.key for r in page.results] == [search.key_for(draft)], query
+    assert "<mark>" in str(search.search("补贴").results[0].title_html)
+    withdraw_record(staff.leader, draft, reason="撤回")
+    assert search.search("耕地地力保护补贴").total == 0

@@ -6,3 +6,8 @@ class DisclosureConfig(AppConfig):
     label = "disclosure"
     verbose_name = "政府信息"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from gongkai.disclosure import search
+
+        search.register()

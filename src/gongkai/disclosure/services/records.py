@@ -14,6 +14,7 @@ from django.db import transaction
 from gongkai.core import audit, rules
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError, require
+from gongkai.disclosure import search
 from gongkai.disclosure.models import IndexNumberCounter, Record, Validity
 from gongkai.privacy.extraction import FileRejected, extract
 from gongkai.rules.document_numbers import format_index_number
@@ -157,6 +158,7 @@ def set_validity(actor, record: Record, validity: str, *, date: dt.date | None, 
                                if values["validity_date"] else None})
         latest.save(update_fields=["content"])
     record.refresh_from_db()
+    search.refresh(record)
     audit.record("record.validity_changed", actor, record,
                  {"old": old, "new": {"validity": validity, "date": date.isoformat() if date else None},
                   "note": note}, scope=record.body)

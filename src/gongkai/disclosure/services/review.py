@@ -10,7 +10,7 @@ from wagtail.actions.unpublish import UnpublishAction
 
 from gongkai.core import audit, rules
 from gongkai.core.services import ServiceError, require
-from gongkai.disclosure import publication
+from gongkai.disclosure import publication, search
 from gongkai.disclosure.models import (
     ConfidentialityBasis,
     ConfidentialityOutcome,
@@ -117,6 +117,7 @@ def publish_revision(actor, record: Record, revision) -> Record:
     revision.publish(user=actor if getattr(actor, "pk", None) else None, skip_permission_checks=True,
                      log_action=True)
     record.refresh_from_db()
+    search.refresh(record)
     scheduled = not record.live or record.live_revision_id != revision.pk
     audit.record("record.scheduled" if scheduled else "record.published", actor, record,
                  {"revision": revision.pk, "index_number": revision.content["index_number"],
@@ -136,5 +137,6 @@ def withdraw_record(actor, record: Record, *, reason: str) -> Record:
         raise ServiceError(["该信息当前未公开，无需撤回"])
     # Permission was checked above with our rule; Wagtail's own check expects page permissions.
     UnpublishAction(record, user=actor if getattr(actor, "pk", None) else None).execute(skip_permission_checks=True)
+    search.refresh(record)
     audit.record("record.withdrawn", actor, record, {"reason": reason.strip()}, scope=record.body)
     return record
