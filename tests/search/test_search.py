@@ -273,6 +273,9 @@ def test_bad_input_is_refused(db):
         api.index("k", title="标题", attributes={"year": 1})
     with pytest.raises(ValueError):
         api.index("k", title="标题", attributes={"nested": {"a": 1}})
+    for fields in ({"area": "x" * 33}, {"doc_type": "x" * 65}, {"body_id": "3"}, {"year": 2026.0}):
+        with pytest.raises(ValueError):
+            api.index("k", title="标题", **fields)
     assert SearchEntry.objects.count() == 0
 
 
@@ -316,3 +319,54 @@ def test_optimize_outside_a_transaction():
     index_corpus(["farm-2026", "soil-2023"])
     api.optimize()
     assert set(keys(api.search("补贴"))) == {"farm-2026", "soil-2023"}
+
+
+# The contract across databases: for every query, the same entries in the same tiers (the order
+# inside a tier follows each database's relevance formula). This table holds on SQLite and on
+# PostgreSQL alike.
+GOLDEN = [
+    ("补贴", {}, [{"disabled-2024", "farm-2026", "machine-2025"}, {"fund-2024", "soil-2023"}]),
+    ("公示", {}, [{"dibao-2026", "disabled-2024", "farm-2026", "machine-2025"}]),
+    ("信息公开", {}, [{"open-2025", "report-2025"}, {"privacy-2024"}]),
+    ("耕地地力保护补贴", {}, [{"farm-2026"}]),
+    ("补贴 资金", {}, [{"farm-2026", "machine-2025"}, {"fund-2024"}]),
+    ("2026", {}, [{"dibao-2026", "farm-2026"}, {"report-2025"}]),
+    ("低保", {}, [{"dibao-2026"}]),
+    ("一卡通", {}, [{"farm-2026"}]),
+    ("耕地", {}, [{"farm-2026", "soil-2023"}]),
+    ("政府", {}, [{"open-2025", "report-2025"}]),
+    ("青山县", {}, [{"disabled-2024", "farm-2026", "fund-2024", "machine-2025", "report-2025"}]),
+    ("公开", {}, [{"open-2025", "privacy-2024", "report-2025"}]),
+    ("申请", {}, [{"machine-2025", "open-2025"}]),
+    ("通知", {}, [{"fund-2024", "open-2025", "soil-2023"}]),
+    ("农机", {}, [{"machine-2025"}]),
+    ("公示", {"topic": ["民政", "农业"], "year": [2024, 2025]}, [{"disabled-2024", "machine-2025"}]),
+    ("青山县", {"body": [1, 2], "doc_type": "annual_report"}, [{"report-2025"}]),
+]
+
+
+@pytest.mark.parametrize(("query", "filters", "expected"), GOLDEN, ids=[g[0] + str(g[1]) for g in GOLDEN])
+def test_same_results_on_both_databases(corpus, query, filters, expected):
+    page = api.search(query, filters=filters)
+    assert tiers(page) == expected
+    assert page.total == sum(map(len, expected))
+
+
+@pytest.mark.parametrize(("title", "part", "found"), [
+    ("2026年补贴", "2026", True),
+    ("2026年补贴", "026", False),
+    ("青政发〔2024〕7号", "7号", True),
+    ("第17号", "7号", False),
+    ("abc123公司", "abc123", True),
+    ("xabc123公司", "abc123", False),
+    ("耕地地力保护补贴", "补贴", True),
+])
+def test_title_containment_follows_the_tokens(title, part, found):
+    assert api._contains(title, part) is found
+
+
+@pytest.mark.parametrize("filters", [{"year": "二〇二六"}, {"year": True}, {"body": 1.5}, {"area": {"a": 1}},
+                                     {"topic": [["nested"]]}, {"Bad": 1}, {"": 1}])
+def test_bad_filter_values_are_refused(corpus, filters):
+    with pytest.raises(ValueError):
+        api.search("补贴", filters=filters)
