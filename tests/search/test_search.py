@@ -370,3 +370,14 @@ def test_title_containment_follows_the_tokens(title, part, found):
 def test_bad_filter_values_are_refused(corpus, filters):
     with pytest.raises(ValueError):
         api.search("补贴", filters=filters)
+
+
+def test_listing_by_filters_is_newest_first_and_pages(corpus, monkeypatch):
+    page = api.search("", filters={"doc_type": ["public_notice", "notice"]}, page_size=3)
+    assert page.mode == "browse" and page.total == 7
+    assert keys(page) == ["dibao-2026", "farm-2026", "machine-2025"]
+    assert keys(api.search("", filters={"doc_type": ["public_notice", "notice"]}, page=3, page_size=3)) == ["soil-2023"]
+    assert all(r.score == 0.0 and "<mark>" not in r.snippet_html for r in page.results)
+    monkeypatch.setattr(api, "MAX_RESULTS", 5)
+    capped = api.search("", filters={"area": "990101"}, page_size=2)
+    assert (capped.total, capped.total_exact) == (5, False)

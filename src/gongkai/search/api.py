@@ -9,7 +9,7 @@ Query semantics
   matches exactly, the query is searched as text (finding the documents that cite it).
 * Other text is segmented (:mod:`gongkai.search.analysis`) and every term must occur in the
   title or text of an entry.
-* An empty query lists entries by publication date (filters still apply).
+* An empty query lists entries by publication date, newest first (filters still apply).
 * ``filters`` are equalities: ``body`` (or ``body_id``), ``area``, ``doc_type``, ``year``, and any
   other name is looked up in the entry's ``attributes``. A list, tuple or set value means "any
   of"; ``None`` means no filter.
@@ -376,21 +376,30 @@ def search(
             ids = list(exact.order_by(F("published_at").desc(nulls_last=True), "-id")
                        .values_list("id", flat=True)[offset:offset + limit])
             return done(parsed.kind, [(pk, 3.0) for pk in ids], total)
-    if parsed.kind == "empty":
+    mode = "browse" if parsed.kind == "empty" else "text"
+    facets = _filter_facets(filters or {})
+    if facets is None:
+        return done(mode, [], 0)
+    if mode == "browse" and not facets:
         total = base[: MAX_RESULTS + 1].count()
         ids = list(base.order_by(F("published_at").desc(nulls_last=True), "-id")
                    .values_list("id", flat=True)[offset:offset + limit])
-        return done("browse", [(pk, 0.0) for pk in ids], total)
+        return done(mode, [(pk, 0.0) for pk in ids], total)
 
-    facets = _filter_facets(filters or {})
-    if facets is None:
-        return done("text", [], 0)
+    # Text, or a listing by filters: both answered by the full-text index (filters are facets).
     backend = backend_for(using)
     text_query = TextQuery(parsed.terms, facets)
     with backend.session():
         total = backend.count(text_query, MAX_RESULTS + 1)
-        hits = _text_hits(backend, parsed, text_query, offset, limit, min(total, MAX_RESULTS)) if limit else []
-    return done("text", [(hit.id, _tier(parsed, hit.title_key) + relevance) for hit, relevance in hits], total)
+        if not limit or offset >= total:
+            scored = []
+        elif mode == "browse":
+            listed = backend.candidates(text_query, min(total, offset + limit), total)[offset:offset + limit]
+            scored = [(hit.id, 0.0) for hit in listed]
+        else:
+            hits = _text_hits(backend, parsed, text_query, offset, limit, min(total, MAX_RESULTS))
+            scored = [(hit.id, _tier(parsed, hit.title_key) + relevance) for hit, relevance in hits]
+    return done(mode, scored, total)
 
 
 def _text_hits(backend, parsed: ParsedQuery, query: TextQuery, offset: int, limit: int,

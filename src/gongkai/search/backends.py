@@ -9,7 +9,9 @@ the backends return, so the order is the same on both except where the relevance
 Facets are the filters, indexed as terms: one token per filter value of an entry (body, area,
 document type, year, each attribute) and one for its publication year. A private-use character
 starts every facet token, so no word of any text can produce one. Filtering is thereby an
-intersection inside the full-text index on both databases, never a row-by-row check.
+intersection inside the full-text index on both databases, never a row-by-row check. The title's
+tokens are indexed a second time behind another private-use mark, so that "the title holds
+every term" is an ordinary match on short posting lists too.
 
 Recency, the tie-break of every ordering and the order of candidates, is (published_at desc,
 id desc) with published_at truncated to seconds and undated entries last:
@@ -38,9 +40,9 @@ TEXT = "gongkai_search_searchtext"
 FTS = "gongkai_search_fts"
 
 FACET_MARK = "\ue000"  # Unicode private use: never part of a text token (see analysis.TOKEN_RE)
-TITLE_MARK = "\ue001"  # PostgreSQL only: title tokens again, marked, for title-only matching
+TITLE_MARK = "\ue001"  # the title's tokens again, marked, for title-only matching
 
-# Title versus text weight, 10:1 on both. bm25 takes per-column weights (facets weigh nothing);
+# Title versus text weight, 10:1 on both. bm25 takes per-column weights (the marks weigh nothing);
 # PostgreSQL's label weights are {D, C, B, A} and we label the title A and the text D.
 SQLITE_WEIGHTS = "10.0, 1.0, 0.0"
 PG_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
@@ -99,6 +101,17 @@ def facet(name: str, value: str) -> str:
 
 def publication_year_facet(year: int | None) -> str:
     return facet("published", str(year) if year is not None else "")
+
+
+def _marks(row: EntryRow) -> list[str]:
+    """The facets and the marked title tokens of an entry (distinct, in order)."""
+    return list(dict.fromkeys([*row.facets, *(TITLE_MARK + t for t in row.title_tokens)]))
+
+
+def _phases(query: TextQuery) -> tuple[bool | None, ...]:
+    """Candidate phases: entries whose title holds every term, then the others; all at once
+    when there are no terms (a listing by filters)."""
+    return (True, False) if query.terms else (None,)
 
 
 def _seconds(published_at: datetime | None) -> int | None:
@@ -178,7 +191,8 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
-    """SQLite: FTS5 table ``(title, body, facets)``; rowid = recency order (module docstring)."""
+    """SQLite: FTS5 table ``(title, body, marks)``, marks being the facets and the marked title
+    tokens; rowid = recency order (module docstring)."""
 
     vendor = "sqlite"
 
@@ -206,9 +220,9 @@ class SQLiteBackend(Backend):
                 cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({', '.join(['%s'] * len(old_rowids))})", old_rowids)
             ids = self._upsert_entries(cursor, rows)
             cursor.executemany(
-                f"INSERT INTO {FTS} (rowid, title, body, facets) VALUES (%s, %s, %s, %s)",
+                f"INSERT INTO {FTS} (rowid, title, body, marks) VALUES (%s, %s, %s, %s)",
                 [(self.rowid(ids[row.values["key"]], _seconds(row.published_at)), " ".join(row.title_tokens),
-                  " ".join(row.text_tokens), " ".join(row.facets)) for row in rows],
+                  " ".join(row.text_tokens), " ".join(_marks(row))) for row in rows],
             )
         return ids
 
@@ -236,14 +250,16 @@ class SQLiteBackend(Backend):
         return "(" + f" {operator} ".join(f'"{item}"' for item in items) + ")"
 
     def match(self, query: TextQuery, title: bool | None = None) -> str:
-        """The MATCH expression: all terms (title: in the title; False: not all in the title),
-        and the facets."""
-        terms = self._all(query.terms, "AND")
-        expression = f"{{title}} : {terms}" if title else terms
-        for group in query.facets:
-            expression += f" AND facets : {self._all(group, 'OR')}"
+        """The MATCH expression: all terms (title=True: all in the title; False: not all in the
+        title) and the facets."""
+        parts = []
+        if query.terms:
+            parts.append(f"marks : {self._all([TITLE_MARK + t for t in query.terms], 'AND')}" if title
+                         else self._all(query.terms, "AND"))
+        parts.extend(f"marks : {self._all(group, 'OR')}" for group in query.facets)
+        expression = " AND ".join(parts)
         if title is False:
-            expression = f"({expression}) NOT {{title}} : {terms}"
+            expression = f"({expression}) NOT marks : {self._all([TITLE_MARK + t for t in query.terms], 'AND')}"
         return expression
 
     def count(self, query, cap):
@@ -265,7 +281,7 @@ class SQLiteBackend(Backend):
     def candidates(self, query, limit, total):
         rowids: list[tuple[int, bool]] = []
         with self.connection.cursor() as cursor:
-            for title in (True, False):
+            for title in _phases(query):
                 if len(rowids) >= limit:
                     break
                 cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT %s",
@@ -276,7 +292,7 @@ class SQLiteBackend(Backend):
                 ids = [rowid & ID_MASK for rowid, _ in rowids[start:start + 500]]
                 cursor.execute(f"SELECT id, title_key FROM {ENTRY} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
                 titles.update(cursor.fetchall())
-        return [Hit(rowid & ID_MASK, self.published(rowid), titles[rowid & ID_MASK], title_hit=title)
+        return [Hit(rowid & ID_MASK, self.published(rowid), titles[rowid & ID_MASK], title_hit=bool(title))
                 for rowid, title in rowids]
 
     def relevance(self, query, hits):
@@ -317,7 +333,7 @@ class PostgresBackend(Backend):
     def upsert(self, rows):
         with self.connection.cursor() as cursor:
             return self._upsert_entries(cursor, rows, "search_vector", lambda row: tsvector_literal(
-                row.title_tokens, row.text_tokens, [*row.facets, *{TITLE_MARK + t for t in row.title_tokens}]))
+                row.title_tokens, row.text_tokens, _marks(row)))
 
     def delete(self, ids):
         with self.connection.cursor() as cursor:
@@ -348,11 +364,12 @@ class PostgresBackend(Backend):
 
     @staticmethod
     def tsquery(query: TextQuery, title: bool | None = None, year_facet: str = "") -> str:
-        """A tsquery literal (not to_tsquery(): the tokens are final and must not be re-parsed).
-        Tokens and facets hold no apostrophes or backslashes."""
+        """A tsquery literal (not to_tsquery(): the tokens are final and must not be re-parsed);
+        ``title`` as for ``SQLiteBackend.match``. Tokens and facets hold no apostrophes or
+        backslashes."""
         terms = " & ".join(f"'{t}'" for t in query.terms)
         titled = " & ".join(f"'{TITLE_MARK}{t}'" for t in query.terms)
-        parts = [titled if title else terms]
+        parts = [titled if title else terms] if query.terms else []
         if title is False:
             parts.append(f"!({titled})")
         parts.extend("(" + " | ".join(f"'{f}'" for f in group) + ")" for group in query.facets)
@@ -381,7 +398,7 @@ class PostgresBackend(Backend):
         hits: list[Hit] = []
         with self.connection.cursor() as cursor:
             years = None
-            for title in (True, False):
+            for title in _phases(query):
                 if len(hits) >= limit:
                     break
                 if total <= SLICE_ABOVE:
@@ -404,10 +421,10 @@ class PostgresBackend(Backend):
                         break
         return hits
 
-    def _newest(self, cursor, tsquery: str, limit: int, title: bool) -> list[Hit]:
+    def _newest(self, cursor, tsquery: str, limit: int, title: bool | None) -> list[Hit]:
         cursor.execute(f"SELECT id, published_at, title_key FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
                        f"ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s", [tsquery, limit])
-        return [Hit(pk, _seconds(published), title_key, title_hit=title)
+        return [Hit(pk, _seconds(published), title_key, title_hit=bool(title))
                 for pk, published, title_key in cursor.fetchall()]
 
     def _publication_years(self, cursor) -> list[int | None]:
