@@ -14,6 +14,7 @@ from gongkai.catalog.timelimits import TimeLimitError, describe, parse_time_limi
 from gongkai.rules.timeliness import LimitKind, TimeLimit
 
 WD, PUB, NONE = LimitKind.WORKDAYS_FROM_FORMATION, LimitKind.PUBLICITY_PERIOD, LimitKind.NONE
+CAL = LimitKind.CALENDAR_DAYS
 
 
 @pytest.mark.parametrize("wording, expected", [
@@ -40,9 +41,23 @@ WD, PUB, NONE = LimitKind.WORKDAYS_FROM_FORMATION, LimitKind.PUBLICITY_PERIOD, L
     ("实时公开", TimeLimit(NONE)),
     ("长期公开", TimeLimit(NONE)),
     ("每年3月31日前", TimeLimit(NONE)),
-    ("经本级人民代表大会或者其常务委员会批准后20日内", TimeLimit(NONE)),
-    ("在拟征收土地所在的乡（镇）和村、村民小组范围内公告至少30日", TimeLimit(NONE)),
+    ("在拟征收土地所在的乡（镇）和村、村民小组范围内公告至少30日", TimeLimit(NONE)),  # a duration
+    ("征求公众意见期限不得少于30日", TimeLimit(NONE)),
+    ("出让活动开始前至少20日发布", TimeLimit(NONE)),  # before a future event
+    ("原则上不得晚于采购活动开始前30日公开", TimeLimit(NONE)),
+    ("依法及时发布；自招标文件开始发出之日起至提交投标文件截止之日止不得少于20日", TimeLimit(NONE)),
+    ("每月结束后10日内", TimeLimit(NONE)),  # periodic: tied to the calendar, not to formation
+    ("每年6月30日内", TimeLimit(NONE)),
+    # calendar days (预算法 Art. 14; 招标投标法实施条例 Art. 54)
+    ("经本级人民代表大会或者其常务委员会批准后20日内", TimeLimit(CAL, 20)),
+    ("本级财政部门批复之日起二十日内", TimeLimit(CAL, 20)),
+    ("收到评标报告之日起3日内公示，公示期不得少于3日", TimeLimit(CAL, 3)),
+    ("批准后15天内", TimeLimit(CAL, 15)),
+    ("形成之日起20个自然日内", TimeLimit(CAL, 20)),
+    ("批复后20日以内", TimeLimit(CAL, 20)),
+    # working days win over calendar days in the same wording
     ("项目计划确定之日起10个工作日内公告，公示期不少于10天", TimeLimit(WD, 10)),
+    ("20个工作日内（预算公开不超过20日内）", TimeLimit(WD, 20)),
 ])
 def test_time_limit_wording(wording, expected):
     assert parse_time_limit(wording) == expected
@@ -58,6 +73,7 @@ def test_unreadable_time_limits_are_errors_not_guesses(wording):
 def test_describe():
     assert describe(TimeLimit(WD, 10)) == "10个工作日内公开"
     assert describe(TimeLimit(PUB, 7, publish_within=10)) == "10个工作日内公开，公示7个工作日"
+    assert describe(TimeLimit(CAL, 20)) == "20日内公开（自然日）"
     assert describe(TimeLimit(NONE)).startswith("无明确时限")
 
 

@@ -16,7 +16,7 @@ AREA_NAMES = [
 ]
 FULL_AREAS = ["agricultural-subsidies", "social-assistance", "compulsory-education", "major-projects",
               "public-resource-trading"]  # §4.4: complete catalogues
-WD, PUB = LimitKind.WORKDAYS_FROM_FORMATION, LimitKind.PUBLICITY_PERIOD
+WD, PUB, CAL = LimitKind.WORKDAYS_FROM_FORMATION, LimitKind.PUBLICITY_PERIOD, LimitKind.CALENDAR_DAYS
 
 
 def test_the_26_areas_in_order_with_former_names(db):
@@ -115,3 +115,63 @@ def test_item_api(db):
     assert item.time_limit_summary == "10个工作日内公开，公示7个工作日"
     assert item.channels_display.startswith("□政府网站")
     assert (item.audience_display, item.mode_display, item.level_display) == ("全社会、特定群体", "主动", "乡级")
+
+
+# Rows whose law counts in days (日), not working days: read as calendar days.
+CALENDAR_DAY_ROWS = {
+    ("budget", "政府预算", "本级政府预算"): 20,  # 预算法 Art. 14: 批准后二十日内
+    ("budget", "政府决算", "本级政府决算"): 20,
+    ("budget", "部门预算", "部门预算"): 20,  # 预算法 Art. 14: 批复后二十日内
+    ("budget", "部门决算", "部门决算"): 20,
+    ("budget", "乡镇预决算", "乡镇预算和决算"): 20,
+    ("major-projects", "招标投标信息", "中标候选人公示"): 3,  # 招标投标法实施条例 Art. 54
+    ("public-resource-trading", "工程建设项目招标投标信息", "中标候选人公示"): 3,
+}
+
+
+def test_calendar_day_rows(db):
+    rows = {(i.area.code, i.level1, i.level2): i for i in StandardItem.objects.select_related("area")}
+    calendar = {key: item.limit_days for key, item in rows.items() if item.limit_kind == CAL}
+    assert calendar == CALENDAR_DAY_ROWS
+    for key in CALENDAR_DAY_ROWS:
+        assert rows[key].time_limit == TimeLimit(CAL, CALENDAR_DAY_ROWS[key])
+        assert rows[key].time_limit_summary == f"{CALENDAR_DAY_ROWS[key]}日内公开（自然日）"
+    # the working-day rows are untouched: every "N个工作日" wording still reads as working days
+    kinds = [item.limit_kind for item in rows.values()]
+    assert (kinds.count(WD), kinds.count(PUB), kinds.count(LimitKind.NONE)) == (191, 13, 27)
+    for item in rows.values():
+        if "工作日" in item.time_limit_text:
+            assert item.limit_kind in (WD, PUB), str(item)
+
+
+def test_limit_kind_choices_carry_the_rule_labels():
+    from gongkai.catalog.models import LIMIT_KIND_CHOICES
+
+    assert [(value, str(label)) for value, label in LIMIT_KIND_CHOICES] == [
+        (kind.value, kind.label) for kind in (WD, PUB, CAL, LimitKind.NONE)]
+    assert {value for value, _label in LIMIT_KIND_CHOICES} == {kind.value for kind in LimitKind}
+
+
+def test_the_migration_rereads_unchecked_rows(db, county):
+    """catalog 0003: rows stored as "no checkable limit" before calendar days existed are read
+    again, standard rows and bodies' items alike; the reverse puts them back."""
+    import importlib
+
+    from django.apps import apps
+
+    from gongkai.catalog.models import CatalogueItem
+    from gongkai.catalog.services.catalogues import adopt_areas
+    from gongkai.core.actors import SYSTEM
+
+    migration = importlib.import_module("gongkai.catalog.migrations.0003_calendar_day_limits")
+    adopt_areas(SYSTEM, county.county, [StandardArea.objects.get(code="budget")])
+    budget = CatalogueItem.objects.filter(catalogue__body=county.county, area__code="budget")
+    assert budget.filter(limit_kind=CAL).count() == 4  # 县级 rows: 政府预算/决算, 部门预算/决算
+    migration.back_to_unchecked(apps, None)
+    assert not StandardItem.objects.filter(limit_kind=CAL).exists()
+    assert not budget.filter(limit_kind=CAL).exists()
+    workdays_before = list(StandardItem.objects.filter(limit_kind=WD).values_list("pk", "limit_days"))
+    migration.reread_limits(apps, None)
+    assert StandardItem.objects.filter(limit_kind=CAL).count() == len(CALENDAR_DAY_ROWS)
+    assert budget.filter(limit_kind=CAL, limit_days=20).count() == 4
+    assert list(StandardItem.objects.filter(limit_kind=WD).values_list("pk", "limit_days")) == workdays_before

@@ -24,9 +24,11 @@ from gongkai.catalog.timelimits import describe
 from gongkai.core.models import Body, BodyKind
 from gongkai.rules.timeliness import LimitKind, TimeLimit
 
+# The labels of gongkai.rules.timeliness.LimitKind, translatable (tests keep the two in step).
 LIMIT_KIND_CHOICES = [
     (LimitKind.WORKDAYS_FROM_FORMATION.value, _("形成或变更之日起N个工作日内公开")),
     (LimitKind.PUBLICITY_PERIOD.value, _("公示期N个工作日")),
+    (LimitKind.CALENDAR_DAYS.value, _("形成或变更之日起N日内公开（自然日）")),
     (LimitKind.NONE.value, _("无明确时限（及时公开等）")),
 ]
 
@@ -43,8 +45,9 @@ class ItemFields(models.Model):
     time_limit_text = models.CharField(_("公开时限"), max_length=500)
     limit_kind = models.CharField(_("时限类型"), max_length=16, choices=LIMIT_KIND_CHOICES,
                                   default=LimitKind.WORKDAYS_FROM_FORMATION.value)
-    limit_days = models.PositiveSmallIntegerField(_("时限（工作日）"), default=20,
-                                                  help_text=_("公示类事项为公示期的工作日数"))
+    limit_days = models.PositiveSmallIntegerField(_("时限（日数）"), default=20,
+                                                  help_text=_("工作日类事项为工作日数，自然日类事项为自然日数，"
+                                                              "公示类事项为公示期的工作日数"))
     limit_publish_within = models.PositiveSmallIntegerField(_("公示前公开时限（工作日）"), default=20)
     subject = models.CharField(_("公开主体"), max_length=300)
     # code → "required" (■) / "optional" (□); absent channels are not stored (channels.CHANNELS).

@@ -11,11 +11,17 @@ The reading, in order:
 1. a 公示/公告/披露 period counted in working days → ``PUBLICITY_PERIOD`` (days = that period;
    publish_within = the "N个工作日内" the wording also gives, else Art. 26's 20);
 2. "N个工作日" → ``WORKDAYS_FROM_FORMATION`` with N;
-3. wording without a working-day number → ``NONE``: "及时/实时/即时/随时/长期/常态/动态" and
-   periodic or fixed-date wording ("每年…", "每季度", "3月31日前"), and periods in calendar days
-   ("批准后20日内", 预算法 Art. 14; "公告至少30日", 土地管理法 Art. 47). TimeLimit has no
-   calendar-day kind, so such an item is not checked automatically; its wording is always kept
-   with the item, and nothing is guessed.
+3. "N日内" / "N天内" / "N个自然日内" (a period in calendar days within which the information is
+   published) → ``CALENDAR_DAYS`` with N, unless the wording is periodic or tied to a fixed date
+   ("每年…", "按月", "3月31日前"): "经本级人民代表大会…批准后20日内" (预算法 Art. 14), "收到评标报告
+   之日起3日内公示" (招标投标法实施条例 Art. 54). Where a law says "日" without "工作日" it means
+   calendar days (see gongkai.rules.timeliness);
+4. wording without such a number → ``NONE``: "及时/实时/即时/随时/长期/常态/动态", periodic or
+   fixed-date wording, and day counts that are not a publication deadline — a minimum duration
+   ("公告至少30日", 土地管理法 Art. 47; "征求公众意见期限不得少于30日"; "至提交投标文件截止之日止不得少于
+   20日") or a time before a future event ("出让活动开始前至少20日", "采购活动开始前30日"), which a
+   record's formation date cannot check. Such an item is not checked automatically; its wording is
+   always kept with the item, and nothing is guessed.
 
 Anything else (no number, no known word) is not understood and raises TimeLimitError. This module
 has no Django imports.
@@ -39,6 +45,11 @@ _PUBLICITY = re.compile(
 _NO_NUMBER_WORDS = ("及时", "实时", "即时", "随时", "长期", "常态", "动态", "定期", "每年", "每季", "每月", "每半年",
                     "年度", "季度", "按月", "按季", "同步", "常年", "持续", "立即")
 _CALENDAR = re.compile(r"\d+个?(?:日|天|月|年)")
+# "20日内", "3天内", "20个自然日内": a deadline in calendar days ("个工作日内" never matches: 工作
+# stands between the number and 日).
+_CALENDAR_DAYS_WITHIN = re.compile(r"(\d+)个?(?:自然)?(?:日|天)(?:以)?内")
+_PERIODIC_WORDS = ("每年", "每季", "每月", "每半年", "每周", "按月", "按季", "按年", "定期", "次月", "次年")
+_FIXED_DATE = re.compile(r"\d+月\d+日")
 
 
 class TimeLimitError(ValueError):
@@ -85,6 +96,9 @@ def parse_time_limit(wording: str) -> TimeLimit:
         return TimeLimit(LimitKind.PUBLICITY_PERIOD, days=int(publicity.group(1)), publish_within=within)
     if workdays:
         return TimeLimit(LimitKind.WORKDAYS_FROM_FORMATION, days=int(workdays[0].group(1)))
+    calendar_days = _CALENDAR_DAYS_WITHIN.search(text)
+    if calendar_days and not any(word in text for word in _PERIODIC_WORDS) and not _FIXED_DATE.search(text):
+        return TimeLimit(LimitKind.CALENDAR_DAYS, days=int(calendar_days.group(1)))
     if any(word in text for word in _NO_NUMBER_WORDS) or _CALENDAR.search(text):
         return TimeLimit(LimitKind.NONE)
     raise TimeLimitError(
@@ -99,4 +113,6 @@ def describe(limit: TimeLimit) -> str:
         return f"{limit.days}个工作日内公开"
     if limit.kind == LimitKind.PUBLICITY_PERIOD:
         return f"{limit.publish_within}个工作日内公开，公示{limit.days}个工作日"
+    if limit.kind == LimitKind.CALENDAR_DAYS:
+        return f"{limit.days}日内公开（自然日）"
     return "无明确时限（不自动校验）"
