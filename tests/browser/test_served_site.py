@@ -82,6 +82,12 @@ def test_walk_from_home_to_a_record_and_its_attachment(browser, served):
         assert "青山县农业农村局" in page.content()
         violations = axe_violations(page)
         assert violations == [], describe(violations)
+        page.locator(".area-nav a", has_text="涉农补贴").first.click()  # body → area
+        page.wait_for_load_state("load")
+        assert page.locator(".area-nav a[aria-current]", has_text="涉农补贴").count() == 1
+        assert page.locator(".item-nav a").count() >= 1  # the area's catalogue items
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
         page.locator(".record-list a", has_text="补贴").first.click()
         page.wait_for_load_state("load")
         meta = page.locator(".meta-table").inner_text()
@@ -92,8 +98,23 @@ def test_walk_from_home_to_a_record_and_its_attachment(browser, served):
         with page.expect_download() as download:
             page.locator(".attachments a").first.click()
         assert download.value.suggested_filename.endswith(".xlsx")
+        # Then a search from the header box, as a citizen would.
+        page.fill("#site-q", "耕地地力保护补贴")
+        page.press("#site-q", "Enter")
+        page.wait_for_load_state("load")
+        assert page.locator(".search-results li").count() >= 1
+        assert page.locator(".search-results mark").count() >= 1
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+        page.locator(".search-results a").first.click()
+        page.wait_for_load_state("load")
+        assert "耕地地力保护补贴" in page.locator("h1").inner_text()
         page.set_viewport_size({"width": 320, "height": 800})
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.go_back(wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
     finally:
         context.close()
     assert errors == []

@@ -24,14 +24,35 @@ def public_records(county: Body | None = None) -> QuerySet[Record]:
 
 
 def filter_records(records: QuerySet[Record], *, body: Body | None = None, doc_type: str = "",
-                   year: int | None = None) -> QuerySet[Record]:
+                   year: int | None = None, area: str = "", item: int | None = None) -> QuerySet[Record]:
+    """Narrow ``records`` by body, document type, publication year, standard area (its code:
+    records linked to any item of that area) and catalogue item."""
     if body is not None:
         records = records.filter(body=body)
+    links = Record.catalogue_items.through.objects
+    if area:
+        records = records.filter(pk__in=links.filter(catalogueitem__area__code=area).values("record_id"))
+    if item:
+        records = records.filter(pk__in=links.filter(catalogueitem_id=item).values("record_id"))
     if doc_type:
         records = records.filter(doc_type=doc_type)
     if year:
         records = records.filter(first_published_at__year=year)
     return records
+
+
+def area_counts(records: QuerySet[Record]) -> dict[str, int]:
+    """How many of ``records`` are linked to each standard area (by area code)."""
+    rows = (Record.catalogue_items.through.objects.filter(record_id__in=records.order_by().values("pk"))
+            .values("catalogueitem__area__code").annotate(n=Count("record_id", distinct=True)))
+    return {row["catalogueitem__area__code"]: row["n"] for row in rows}
+
+
+def item_counts(records: QuerySet[Record]) -> dict[int, int]:
+    """How many of ``records`` are linked to each catalogue item (by item id)."""
+    rows = (Record.catalogue_items.through.objects.filter(record_id__in=records.order_by().values("pk"))
+            .values("catalogueitem_id").annotate(n=Count("record_id", distinct=True)))
+    return {row["catalogueitem_id"]: row["n"] for row in rows}
 
 
 def record_counts(county: Body) -> dict[int, int]:

@@ -212,22 +212,35 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
 
     @path("body/<str:code>/", name="body_records")
     def body_records(self, request, code: str):
+        """A body's records by area → catalogue item, filterable by type and year, paginated."""
         from django.core.paginator import Paginator
 
         from gongkai.disclosure.models import DocumentType
         from gongkai.disclosure.selectors import filter_records, public_records
 
         body = get_object_or_404(selectors.guide_bodies(self.county), code=code)
-        doc_type = request.GET.get("type", "")
-        doc_type = doc_type if doc_type in DocumentType.values else ""
-        year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-        records = filter_records(public_records(self.county), body=body, doc_type=doc_type, year=year)
+        listing = selectors.RecordListing.from_query(request.GET, body=body)
+        typed = filter_records(public_records(self.county), body=body, doc_type=listing.doc_type, year=listing.year)
+        records = filter_records(typed, area=listing.area_code, item=listing.item_id)
         page = Paginator(records, self.RECORDS_PER_PAGE).get_page(request.GET.get("page"))
         return self.render(request, template="portal/body_records.html", context_overrides={
-            "body": body, "records": page, "doc_types": DocumentType.choices, "doc_type": doc_type, "year": year,
+            "body": body, "records": page, "listing": listing, "area_nav": selectors.area_navigation(body, typed, listing),
+            "listing_doc_types": DocumentType.choices,
             "extra_crumb": body.name,
         })
+
+    @path("search/", name="search")
+    def search_view(self, request):
+        """Full-text search of the county's published records (and their attachments' text),
+        with exact lookup of 文号 and 索引号 and the list filters."""
+        from gongkai.portal.search import search_records
+
+        return self.render(request, template="portal/search.html", context_overrides={
+            **search_records(self, request), "extra_crumb": _("检索"),
+        })
+
+    def search_url(self, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("search")
 
     @path("info/<int:pk>/", name="record")
     def record(self, request, pk: int):

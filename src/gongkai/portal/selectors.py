@@ -84,3 +84,109 @@ def guide_url(body: Body, request=None) -> str | None:
         return None
     index = guide_index_for(body, request)
     return index.body_url(body, request) if index else None
+
+
+# --- record lists: filters and the area → item navigation ---------------------------------------
+
+YEAR_RANGE = (2000, 2100)
+
+
+@dataclass(frozen=True)
+class RecordListing:
+    """The filters of a public record list, read leniently from a query string: a value that is
+    not valid is dropped (the list shows everything rather than an error page), and ``problems``
+    says what was dropped so the page can tell the visitor."""
+
+    doc_type: str = ""
+    year: int | None = None
+    area_code: str = ""
+    item_id: int | None = None
+    body_code: str = ""
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, query, *, body: Body | None = None, county: Body | None = None) -> RecordListing:
+        from gongkai.catalog.models import StandardArea
+        from gongkai.disclosure.models import DocumentType
+
+        problems: list[str] = []
+        doc_type = query.get("type", "").strip()
+        if doc_type and doc_type not in DocumentType.values:
+            problems.append(str(_("文件类型无效，已忽略")))
+            doc_type = ""
+        year_text = query.get("year", "").strip()
+        year = None
+        if year_text:
+            if year_text.isdigit() and YEAR_RANGE[0] <= int(year_text) <= YEAR_RANGE[1]:
+                year = int(year_text)
+            else:
+                problems.append(str(_("年份应为四位数字，如 2026，已忽略")))
+        area_code = query.get("area", "").strip()
+        if area_code and not StandardArea.objects.filter(code=area_code).exists():
+            problems.append(str(_("领域无效，已忽略")))
+            area_code = ""
+        item_text = query.get("item", "").strip()
+        item_id = int(item_text) if item_text.isdigit() and area_code else None
+        body_code = query.get("body", "").strip()
+        if body_code and county is not None and not guide_bodies(county).filter(code=body_code).exists():
+            problems.append(str(_("发布机构无效，已忽略")))
+            body_code = ""
+        return cls(doc_type, year, area_code, item_id, body_code, tuple(problems))
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.doc_type or self.year or self.area_code or self.body_code)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    count: int
+    params: str  # query string selecting this entry (other filters kept)
+    current: bool
+
+
+@dataclass(frozen=True)
+class AreaNavigation:
+    areas: list[NavEntry]
+    items: list[NavEntry]  # the catalogue items of the selected area
+    total: int
+    all_params: str  # query string for every area (other filters kept)
+
+
+def area_navigation(body: Body, records, listing: RecordListing) -> AreaNavigation:
+    """法定主动公开内容 of one body as body → area → catalogue item: the areas of its catalogue and,
+    for the selected area, its items, each with the number of ``records`` (the body's public
+    records) linked to it. Areas and items without records are listed too (a visitor sees what
+    the body must publish), except that a body with no catalogue shows only the areas it has
+    records in."""
+    from urllib.parse import urlencode
+
+    from gongkai.catalog.selectors import items_for_body
+    from gongkai.disclosure.selectors import area_counts, item_counts
+
+    def params(**changes) -> str:
+        values = {"type": listing.doc_type, "year": listing.year or "", "area": listing.area_code,
+                  "item": listing.item_id or ""}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+    items = list(items_for_body(body))
+    by_area = area_counts(records)
+    areas: dict[str, str] = {}
+    for item in items:
+        areas.setdefault(item.area.code, item.area.name)
+    if not items:
+        from gongkai.catalog.models import StandardArea
+
+        areas = dict(StandardArea.objects.filter(code__in=by_area).order_by("position").values_list("code", "name"))
+    area_entries = [NavEntry(name, by_area.get(code, 0), params(area=code, item=""), code == listing.area_code)
+                    for code, name in areas.items()]
+    item_entries: list[NavEntry] = []
+    if listing.area_code:
+        per_item = item_counts(records)
+        item_entries = [
+            NavEntry(item.level2 or item.level1, per_item.get(item.pk, 0), params(item=item.pk), item.pk == listing.item_id)
+            for item in items if item.area.code == listing.area_code
+        ]
+    return AreaNavigation(area_entries, item_entries, records.count(), params(area="", item=""))

@@ -125,6 +125,13 @@ def body_records_url(context, body) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def search_url(context) -> str:
+    """The county site's search page (on the 法定主动公开内容 column), or "" when there is none."""
+    column = _proactive_index(context)
+    return column.search_url(context.get("request")) if column else ""
+
+
+@register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with ``changes`` applied (for pagination links keeping filters)."""
     request = context.get("request")
