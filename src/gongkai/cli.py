@@ -1,6 +1,9 @@
 """The `gongkai` command. Django management commands pass straight through (`gongkai migrate`),
 and Gongkai's own commands (`demo`, `serve`, `bodies`, `calendar`, `audit`) are management commands
-of the core app, so there is one parser per command and one place to look for it."""
+of the core app, so there is one parser per command and one place to look for it.
+
+Exception: ``gongkai privacy scan|mask`` go straight to ``gongkai.privacy.cli`` without importing
+Django, so a scan starts fast and needs no database."""
 
 from __future__ import annotations
 
@@ -9,10 +12,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["privacy"] and args[1:2] in (["scan"], ["mask"]):
+        # Fast path: the privacy scan is pure Python and must start without Django or a database.
+        from gongkai.privacy.cli import main as privacy_main
+
+        sys.exit(privacy_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["gongkai", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["gongkai", *args])
 
 
 if __name__ == "__main__":

@@ -1,19 +1,36 @@
 """Text of uploaded files, for search and for the privacy scan. Pure: no Django imports.
 
-A file is checked against its claimed type by its leading bytes (a renamed .exe is refused), then
-its text is extracted: .docx (body, tables, headers, footers), .xlsx (every sheet, hidden ones
-included), .pdf (the text layer), .txt/.csv (UTF-8 or GBK/GB18030, with or without BOM). Files
-whose text cannot be read (scanned PDFs, images, legacy .doc/.xls) are reported as
-``unverifiable``: they never pass as "no personal data found" silently.
+A file's format is decided by its leading bytes and its name (a renamed .exe is refused by
+``extract``), then its text is taken as *parts*, each with a way to say where an offset lies:
+
+- .txt/.csv (and other plain text): UTF-8 or GBK/GB18030, with or without BOM (UTF-16 with BOM too),
+  decided by a strict decode cascade; read as a stream of chunks (``iter_text``), never whole.
+  Location ``第N行``.
+- .html/.htm: text between tags, entities decoded, table cells separated by tabs; attribute values
+  that carry data (href, title, alt, value, content) included. Location: source line ``第N行``.
+- .docx: body, tables, headers, footers, footnotes, comments, text boxes, deleted text of tracked
+  changes (``ooxml``). Location ``第3段``, ``表格1第2行第3列``, ``页眉``, ``批注1``.
+- .xlsx: every sheet, hidden ones and hidden rows/columns included, and cell comments. Location
+  ``名单!C5``.
+- .pdf: the text layer, page by page (``第2页``); a PDF without one is ``unverifiable``.
+- images, legacy .doc/.xls/.wps/.et and other binary files: ``unverifiable`` — they never pass as
+  "no personal data found" silently.
+
+The extracted text of a file is its parts joined by newlines; finding offsets refer to it.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
+from typing import BinaryIO
 
 
 class ExtractionStatus(StrEnum):
@@ -35,6 +52,44 @@ class Extracted:
     status: ExtractionStatus
 
 
+@dataclass
+class Part:
+    """A piece of a document's text. ``locate(offset)`` names where an offset of ``text`` lies in
+    the file; ``column_label(offset)`` gives the header of its table column, if any; ``tabular``:
+    the text may hold delimited tables whose header line labels the columns (CSV, HTML tables)."""
+
+    text: str
+    locate: Callable[[int], str]
+    column_label: Callable[[int], str | None] | None = None
+    tabular: bool = False
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    HTML = "html"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    PDF = "pdf"
+    IMAGE = "image"
+    LEGACY = "legacy"  # .doc, .xls, .wps, .et, .ppt: OLE2 binaries
+    BINARY = "binary"  # anything else that is not text
+
+
+@dataclass
+class Document:
+    """The extracted parts of a non-streamed file (everything but plain text)."""
+
+    format: Format
+    parts: list[Part] = field(default_factory=list)
+    status: ExtractionStatus = ExtractionStatus.OK
+    message: str = ""
+    encoding: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(part.text for part in self.parts)
+
+
 _MAGIC = {
     ".pdf": (b"%PDF-",),
     ".docx": (b"PK\x03\x04",),
@@ -49,13 +104,321 @@ _MAGIC = {
 }
 ALLOWED_SUFFIXES = tuple(_MAGIC)
 
+TEXT_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".md", ".json", ".xml", ".log", ".text", ".sql", ".yaml", ".yml"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".ofd"})
+LEGACY_SUFFIXES = frozenset({".doc", ".xls", ".ppt", ".wps", ".et", ".dps", ".pptx", ".odt", ".ods", ".rtf"})
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
 
 def suffix_of(name: str) -> str:
     return PurePath(name).suffix.lower()
 
 
+def detect_format(name: str, head: bytes) -> Format:
+    """The format to read a file as, from its leading bytes first and its name second."""
+    suffix = suffix_of(name)
+    if head.startswith(b"%PDF-"):
+        return Format.PDF
+    if head.startswith(b"PK\x03\x04"):
+        if suffix == ".xlsx":
+            return Format.XLSX
+        if suffix == ".docx":
+            return Format.DOCX
+        return Format.BINARY  # other zip packages (decided by the caller from their content)
+    if head.startswith(_OLE2):
+        return Format.LEGACY
+    if head.startswith(_IMAGE_MAGIC) or suffix in IMAGE_SUFFIXES:
+        return Format.IMAGE
+    if suffix in (".docx", ".xlsx", ".pdf") or suffix in LEGACY_SUFFIXES:
+        return Format.BINARY  # claims a binary format it does not have: damaged or renamed
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Format.BINARY
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and re.match(rb"\s*<(!doctype html|html)", head[:200], re.I)):
+        return Format.HTML
+    return Format.TEXT
+
+
+def zip_format(source: str | BinaryIO) -> Format:
+    """A zip package without a telling name: Word or Excel by its content, else binary."""
+    try:
+        with zipfile.ZipFile(source) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return Format.BINARY
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if "word/document.xml" in names:
+        return Format.DOCX
+    if "xl/workbook.xml" in names:
+        return Format.XLSX
+    return Format.BINARY
+
+
+# ---- plain text ------------------------------------------------------------------------------
+
+CHUNK_BYTES = 1 << 20
+_GB18030_BOM = b"\x84\x31\x95\x33"
+
+
+def detect_encoding(sample: bytes, *, final: bool = False) -> str:
+    """The encoding of a text file from its first bytes: a BOM if there is one, else strict UTF-8,
+    else strict GB18030 (a superset of GBK and GB2312, what Excel and WPS write on Chinese Windows).
+    ``final``: the sample is the whole file. Raises FileRejected when neither decodes."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=final)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法识别")
+
+
+def iter_text(stream: BinaryIO, encoding: str, *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
+    """Decoded chunks of a binary stream (strict: a bad byte raises UnicodeDecodeError)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    while True:
+        block = stream.read(chunk_bytes)
+        if not block:
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+            return
+        text = decoder.decode(block)
+        if text:
+            yield text
+
+
+def decode_text(data: bytes) -> str:
+    """A whole small text file decoded by ``detect_encoding``'s rules."""
+    if not data:
+        return ""
+    encoding = detect_encoding(data[:CHUNK_BYTES], final=len(data) <= CHUNK_BYTES)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        if encoding == "utf-8":
+            try:
+                return data.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+        raise FileRejected("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法识别") from None
+
+
+# ---- HTML ------------------------------------------------------------------------------------
+
+_HTML_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)|<[!?/]?[A-Za-z][^>]*>?"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
+    re.S | re.I,
+)
+_HTML_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_HTML_ATTR = re.compile(r"""\b(?:href|title|alt|value|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_HTML_BLOCK = frozenset("p div br tr li ul ol h1 h2 h3 h4 h5 h6 table tbody thead tfoot section article header "
+                        "footer pre blockquote dt dd form hr title caption".split())
+_HTML_CELL = frozenset({"td", "th"})
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+@dataclass
+class HtmlText:
+    """The text of an HTML source and the map back to it, for locations and for masking.
+
+    ``pieces``: sorted (text offset, source offset, source length, verbatim). Verbatim pieces map
+    character for character; others are one decoded entity (1 character for ``source length``)."""
+
+    source: str
+    text: str
+    pieces: list[tuple[int, int, int, bool]]
+    encoding: str
+    line_starts: list[int]
+
+    def locate(self, offset: int) -> str:
+        k = bisect.bisect_right(self._starts, offset) - 1
+        src = self.pieces[k][1] if k >= 0 else 0
+        return f"第{bisect.bisect_right(self.line_starts, src)}行"
+
+    @property
+    def _starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts_cache")
+        if starts is None:
+            starts = self.__dict__["_starts_cache"] = [p[0] for p in self.pieces]
+        return starts
+
+    def masked_source(self, changes: dict[int, str]) -> str:
+        """The source with text characters ``{offset: char}`` replaced (an entity as a whole)."""
+        if not changes:
+            return self.source
+        edits: dict[int, tuple[int, str]] = {}  # source offset -> (source length, new text)
+        for offset, char in changes.items():
+            k = bisect.bisect_right(self._starts, offset) - 1
+            if k < 0:
+                continue
+            t0, s0, length, verbatim = self.pieces[k]
+            if verbatim and offset - t0 < length:
+                edits[s0 + offset - t0] = (1, char)
+            elif not verbatim:
+                edits[s0] = (length, char)
+        out, pos = [], 0
+        for src in sorted(edits):
+            length, new = edits[src]
+            out.append(self.source[pos:src])
+            out.append(new)
+            pos = src + length
+        out.append(self.source[pos:])
+        return "".join(out)
+
+
+def html_encoding(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        if name in ("gbk", "gb2312", "gb18030", "x-gbk", "cp936"):
+            return "gb18030"
+        if name in ("utf-8", "utf8"):
+            try:
+                data.decode("utf-8")
+                return "utf-8"
+            except UnicodeDecodeError:
+                pass
+    return detect_encoding(data, final=True)
+
+
+def html_text(data: bytes) -> HtmlText:
+    import html as html_lib
+
+    encoding = html_encoding(data)
+    source = data.decode(encoding, errors="strict")
+    text: list[str] = []
+    pieces: list[tuple[int, int, int, bool]] = []
+    pos = length = 0
+    cell_depth = 0
+
+    def add(piece: str, src: int, src_len: int, verbatim: bool) -> None:
+        nonlocal length
+        if piece:
+            pieces.append((length, src, src_len, verbatim))
+            text.append(piece)
+            length += len(piece)
+
+    def synthetic(piece: str, src: int) -> None:
+        add(piece, src, 0, False)
+
+    for m in _HTML_TOKEN.finditer(source):
+        if m.start() > pos:
+            add(source[pos:m.start()], pos, m.start() - pos, True)
+        token = m.group()
+        pos = m.end()
+        if token.startswith("&"):
+            decoded = html_lib.unescape(token)
+            if len(decoded) == 1:
+                add(decoded, m.start(), len(token), False)
+            else:
+                add(token, m.start(), len(token), True)
+            continue
+        if token.startswith("<!--") or m.group(1):
+            continue
+        tag = _HTML_TAG_NAME.match(token)
+        if not tag:
+            continue
+        closing, name = tag.group(1) == "/", tag.group(2).lower()
+        for attr in _HTML_ATTR.finditer(token):
+            group = 1 if attr.group(1) is not None else 2
+            synthetic(" ", m.start())
+            add(attr.group(group), m.start() + attr.start(group), len(attr.group(group)), True)
+            synthetic(" ", m.start())
+        if name in _HTML_CELL:
+            cell_depth += -1 if closing else 1
+            cell_depth = max(cell_depth, 0)
+            if closing:
+                synthetic("\t", m.start())
+        elif name in _HTML_BLOCK:
+            synthetic(" " if cell_depth and name not in ("tr", "table") else "\n", m.start())
+    if pos < len(source):
+        add(source[pos:], pos, len(source) - pos, True)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+    return HtmlText(source, "".join(text), pieces, encoding, line_starts)
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+
+
+def pdf_parts(source: str | BinaryIO) -> list[Part]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(source)
+    parts = []
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text() or ""
+        parts.append(Part(text, lambda _offset, n=number: f"第{n}页"))
+    return parts
+
+
+# ---- one file --------------------------------------------------------------------------------
+
+
+def read_document(source: str | BinaryIO, name: str, fmt: Format) -> Document:
+    """Parts of a file in a non-streamed format. Raises FileRejected (Chinese message) on a damaged
+    or refused file; other exceptions from the parsers mean damage too (callers catch them)."""
+    label = f"文件“{PurePath(name).name}”"
+    if fmt is Format.DOCX:
+        from gongkai.privacy import ooxml
+
+        package = ooxml.Package(source, label)
+        parts = [ooxml.docx_segments(package.xml(n), n).to_part() for n in ooxml.docx_part_names(package)]
+        return Document(fmt, parts)
+    if fmt is Format.XLSX:
+        return Document(fmt, xlsx_parts(source, label))
+    if fmt is Format.PDF:
+        parts = pdf_parts(source)
+        if not any(p.text.strip() for p in parts):
+            return Document(fmt, parts, ExtractionStatus.UNVERIFIABLE,
+                            "PDF 没有文字层（可能是扫描件），无法自动核查，请人工检查")
+        return Document(fmt, parts)
+    if fmt is Format.HTML:
+        data = source.read() if hasattr(source, "read") else open(source, "rb").read()  # noqa: SIM115
+        html = html_text(data)
+        return Document(fmt, [Part(html.text, html.locate, None, True)], encoding=html.encoding)
+    if fmt is Format.IMAGE:
+        return Document(fmt, [], ExtractionStatus.UNVERIFIABLE, "图片无法自动核查文字内容，请人工检查")
+    if fmt is Format.LEGACY:
+        return Document(fmt, [], ExtractionStatus.UNVERIFIABLE,
+                        "旧版 Office 格式（.doc/.xls/.wps 等）无法提取文本，请另存为 .docx/.xlsx 后重新扫描，或人工检查")
+    return Document(fmt, [], ExtractionStatus.UNVERIFIABLE, "不支持的文件格式，无法提取文本，请人工检查")
+
+
+def xlsx_parts(source: str | BinaryIO, label: str) -> list[Part]:
+    from gongkai.privacy import ooxml
+
+    package = ooxml.Package(source, label)
+    sheets = ooxml.xlsx_sheets(package)
+    strings = ooxml.shared_strings(package)
+    parts = []
+    for sheet in sheets:
+        builder = ooxml.SheetBuilder(sheet)
+        for cell in ooxml.iter_sheet_cells(package, sheet):
+            builder.add(cell.get("r"), ooxml.cell_pieces(cell, strings), keep_nodes=False)
+        parts.append(builder.finish().to_part())
+        comments = ooxml.comments_part_name(package, sheet)
+        if comments:
+            segments = ooxml.comment_segments(package.xml(comments), sheet, comments)
+            if segments.segments:
+                parts.append(segments.to_part())
+    return parts
+
+
 def extract(name: str, data: bytes) -> Extracted:
-    """Check and extract one file. Raises FileRejected with a Chinese message."""
+    """Check and extract one uploaded file (the record attachment check). Raises FileRejected with
+    a Chinese message for an unsupported type, an empty file, content that does not match the
+    extension, or a damaged file."""
     suffix = suffix_of(name)
     if suffix not in _MAGIC:
         raise FileRejected(f"不支持的附件类型“{suffix or '无扩展名'}”，可上传：{'、'.join(ALLOWED_SUFFIXES)}")
@@ -64,66 +427,15 @@ def extract(name: str, data: bytes) -> Extracted:
     magic = _MAGIC[suffix]
     if magic and not any(data.startswith(m) for m in magic):
         raise FileRejected(f"附件“{name}”的内容与扩展名{suffix}不符，或文件已损坏")
+    if suffix in (".txt", ".csv"):
+        return Extracted(decode_text(data), ExtractionStatus.OK)
+    fmt = detect_format(name, data[:8192])
     try:
-        if suffix == ".docx":
-            return Extracted(_docx_text(data), ExtractionStatus.OK)
-        if suffix == ".xlsx":
-            return Extracted(_xlsx_text(data), ExtractionStatus.OK)
-        if suffix == ".pdf":
-            text = _pdf_text(data)
-            return Extracted(text, ExtractionStatus.OK if text.strip() else ExtractionStatus.UNVERIFIABLE)
-        if suffix in (".txt", ".csv"):
-            return Extracted(decode_text(data), ExtractionStatus.OK)
-    except FileRejected:
-        raise
+        document = read_document(io.BytesIO(data), name, fmt)
+    except FileRejected as exc:
+        raise FileRejected(f"附件“{name}”已损坏或被拒绝读取：{exc}") from None
     except Exception as exc:  # the parsers raise many types on damaged input
         raise FileRejected(f"附件“{name}”已损坏，无法读取（{type(exc).__name__}）") from None
-    return Extracted("", ExtractionStatus.UNVERIFIABLE)
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK, what Excel writes)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected("文本文件既不是 UTF-8 也不是 GBK 编码")
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise FileRejected("Word 文件已损坏")
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append("\t".join(cell.text for cell in row.cells))
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            parts.extend(p.text for p in part.paragraphs)
-    return "\n".join(p for p in parts if p.strip())
-
-
-def _xlsx_text(data: bytes) -> str:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    lines = []
-    for sheet in workbook.worksheets:  # hidden sheets included
-        lines.append(f"[{sheet.title}]")
-        for row in sheet.iter_rows(values_only=True):
-            cells = ["" if v is None else str(v) for v in row]
-            if any(cells):
-                lines.append("\t".join(cells))
-    workbook.close()
-    return "\n".join(lines)
-
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join((page.extract_text() or "") for page in reader.pages)
+    if document.status is not ExtractionStatus.OK:
+        return Extracted(document.text, document.status)
+    return Extracted(document.text, ExtractionStatus.OK)

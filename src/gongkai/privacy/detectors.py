@@ -1,0 +1,533 @@
+"""Detectors of personal data and classification markings in text. Pure: no Django imports.
+
+Public API::
+
+    scan_text(text, *, config=None) -> list[Finding]
+    Detector(config).scan(text, ...)         # the same, with table labels and state across chunks
+
+How numbers are found (tech notes §5): one stdlib ``re`` pass finds *digit runs* — 10 or more
+digits (ASCII or full-width ０-９) that may be broken by up to two spaces or hyphens between digits,
+plus an optional trailing X. Everything else is decided in Python on those few runs only: a run
+broken by separators is split into its groups and consecutive groups are tried as one number, so
+``138 1234 5678`` and ``430102 19900101 1234`` are found while two numbers side by side stay two.
+The text around a run decides what it cannot say itself: a label such as 一卡通账号 or 流水号 just
+before it on the same line, or the header of its table column.
+
+Kinds and rules:
+
+- ``id_card``: 18 digits (last may be X/x) with a GB/T 2260 province code, a real birth date and the
+  GB 11643-1999 MOD 11-2 check character (confidence 0.99). With a wrong check character it is still
+  reported as a likely typo (0.6) unless a label says it is a serial. 15-digit first-generation
+  numbers (province code, 19YYMMDD) are reported at 0.8.
+- ``mobile``: 11 digits 1[3-9]…, optionally after +86 / 86 / 0086 (0.95; 0.75 for prefixes MIIT has
+  not allocated). Not when a label says order number, serial, etc.
+- ``bank_card``: 16–19 digits passing Luhn (ISO/IEC 7812) with a card prefix (62, 60, 95, 4, 5) or an
+  account label (0.85–0.98); any 10–30-digit number whose label or column says it is an account
+  (银行账号, 卡号, 账号, 一卡通账号, 存折号 …) even without Luhn — passbooks do not pass it (0.75).
+- ``email``, ``landline`` (area code + local number, or a local number after 电话/座机; an allow-list of
+  published office numbers passes), ``address`` (a home address below village level: 村3组, 3栋2单元
+  501室, or road + 号 after 住址/家住), ``classified_marking`` (秘密★1年, 机密★, 绝密 on a line of its own,
+  内部资料, and 注意保存 / 不予公开 as stamps), ``sensitive_word`` (the administrator's list).
+
+Never reported: masked values (430102********1234, 138****5678), unified social credit codes
+(GB 32100), 文号 and 索引号, amounts (digits with a decimal point), dates, and numbers that fail the
+structure checks — 18/19-digit serials that are not IDs, order numbers under an order-number label.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+
+from gongkai.privacy import checksums
+from gongkai.privacy.config import DEFAULT_CONFIG, PrivacyConfig
+from gongkai.privacy.findings import Finding, Kind
+from gongkai.privacy.mask_rules import mask_value
+from gongkai.rules.identifiers import is_valid_uscc
+
+_D = "0-9\uff10-\uff19"
+_SEP = " \u00a0\u3000\\-\u2010\u2011\u2013\u2014\uff0d"
+_RUN = re.compile(f"[{_D}](?:[{_SEP}]{{0,2}}[{_D}]){{9,}}[XxＸｘ]?")
+_GROUP = re.compile(f"[{_D}]+")
+_FOLD = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
+_X = frozenset("XxＸｘ")
+_MASK_CHARS = frozenset("*＊×✱●○■□#＃")
+_PLUS = frozenset("+＋")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９")
+_SEPARATORS = frozenset(" \u00a0\u3000-\u2010\u2011\u2013\u2014\uff0d")
+# Latin words that may stand right before a number without making it part of a code.
+_LATIN_LABELS = frozenset({"id", "no", "tel", "phone", "mobile", "mob", "cell", "card", "acct", "account",
+                           "qq", "wx", "fax", "call", "num", "number", "m", "t", "p", "h"})
+
+# Labels that say what a number is, looked for just before it on its line or in its column header.
+_LABEL = re.compile(
+    r"(?P<pos>银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|存折|折号|一卡通|社保卡|开户|收款|代发)"
+    r"|(?P<neg>流水|订单|单号|编号|序号|序列|批次|批号|凭证|合同|发票|案号|条码|条形码|快递|运单|登记号|许可证|证书"
+    r"|代码|交易号|业务号|受理号|申请号|查询|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员|报告号|项目|标段"
+    r"|邮编|邮政|工单|批准号|备案号|车架|发动机|IMEI|imei|SN|sn)"
+)
+_LABEL_WINDOW = 24
+_GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
+_POS, _NEG, _NONE = 1, -1, 0
+_STRONG = 0.85  # confidence of checksum-backed readings
+# A header line of a delimited table mentions one of these (tabular label look-up).
+_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证")
+_DELIMS = ("\t", ",", "|")
+
+_EMAIL_AT = re.compile("[@＠]")
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+\-]+\Z")
+_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}"
+                           r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
+
+_PERIOD = r"(?:[ \t]*(?:[0-9０-９一二三四五六七八九十]{1,3}[ \t]*(?:年|个月|月|天|日)|长期))?"
+_CLASSIFIED = re.compile(
+    rf"绝密[ \t]*[★☆]{_PERIOD}|机密[ \t]*[★☆]{_PERIOD}|秘密[ \t]*[★☆]{_PERIOD}"
+    r"|绝密(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))|机密(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))|秘密(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))"
+    r"|内部资料|注意保存|不予公开|内部文件|请勿外传"
+)
+_STAMP_OPEN = frozenset("【[（(〔「『<《")
+_STAMP_CLOSE = frozenset("】]）)〕」』>》")
+
+_NUM = r"(?:[0-9０-９]{1,4}|[一二三四五六七八九十]{1,3})"
+_UNIT = r"(?:村民小组|组|队|栋|幢|座|号楼|号院|单元|室|号|弄)"
+_ADDRESS = re.compile(
+    "|".join(f"{place}第?{_NUM}{_UNIT}" for place in "村组区苑园庄屯寨路街巷弄里道楼院湾坪")
+)
+_ADDRESS_MORE = re.compile(r"(?:[-－]?(?:[0-9０-９]{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})"
+                           r"(?:村民小组|组|队|栋|幢|座|号楼|号院|号|单元|室|层|楼|户|弄))*")
+_ADDRESS_BUILDING = re.compile(r"栋|幢|单元|室|号楼|座")
+_ADDRESS_NAME_STOP = frozenset("省市县镇乡道州旗盟区")
+_ADDRESS_HOME_LABEL = re.compile(r"住址|家住|住所|居住|户籍|现住|家庭地址|联系地址|通讯地址|住在|地址")
+_CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
+
+_PHONE_LABEL = re.compile(r"(?:电话|座机|固话|传真|联系方式)(?:号码)?[：:\s]{0,3}"
+                          rf"(?P<num>[2-9２-９](?:[ \-－]?[{_D}]){{6,7}})(?![{_D}])")
+_PAREN_AREA = re.compile(rf"[(（]0[1-9１-９][{_D}]{{1,2}}[)）][ \u3000]?(?P<num>[2-9２-９][{_D}]{{6,7}})(?![{_D}])")
+
+
+class _Labels:
+    """Finds the label of a number: on its line just before it, else in its table column header.
+
+    ``state["header"]`` keeps the header of the delimited table seen last, so a long text scanned
+    in chunks still knows, in chunk 40, that column 4 is 一卡通账号."""
+
+    def __init__(self, column_label: Callable[[int], str | None] | None, tabular: bool, state: dict):
+        self.column_label = column_label
+        self.tabular = tabular
+        self.state = state
+        self.seen_upto = 0  # header lines are searched once, incrementally, in this text
+        self.cache: dict[int, int] = {}
+
+    @staticmethod
+    def classify(label_text: str) -> int:
+        last = None
+        for last in _LABEL.finditer(label_text):  # noqa: B007 — the last (nearest) label counts
+            pass
+        if last is None:
+            return _NONE
+        return _POS if last.lastgroup == "pos" else _NEG
+
+    def of(self, text: str, start: int) -> int:
+        cached = self.cache.get(start)
+        if cached is None:
+            cached = self.cache[start] = self._of(text, start)
+        return cached
+
+    def _of(self, text: str, start: int) -> int:
+        lo = max(0, start - _LABEL_WINDOW)
+        line_start = text.rfind("\n", lo, start) + 1 or lo
+        window = text[line_start:start]
+        last = None
+        for last in _LABEL.finditer(window):  # noqa: B007
+            pass
+        if last is not None and not _GAP_BREAK.search(window, last.end()):
+            return _POS if last.lastgroup == "pos" else _NEG
+        if self.column_label is not None:
+            header = self.column_label(start)
+            return self.classify(header) if header else _NONE
+        if self.tabular:
+            return self._tabular(text, start)
+        return _NONE
+
+    def _tabular(self, text: str, start: int) -> int:
+        line_start = text.rfind("\n", 0, start) + 1
+        prefix = text[line_start:start]
+        delim = next((d for d in _DELIMS if d in prefix), None)
+        if delim is None:
+            return _NONE
+        header = self._header(text, line_start, delim)
+        if not header:
+            return _NONE
+        column = prefix.count(delim)
+        return self.classify(header[column]) if column < len(header) else _NONE
+
+    def _header(self, text: str, line_start: int, delim: str) -> list[str] | None:
+        if self.seen_upto < line_start:
+            for m in _HEADER_WORD.finditer(text, self.seen_upto, line_start):
+                ls = text.rfind("\n", 0, m.start()) + 1
+                le = text.find("\n", m.end())
+                le = line_start if le < 0 or le > line_start else le
+                line = text[ls:le]
+                if line.count("\t") + line.count(",") + line.count("|") >= 2 and not _RUN.search(line):
+                    d = next(d for d in _DELIMS if d in line)
+                    self.state["header"] = (d, [cell.strip().strip('"') for cell in line.split(d)])
+            self.seen_upto = line_start
+        found = self.state.get("header")
+        if found and found[0] == delim:
+            return found[1]
+        return None
+
+
+class Detector:
+    """Scans text with one configuration. Build once (the sensitive-word automaton is compiled
+    here), use for many texts; ``detector_for(config)`` caches one per configuration."""
+
+    def __init__(self, config: PrivacyConfig | None = None):
+        self.config = config or DEFAULT_CONFIG
+        self.kinds = self.config.kinds
+        self._words = None
+        if self.config.sensitive_words and Kind.SENSITIVE_WORD in self.kinds:
+            import ahocorasick_rs
+
+            self._words = ahocorasick_rs.AhoCorasick(list(self.config.sensitive_words),
+                                                     matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
+
+    # ---- public ----------------------------------------------------------------------------
+
+    def scan(self, text: str, *, start: int = 0, end: int | None = None,
+             column_label: Callable[[int], str | None] | None = None, tabular: bool = False,
+             state: dict | None = None) -> list[Finding]:
+        """Findings in ``text[start:end]``, sorted by position, offsets relative to ``text``.
+
+        ``text[:start]`` may hold context (labels) from a previous chunk; no finding starts
+        before ``start``. ``column_label(offset)`` gives the table column header of a position
+        (spreadsheets, Word tables). ``tabular``: the text may be a delimited table (CSV, TSV, an
+        HTML table flattened with tabs) whose header line labels the columns. ``state`` carries
+        the table header across the chunks of one document."""
+        end = len(text) if end is None else end
+        labels = _Labels(column_label, tabular, {} if state is None else state)
+        today = self.config.today or dt.date.today()
+        out: list[Finding] = []
+        kinds = self.kinds
+        if kinds & _NUMBER_KINDS:
+            self._numbers(text, start, end, labels, today, out)
+        if Kind.EMAIL in kinds:
+            self._emails(text, start, end, out)
+        if Kind.LANDLINE in kinds:
+            self._local_landlines(text, start, end, out)
+        if Kind.ADDRESS in kinds:
+            self._addresses(text, start, end, out)
+        if Kind.CLASSIFIED_MARKING in kinds:
+            self._classified(text, start, end, out)
+        if self._words is not None:
+            self._sensitive(text, start, end, out)
+        found = _dedupe(out)
+        if start and found and found[0].start < start:
+            found = [f for f in found if f.start >= start]  # begun in the context: the caller has it
+        return found
+
+    # ---- numbers ---------------------------------------------------------------------------
+
+    def _numbers(self, text, start, end, labels, today, out):
+        for m in _RUN.finditer(text, start, end):
+            s, e = m.span()
+            raw = m.group()
+            if s > 0:
+                prev = text[s - 1]
+                if prev in _MASK_CHARS or prev == "@" or prev in _DIGIT_CHARS:
+                    continue
+                if prev in _SEPARATORS and self._continues_run(text, s):
+                    continue  # the tail of a run that began before ``start``
+                if prev in _ASCII_LETTERS and not self._latin_label(text, s):
+                    continue  # part of a code such as 91430102MA4L… or SN2025…
+                if prev in ".．" and s > 1 and text[s - 2] in _DIGIT_CHARS:
+                    continue  # the decimals of an amount
+            x = raw[-1] in _X
+            if e < len(text):
+                nxt = text[e]
+                if nxt in _MASK_CHARS or nxt in "@＠%％":
+                    continue
+                if nxt in ".．" and e + 1 < len(text) and text[e + 1] in _DIGIT_CHARS:
+                    continue  # an amount with decimals
+                if nxt in _ASCII_LETTERS and not x:
+                    continue
+            if x and e < len(text) and text[e] in _ASCII_LETTERS:
+                continue
+            if raw.isdigit() or (x and raw[:-1].isdigit()):
+                digits = raw.translate(_FOLD)
+                found = self._classify(digits, text, s, labels, today)
+                if found is not None:
+                    self._emit_number(found, text, s, e, out)
+                elif x:
+                    found = self._classify(digits[:-1], text, s, labels, today)
+                    if found is not None:
+                        self._emit_number(found, text, s, e - 1, out)
+                continue
+            self._separated(raw, x, text, s, labels, today, out)
+
+    def _separated(self, raw, x, text, s, labels, today, out):
+        """A run with spaces or hyphens: try consecutive groups as one number. Checksum-backed
+        (strong) readings win over label-only (weak) ones; a reading never swallows a group that
+        starts a strong number of its own; the longest reading of its strength wins."""
+        groups = [(g.start(), g.end(), g.group().translate(_FOLD)) for g in _GROUP.finditer(raw)]
+        if x:
+            gs, ge, gd = groups[-1]
+            groups[-1] = (gs, ge + 1, gd + "X")
+        strong_at: dict[int, bool] = {}
+
+        def starts_strong(k: int) -> bool:
+            if k not in strong_at:
+                acc, strong_at[k] = "", False
+                for j in range(k, n):
+                    acc += groups[j][2]
+                    if len(acc) > 19:
+                        break
+                    if len(acc) >= 10:
+                        found = self._classify(acc, text, s + groups[k][0], labels, today)
+                        if found is not None and found[1] >= _STRONG:
+                            strong_at[k] = True
+                            break
+            return strong_at[k]
+
+        i, n = 0, len(groups)
+        while i < n:
+            strong = weak = None
+            acc = ""
+            for j in range(i, n):
+                if j > i and strong is None and acc not in ("86", "0086") and starts_strong(j):
+                    break
+                acc += groups[j][2]
+                if len(acc) > 30:
+                    break
+                if len(acc) < 10 or (acc[-1] == "X" and j != n - 1):
+                    continue
+                found = self._classify(acc, text, s + groups[i][0], labels, today)
+                if found is not None:
+                    if found[1] >= _STRONG:
+                        strong = (j, found)
+                    else:
+                        weak = (j, found)
+            pick = strong or weak
+            if strong and weak and weak[0] > strong[0] and weak[1][0] is strong[1][0] is Kind.BANK_CARD:
+                pick = weak  # a labelled account longer than a Luhn-valid prefix of it
+            if pick is None:
+                i += 1
+                continue
+            j, found = pick
+            self._emit_number(found, text, s + groups[i][0], s + groups[j][1], out)
+            i = j + 1
+
+    @staticmethod
+    def _continues_run(text: str, s: int) -> bool:
+        j = s - 1
+        while j >= 0 and s - j <= 2 and text[j] in _SEPARATORS:
+            j -= 1
+        return j >= 0 and j < s - 1 and text[j] in _DIGIT_CHARS
+
+    def _latin_label(self, text: str, s: int) -> bool:
+        i = s
+        while i > 0 and text[i - 1] in _ASCII_LETTERS and s - i < 12:
+            i -= 1
+        return text[i:s].lower() in _LATIN_LABELS
+
+    def _classify(self, d: str, text: str, s: int, labels: _Labels, today: dt.date):
+        """(kind, confidence, note, country_code_digits) for normalised digits ``d``, or None."""
+        n = len(d)
+        kinds = self.kinds
+        label = None
+        if n == 18 and Kind.ID_CARD in kinds and checksums.id18_structure_ok(d, today):
+            if checksums.id18_check_ok(d):
+                return (Kind.ID_CARD, 0.99, "", 0)
+            if d[17] != "X" and is_valid_uscc(d):
+                return None  # a unified social credit code made only of digits (GB 32100)
+            label = labels.of(text, s)
+            if label == _NEG:
+                return None
+            if label != _POS:
+                return (Kind.ID_CARD, 0.6, "校验位不符，疑为笔误的身份证号", 0)
+        if d[-1] == "X":
+            return None
+        if n == 15 and Kind.ID_CARD in kinds and checksums.id15_structure_ok(d, today):
+            label = labels.of(text, s) if label is None else label
+            if label == _NEG:
+                return None
+            if label != _POS:
+                return (Kind.ID_CARD, 0.8, "15位（一代）身份证号", 0)
+        if Kind.MOBILE in kinds:
+            cc = 2 if n == 13 and d.startswith("86") else 4 if n == 15 and d.startswith("0086") else 0
+            mobile = d[cc:]
+            if checksums.mobile_shape_ok(mobile):
+                label = labels.of(text, s) if label is None else label
+                if label == _NEG:
+                    return None
+                if label != _POS or cc:
+                    if checksums.mobile_allocated(mobile):
+                        return (Kind.MOBILE, 0.95, "", cc)
+                    return (Kind.MOBILE, 0.75, "号段未分配，可能不是手机号", cc)
+        if Kind.BANK_CARD in kinds and 10 <= n <= 30:
+            if 12 <= n <= 19 and checksums.luhn_ok(d):
+                label = labels.of(text, s) if label is None else label
+                if label == _POS:
+                    return (Kind.BANK_CARD, 0.98, "", 0)
+                if label == _NONE and n >= 16 and checksums.card_prefix_ok(d):
+                    return (Kind.BANK_CARD, 0.85, "", 0)
+            else:
+                label = labels.of(text, s) if label is None else label
+                if label == _POS:
+                    return (Kind.BANK_CARD, 0.75, "按“账号”标注识别（未通过Luhn校验，如存折账号）", 0)
+        if Kind.LANDLINE in kinds and d[0] == "0" and checksums.split_landline(d):
+            label = labels.of(text, s) if label is None else label
+            if label == _NEG or self._allowed_landline(d):
+                return None
+            return (Kind.LANDLINE, 0.7, "", 0)
+        return None
+
+    def _allowed_landline(self, digits: str) -> bool:
+        allow = self.config.landline_allow
+        if not allow:
+            return False
+        if digits in allow:
+            return True
+        split = checksums.split_landline(digits) if digits[:1] == "0" else None
+        return bool(split and split[1] in allow)
+
+    def _emit_number(self, found, text, s, e, out):
+        kind, confidence, note, cc = found
+        if cc and s > 0 and text[s - 1] in _PLUS:
+            s -= 1
+        raw = text[s:e]
+        out.append(Finding(kind, s, e, raw, confidence, masked=mask_value(kind, raw, self.config.mask), note=note))
+
+    def _emit(self, kind, s, e, text, confidence, note=""):
+        raw = text[s:e]
+        return Finding(kind, s, e, raw, confidence, masked=mask_value(kind, raw, self.config.mask), note=note)
+
+    # ---- other kinds -----------------------------------------------------------------------
+
+    def _emails(self, text, start, end, out):
+        for m in _EMAIL_AT.finditer(text, start, end):
+            at = m.start()
+            local = _EMAIL_LOCAL.search(text, max(start, at - 64), at)
+            if local is None:
+                continue
+            ls = local.start()
+            while ls < at and text[ls] in "._%+-":
+                ls += 1
+            if ls == at:
+                continue
+            domain = _EMAIL_DOMAIN.match(text, at + 1, min(end, at + 255))
+            if domain is None:
+                continue
+            out.append(self._emit(Kind.EMAIL, ls, domain.end(), text, 0.95))
+
+    def _local_landlines(self, text, start, end, out):
+        for pattern in (_PHONE_LABEL, _PAREN_AREA):
+            for m in pattern.finditer(text, max(0, start - 16) if pattern is _PHONE_LABEL else start, end):
+                digits = "".join(ch for ch in m.group("num").translate(_FOLD) if ch.isdigit())
+                if not checksums.local_landline_ok(digits):
+                    continue
+                s = m.start("num") if pattern is _PHONE_LABEL else m.start()
+                whole = "".join(ch for ch in text[s:m.end()].translate(_FOLD) if ch.isdigit())
+                if self._allowed_landline(whole) or self._allowed_landline(digits):
+                    continue
+                out.append(self._emit(Kind.LANDLINE, s, m.end(), text, 0.6))
+
+    def _addresses(self, text, start, end, out):
+        for m in _ADDRESS.finditer(text, start, end):
+            s, e = m.span()
+            e = _ADDRESS_MORE.match(text, e, min(end, e + 40)).end()
+            while e > m.end() and text[e - 1] in "-－":
+                e -= 1
+            detail = text[s + 1:e]
+            place = text[s]
+            name_start = s
+            while name_start > start and s - name_start < 8:
+                ch = text[name_start - 1]
+                if not (_CJK_LO <= ch <= _CJK_HI) or ch in _ADDRESS_NAME_STOP:
+                    break
+                name_start -= 1
+            line_start = text.rfind("\n", max(start, s - 40), s) + 1 or max(start, s - 40)
+            labelled = _ADDRESS_HOME_LABEL.search(text, line_start, s) is not None
+            village = place in "村组屯寨湾坪" or (place == "区" and text[s - 1:s] == "社")
+            building = _ADDRESS_BUILDING.search(detail) is not None
+            grouped = "组" in detail or "队" in detail
+            if (village and grouped) or building:
+                confidence = 0.85 if labelled else 0.7
+            elif labelled:
+                confidence = 0.6
+            else:
+                continue
+            out.append(self._emit(Kind.ADDRESS, name_start, e, text, confidence))
+
+    def _classified(self, text, start, end, out):
+        for m in _CLASSIFIED.finditer(text, start, end):
+            s, e = m.span()
+            word = m.group()
+            line_start = text.rfind("\n", 0, s) + 1
+            before = text[line_start:s].strip(" \t\u3000")
+            after_end = text.find("\n", e)
+            after = text[e:after_end if after_end >= 0 else len(text)].strip(" \t\u3000")
+            opened = (before == "" or before[-1] in _STAMP_OPEN)
+            closed = (after == "" or after[0] in _STAMP_CLOSE or after[0] in "，,、 " or after.startswith(("注意保存",
+                                                                                                       "内部资料")))
+            stamp = opened and closed
+            if "★" in word or "☆" in word or word[:2] in ("绝密", "机密", "秘密"):
+                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.95))
+            elif word in ("内部资料", "内部文件", "请勿外传"):
+                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9 if stamp else 0.5,
+                                      "" if stamp else "正文中出现该字样，请核实"))
+            elif stamp:  # 注意保存, 不予公开: only as a stamp (a reply letter may say 决定不予公开)
+                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9))
+
+    def _sensitive(self, text, start, end, out):
+        chunk = text[start:end]
+        for _index, s, e in self._words.find_matches_as_indexes(chunk):
+            out.append(self._emit(Kind.SENSITIVE_WORD, start + s, start + e, text, 0.9))
+
+
+_NUMBER_KINDS = frozenset({Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.LANDLINE})
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Sort by position; of overlapping findings of the personal-number kinds keep the first found
+    (number detectors run first), identical spans of the same kind once."""
+    if len(findings) < 2:
+        return findings
+    findings.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Finding] = []
+    last_number_end = -1
+    for f in findings:
+        if f.kind in _NUMBER_KINDS or f.kind is Kind.EMAIL:
+            if f.start < last_number_end:
+                continue
+            last_number_end = f.end
+        elif kept and kept[-1].kind is f.kind and kept[-1].start == f.start and kept[-1].end == f.end:
+            continue
+        kept.append(f)
+    return kept
+
+
+@functools.lru_cache(maxsize=16)
+def detector_for(config: PrivacyConfig) -> Detector:
+    return Detector(config)
+
+
+def scan_text(text: str, *, config: PrivacyConfig | None = None, tabular: bool = True) -> list[Finding]:
+    """All findings in ``text`` (offsets into ``text``, ``location`` empty), sorted by position.
+
+    ``tabular``: also read the header line of delimited tables (tab, comma, |) to label columns."""
+    return detector_for(config or DEFAULT_CONFIG).scan(text, tabular=tabular)
+
+
+def line_locator(text: str, first_line: int = 1) -> Callable[[int], str]:
+    """offset -> ``第N行`` for a text (used by extraction for plain-text parts)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return lambda offset: f"第{bisect.bisect_right(starts, offset) - 1 + first_line}行"

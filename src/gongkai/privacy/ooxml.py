@@ -1,0 +1,481 @@
+"""Word (.docx) and Excel (.xlsx) files read at the XML level, for the privacy scan and for masking.
+Pure: no Django imports.
+
+Reading the package XML directly (instead of through python-docx/openpyxl) sees everything a reader
+of the file could see: hidden sheets, hidden rows and columns, cell comments, Word comments, headers,
+footers, footnotes, text boxes and deleted text of tracked changes. It also lets masking change only
+the characters of the matched values, run by run and cell by cell, and copy every other part of the
+package byte for byte, so styles, tables, images and charts stay as they were.
+
+A zip bomb disguised as .docx/.xlsx is refused before anything is inflated: the declared
+uncompressed sizes and compression ratios are checked, and every read is capped (a member whose
+declared size lies fails its CRC check at the cap).
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from lxml import etree
+
+from gongkai.privacy.extraction import FileRejected, Part
+
+MAX_MEMBERS = 10_000
+MAX_MEMBER_BYTES = 200 * 1024 * 1024  # one XML part, uncompressed
+MAX_TOTAL_BYTES = 500 * 1024 * 1024  # the whole package, uncompressed
+MAX_RATIO = 200  # uncompressed : compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 4 * 1024 * 1024
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+class Package:
+    """A zip package opened with bomb checks. ``source``: a path or a binary file object."""
+
+    def __init__(self, source: str | BinaryIO, label: str):
+        self.label = label
+        try:
+            self.zip = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise FileRejected(f"{label}已损坏，不是有效的压缩包格式") from None
+        infos = self.zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise FileRejected(f"{label}包含 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}，疑似压缩炸弹，已拒绝读取")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+                raise FileRejected(f"{label}中的“{info.filename}”解压后达 {_mb(info.file_size)}"
+                                   f"（压缩比 {ratio:.0f}:1），疑似压缩炸弹，已拒绝读取")
+        if total > MAX_TOTAL_BYTES:
+            raise FileRejected(f"{label}解压后共 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}，疑似压缩炸弹，已拒绝读取")
+        self.names = {info.filename for info in infos}
+
+    def read(self, name: str) -> bytes:
+        try:
+            with self.zip.open(name) as member:
+                data = member.read(MAX_MEMBER_BYTES + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            raise FileRejected(f"{self.label}中的“{name}”已损坏（{type(exc).__name__}）") from None
+        if len(data) > MAX_MEMBER_BYTES:
+            raise FileRejected(f"{self.label}中的“{name}”解压后超过 {_mb(MAX_MEMBER_BYTES)}，疑似压缩炸弹，已拒绝读取")
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        try:
+            return etree.fromstring(self.read(name), _PARSER)
+        except etree.XMLSyntaxError:
+            raise FileRejected(f"{self.label}中的“{name}”不是有效的 XML，文件已损坏") from None
+
+    def stream(self, name: str) -> BinaryIO:
+        return _CappedReader(self, name)
+
+    def rels(self, part: str) -> dict[str, str]:
+        """Relationship id -> target part name for ``part``."""
+        folder, base = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        if rels_name not in self.names:
+            return {}
+        out = {}
+        for rel in self.xml(rels_name).iter(REL):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id")] = target
+        return out
+
+    def write_copy(self, out: BinaryIO, replaced: dict[str, bytes]) -> None:
+        """Write the package to ``out`` with the parts in ``replaced`` swapped; all else byte for byte."""
+        with zipfile.ZipFile(out, "w") as target:
+            for info in self.zip.infolist():
+                data = replaced[info.filename] if info.filename in replaced else self.read(info.filename)
+                target.writestr(info, data, compress_type=info.compress_type)
+
+
+class _CappedReader(io.RawIOBase):
+    """A member read as a stream that refuses to go past MAX_MEMBER_BYTES."""
+
+    def __init__(self, package: Package, name: str):
+        self.package, self.name, self.count = package, name, 0
+        try:
+            self.member = package.zip.open(name)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise FileRejected(f"{package.label}中的“{name}”已损坏（{type(exc).__name__}）") from None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.member.read(min(len(buffer), 1 << 20))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise FileRejected(f"{self.package.label}中的“{self.name}”已损坏（{type(exc).__name__}）") from None
+        self.count += len(data)
+        if self.count > MAX_MEMBER_BYTES:
+            raise FileRejected(f"{self.package.label}中的“{self.name}”解压后超过 {_mb(MAX_MEMBER_BYTES)}，"
+                               "疑似压缩炸弹，已拒绝读取")
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.member.close()
+        super().close()
+
+
+# ---- text pieces: map characters of an extracted text back to XML nodes ------------------------
+
+
+@dataclass
+class Segment:
+    """One paragraph or cell: its text and, per piece of it, the XML node holding those characters
+    (``None`` for characters made up by extraction, such as a tab)."""
+
+    text: str
+    starts: list[int]
+    nodes: list[etree._Element | None]
+    location: str = ""
+    label: str | None = None
+    sep: str = "\n"  # what joins it to the previous segment: a new line, or a tab between cells of a row
+
+    def set_chars(self, changes: dict[int, str]) -> None:
+        """Apply ``{offset: new_char}`` to the nodes (masking keeps lengths, so offsets hold)."""
+        by_node: dict[int, list[tuple[int, str]]] = {}
+        for offset, char in changes.items():
+            k = bisect.bisect_right(self.starts, offset) - 1
+            if k >= 0 and self.nodes[k] is not None:
+                by_node.setdefault(k, []).append((offset - self.starts[k], char))
+        for k, edits in by_node.items():
+            node = self.nodes[k]
+            chars = list(node.text or "")
+            for i, char in edits:
+                if i < len(chars):
+                    chars[i] = char
+            node.text = "".join(chars)
+
+
+def _segment(pieces: list[tuple[str, etree._Element | None]]) -> Segment:
+    starts, nodes, parts, pos = [], [], [], 0
+    for text, node in pieces:
+        if text:
+            starts.append(pos)
+            nodes.append(node)
+            parts.append(text)
+            pos += len(text)
+    return Segment("".join(parts), starts, nodes)
+
+
+@dataclass
+class PartSegments:
+    """A part of a document as segments joined by newlines: the unit the detector scans."""
+
+    name: str
+    segments: list[Segment] = field(default_factory=list)
+
+    def to_part(self) -> Part:
+        text, starts = self.joined()
+        segments = self.segments
+
+        def locate(offset: int) -> str:
+            return segments[max(0, bisect.bisect_right(starts, offset) - 1)].location
+
+        def column_label(offset: int) -> str | None:
+            return segments[max(0, bisect.bisect_right(starts, offset) - 1)].label
+
+        return Part(text, locate, column_label)
+
+    def joined(self) -> tuple[str, list[int]]:
+        starts, texts, pos = [], [], 0
+        for i, seg in enumerate(self.segments):
+            if i:
+                texts.append(seg.sep)
+                pos += len(seg.sep)
+            starts.append(pos)
+            texts.append(seg.text)
+            pos += len(seg.text)
+        return "".join(texts), starts
+
+    def apply(self, findings) -> bool:
+        """Write the masked values of ``findings`` (offsets into ``joined()``) into the nodes."""
+        _, starts = self.joined()
+        changed = False
+        for f in findings:
+            if not f.masked:
+                continue
+            for i, (old, new) in enumerate(zip(f.text, f.masked, strict=True)):
+                if old == new:
+                    continue
+                offset = f.start + i
+                k = bisect.bisect_right(starts, offset) - 1
+                self.segments[k].set_chars({offset - starts[k]: new})
+                changed = True
+        return changed
+
+
+# ---- Word ---------------------------------------------------------------------------------------
+
+_DOCX_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+_DOCX_ORDER = {"document": 0, "header": 1, "footer": 2, "footnotes": 3, "endnotes": 4, "comments": 5}
+_DOCX_LABEL = {"document": "", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注",
+               "comments": "批注"}
+_TEXT_TAGS = (W + "t", W + "delText", W + "tab", W + "br", W + "cr")
+
+
+def docx_part_names(package: Package) -> list[str]:
+    if "word/document.xml" not in package.names:
+        raise FileRejected(f"{package.label}缺少正文（word/document.xml），不是有效的 Word 文件")
+    names = [n for n in package.names if _DOCX_PART.match(n)]
+    return sorted(names, key=lambda n: (_DOCX_ORDER[re.sub(r"\d+$", "", _DOCX_PART.match(n).group(1))], n))
+
+
+def docx_segments(root: etree._Element, part_name: str) -> PartSegments:
+    """Every paragraph of one Word XML part, in document order, with its location and, inside a
+    table, the header text of its column."""
+    kind = re.sub(r"\d+$", "", _DOCX_PART.match(part_name).group(1))
+    prefix = _DOCX_LABEL[kind]
+    paragraphs: dict[etree._Element, list[tuple[str, etree._Element | None]]] = {}
+    for node in root.iter(*_TEXT_TAGS):
+        para = next(node.iterancestors(W + "p"), None)
+        if para is None:
+            continue
+        pieces = paragraphs.setdefault(para, [])
+        if node.tag in (W + "t", W + "delText"):
+            pieces.append((node.text or "", node))
+        elif node.tag == W + "tab":
+            pieces.append(("\t", None))
+        else:
+            pieces.append((" ", None))
+    tables: dict[etree._Element, _Table] = {}
+    out = PartSegments(part_name)
+    body_count = 0
+    for para, pieces in paragraphs.items():
+        seg = _segment(pieces)
+        if not seg.text.strip():
+            continue
+        cell = next(para.iterancestors(W + "tc"), None)
+        if cell is not None:
+            table_el = next(cell.iterancestors(W + "tbl"))
+            table = tables.get(table_el)
+            if table is None:
+                table = tables[table_el] = _Table(table_el, len(tables) + 1)
+            row, col = table.position(cell)
+            seg.location = f"{prefix}表格{table.number}第{row + 1}行第{col + 1}列"
+            seg.label = table.header_for(row, col)
+        elif kind == "comments":
+            comment = next(para.iterancestors(W + "comment"), None)
+            number = int(comment.get(W + "id", "0")) + 1 if comment is not None else 0
+            seg.location = f"批注{number}"
+        else:
+            body_count += 1
+            seg.location = f"{prefix}第{body_count}段" if not prefix else (
+                prefix if kind in ("header", "footer") else f"{prefix}第{body_count}段")
+        out.segments.append(seg)
+    return out
+
+
+class _Table:
+    def __init__(self, element: etree._Element, number: int):
+        self.number = number
+        self.rows = [tr for tr in element.iter(W + "tr") if next(tr.iterancestors(W + "tbl")) is element]
+        self.row_index = {tr: i for i, tr in enumerate(self.rows)}
+        self.header_row, self.header = -1, {}
+        for i, tr in enumerate(self.rows[:3]):
+            cells = self._cells(tr)
+            if len(cells) >= 2:
+                self.header_row = i
+                self.header = {col: "".join(t.text or "" for t in tc.iter(W + "t")) for col, tc in cells}
+                break
+
+    @staticmethod
+    def _cells(tr) -> list[tuple[int, etree._Element]]:
+        out, col = [], 0
+        for tc in tr:
+            if tc.tag != W + "tc":
+                continue
+            out.append((col, tc))
+            span = tc.find(f"{W}tcPr/{W}gridSpan")
+            col += int(span.get(W + "val", "1")) if span is not None else 1
+        return out
+
+    def position(self, cell) -> tuple[int, int]:
+        tr = next(cell.iterancestors(W + "tr"))
+        row = self.row_index.get(tr, 0)
+        col = next((c for c, tc in self._cells(tr) if tc is cell), 0)
+        return row, col
+
+    def header_for(self, row: int, col: int) -> str | None:
+        return self.header.get(col) if row > self.header_row >= 0 else None
+
+
+# ---- Excel --------------------------------------------------------------------------------------
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+@dataclass
+class Sheet:
+    name: str
+    part: str
+    hidden: bool
+
+
+def xlsx_sheets(package: Package) -> list[Sheet]:
+    if "xl/workbook.xml" not in package.names:
+        raise FileRejected(f"{package.label}缺少工作簿（xl/workbook.xml），不是有效的 Excel 文件")
+    rels = package.rels("xl/workbook.xml")
+    sheets = []
+    for sheet in package.xml("xl/workbook.xml").iter(S + "sheet"):
+        target = rels.get(sheet.get(R_ID))
+        if target and target in package.names:
+            sheets.append(Sheet(sheet.get("name", "?"), target, sheet.get("state", "visible") != "visible"))
+    return sheets
+
+
+def shared_strings(package: Package) -> list[etree._Element]:
+    rels = package.rels("xl/workbook.xml")
+    name = next((t for t in rels.values() if t.endswith("sharedStrings.xml")), "xl/sharedStrings.xml")
+    if name not in package.names:
+        return []
+    return list(package.xml(name).iter(S + "si"))
+
+
+def si_pieces(si: etree._Element) -> list[tuple[str, etree._Element | None]]:
+    """Text nodes of a shared or inline string, phonetic runs (rPh) left out."""
+    return [(t.text or "", t) for t in si.iter(S + "t") if next(t.iterancestors(S + "rPh"), None) is None]
+
+
+def number_text(value: str) -> str:
+    """A numeric cell as a reader sees its digits: 4.30102199001012E+17 -> 430102199001012000."""
+    if "E" in value or "e" in value:
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        if number.is_integer() and abs(number) < 1e22:
+            return str(int(number))
+        return value
+    if value.endswith(".0"):
+        return value[:-2]
+    return value
+
+
+def cell_pieces(cell: etree._Element, strings: list) -> list[tuple[str, etree._Element | None]]:
+    kind = cell.get("t", "n")
+    if kind == "s":
+        v = cell.find(S + "v")
+        try:
+            return si_pieces(strings[int(v.text)]) if v is not None and v.text else []
+        except (ValueError, IndexError):
+            return []
+    if kind == "inlineStr":
+        inline = cell.find(S + "is")
+        return si_pieces(inline) if inline is not None else []
+    v = cell.find(S + "v")
+    if v is None or v.text is None:
+        return []
+    if kind in ("str", "e", "b"):
+        return [(v.text, v)]
+    return [(number_text(v.text), v)]
+
+
+class SheetBuilder:
+    """Builds the scanned text of one sheet: ``[name]`` then one line per row, cells joined by tabs;
+    remembers, per cell, its reference and the header of its column."""
+
+    HEADER_ROWS = 20
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.segments = PartSegments(sheet.part)
+        title = Segment(f"[{sheet.name}]", [0], [None], location=f"{sheet.name}!A1")
+        self.segments.segments.append(title)
+        self.row: int | None = None
+        self.row_cells: list[tuple[str, str, Segment]] = []
+        self.header: dict[str, str] | None = None
+        self.rows_seen = 0
+
+    def add(self, ref: str, pieces, keep_nodes: bool) -> None:
+        m = _CELL_REF.match(ref or "")
+        if not m:
+            return
+        col, row = m.group(1), int(m.group(2))
+        if row != self.row:
+            self._flush()
+            self.row = row
+        seg = _segment(pieces if keep_nodes else [(t, None) for t, _ in pieces])
+        if seg.text:
+            seg.location = f"{self.sheet.name}!{ref}"
+            self.row_cells.append((col, seg.text, seg))
+
+    def _flush(self) -> None:
+        if not self.row_cells:
+            return
+        self.rows_seen += 1
+        if self.header is not None:
+            for col, _text, seg in self.row_cells:
+                seg.label = self.header.get(col)
+        elif (self.rows_seen <= self.HEADER_ROWS and len(self.row_cells) >= 2
+              and not any(re.search(r"\d{7}", text) for _, text, _ in self.row_cells)):
+            self.header = {col: text for col, text, _ in self.row_cells}
+        for i, (_col, _text, seg) in enumerate(self.row_cells):
+            seg.sep = "\t" if i else "\n"
+            self.segments.segments.append(seg)
+        self.row_cells = []
+
+    def finish(self) -> PartSegments:
+        self._flush()
+        return self.segments
+
+
+def iter_sheet_cells(package: Package, sheet: Sheet) -> Iterator[etree._Element]:
+    """Cells of a sheet streamed with bounded memory (elements are cleared after use)."""
+    stream = package.stream(sheet.part)
+    try:
+        for _event, cell in etree.iterparse(stream, events=("end",), tag=S + "c", resolve_entities=False,
+                                            no_network=True, huge_tree=False, load_dtd=False):
+            yield cell
+            cell.clear(keep_tail=False)
+            parent = cell.getparent()
+            while cell.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError:
+        raise FileRejected(f"{package.label}中的工作表“{sheet.name}”不是有效的 XML，文件已损坏") from None
+    finally:
+        stream.close()
+
+
+def comments_part_name(package: Package, sheet: Sheet) -> str | None:
+    for target in package.rels(sheet.part).values():
+        if re.search(r"comments\d*\.xml$", target) and target in package.names:
+            return target
+    return None
+
+
+def comment_segments(root: etree._Element, sheet: Sheet, name: str) -> PartSegments:
+    out = PartSegments(name)
+    for comment in root.iter(S + "comment"):
+        text = comment.find(S + "text")
+        if text is None:
+            continue
+        seg = _segment(si_pieces(text))
+        if seg.text.strip():
+            seg.location = f"{sheet.name}!{comment.get('ref', '?')}（批注）"
+            out.segments.append(seg)
+    return out

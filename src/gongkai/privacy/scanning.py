@@ -1,0 +1,276 @@
+"""Scanning files and folders for personal data. Pure: no Django imports, no database.
+
+Public API::
+
+    scan_file(source, name=None, *, config=None, on_finding=None) -> FileReport
+    scan_paths(paths, *, config=None, on_finding=None) -> Iterator[FileReport]
+
+``source`` is a path, bytes, or a binary file object. Every problem becomes a report with a Chinese
+message — a damaged file, a zip bomb, a file without permission, a broken link, a pipe — and never
+stops the scan of the other files. Plain text is streamed in chunks (``CHUNK_BYTES``), so a file of
+any size is scanned in bounded memory.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import PurePath
+from typing import BinaryIO
+
+from gongkai.privacy.config import DEFAULT_CONFIG, PrivacyConfig
+from gongkai.privacy.detectors import Detector, detector_for
+from gongkai.privacy.extraction import (
+    CHUNK_BYTES,
+    ExtractionStatus,
+    FileRejected,
+    Format,
+    detect_encoding,
+    detect_format,
+    iter_text,
+    read_document,
+    zip_format,
+)
+from gongkai.privacy.findings import FileReport, Finding, ScanStatus
+
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # non-streamed formats (docx, xlsx, pdf, html)
+_CONTEXT = 256  # characters kept before a chunk for labels
+_KEEP = 1024  # characters held back at a chunk's end so a number across the border is seen whole
+_NUMBERISH = frozenset("0123456789０１２３４５６７８９ \u00a0\u3000-‐‑–—－+＋@＠._%xXｘＸ")
+
+FindingSink = Callable[[Finding], None]
+
+
+class _Collector:
+    def __init__(self, report: FileReport, on_finding: FindingSink | None):
+        self.report, self.on_finding, self.count = report, on_finding, 0
+
+    def __call__(self, finding: Finding) -> None:
+        self.count += 1
+        if self.on_finding is None:
+            self.report.findings.append(finding)
+        else:
+            self.on_finding(finding)
+
+
+def scan_file(source: str | os.PathLike | bytes | BinaryIO, name: str | None = None, *,
+              config: PrivacyConfig | None = None, on_finding: FindingSink | None = None) -> FileReport:
+    """Scan one file. ``name`` decides the format with the leading bytes (defaults to the path).
+
+    Returns a FileReport: status ``ok`` with findings (possibly none), ``unverifiable`` (no text
+    to check: image, scanned PDF, legacy format) or ``error`` (with a Chinese message). With
+    ``on_finding`` the findings are passed to it one by one instead of being collected (a huge
+    file's findings then need no memory); ``FileReport.finding_count`` counts them either way."""
+    detector = detector_for(config or DEFAULT_CONFIG)
+    if isinstance(source, bytes | bytearray):
+        display = name or "<内存>"
+        report = FileReport(display)
+        return _scan_open(io.BytesIO(bytes(source)), len(source), name or "", detector, report, on_finding)
+    if hasattr(source, "read"):
+        display = name or getattr(source, "name", "<流>")
+        report = FileReport(str(display))
+        try:
+            size = os.fstat(source.fileno()).st_size
+        except (OSError, AttributeError, io.UnsupportedOperation):
+            size = -1
+        return _scan_open(source, size, str(display), detector, report, on_finding)
+    path = os.fspath(source)
+    report = FileReport(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return _error(report, "文件不存在，或是指向不存在目标的符号链接" if os.path.islink(path) else "文件不存在")
+    except PermissionError:
+        return _error(report, "没有读取权限")
+    except OSError as exc:
+        return _error(report, f"无法读取：{exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "目录" if stat.S_ISDIR(info.st_mode) else "管道或设备文件"
+        return _error(report, f"不是普通文件（{kind}），未读取")
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 — closed below
+    except PermissionError:
+        return _error(report, "没有读取权限")
+    except OSError as exc:
+        return _error(report, f"无法打开：{exc.strerror or exc}")
+    with handle:
+        return _scan_open(handle, info.st_size, name or path, detector, report, on_finding)
+
+
+def _error(report: FileReport, message: str, status: ScanStatus = ScanStatus.ERROR) -> FileReport:
+    report.status, report.message = status, message
+    return report
+
+
+def _scan_open(handle: BinaryIO, size: int, name: str, detector: Detector, report: FileReport,
+               on_finding: FindingSink | None) -> FileReport:
+    collect = _Collector(report, on_finding)
+    try:
+        head = handle.read(8192)
+        handle.seek(0)
+        if not head:
+            return _error(report, "空文件（0 字节），没有可核查的内容")
+        fmt = detect_format(name, head)
+        if fmt is Format.BINARY and head.startswith(b"PK\x03\x04"):
+            fmt = zip_format(handle)
+        if fmt is Format.TEXT:
+            report.encoding = _scan_text_stream(handle, head, detector, collect)
+        else:
+            if fmt in (Format.DOCX, Format.XLSX, Format.PDF, Format.HTML) and size > MAX_DOCUMENT_BYTES:
+                return _error(report, f"文件大小 {size // 1024 // 1024} MB，超过上限 "
+                                      f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB，未读取")
+            if fmt is Format.BINARY and PurePath(name).suffix.lower() in (".docx", ".xlsx", ".pdf"):
+                return _error(report, f"内容与扩展名{PurePath(name).suffix.lower()}不符，或文件已损坏")
+            document = read_document(handle, name, fmt)
+            report.encoding = document.encoding
+            if document.status is ExtractionStatus.UNVERIFIABLE:
+                _scan_parts(document.parts, detector, collect)
+                report.status, report.message = ScanStatus.UNVERIFIABLE, document.message
+            else:
+                _scan_parts(document.parts, detector, collect)
+    except FileRejected as exc:
+        return _error(report, str(exc))
+    except MemoryError:
+        return _error(report, "文件过大或结构异常，读取时内存不足，已放弃")
+    except RecursionError:
+        return _error(report, "文件结构嵌套过深，疑似恶意构造，已拒绝读取")
+    except Exception as exc:  # the parsers raise many types on damaged input
+        return _error(report, f"文件已损坏或格式无法解析（{type(exc).__name__}）")
+    report.finding_count = collect.count
+    return report
+
+
+def _scan_parts(parts, detector: Detector, collect: Callable[[Finding], None]) -> None:
+    base = 0
+    for part in parts:
+        for f in detector.scan(part.text, column_label=part.column_label, tabular=part.tabular):
+            collect(f.moved(base, part.locate(f.start)))
+        base += len(part.text) + 1
+
+
+def _scan_text_stream(handle: BinaryIO, head: bytes, detector: Detector, collect) -> str:
+    """Scan a text file chunk by chunk; returns the encoding used. A file that looked like UTF-8 in
+    its first megabyte but is not is scanned again from the start as GB18030."""
+    sample = head + handle.read(CHUNK_BYTES - len(head))
+    handle.seek(0)
+    encoding = detect_encoding(sample, final=len(sample) < CHUNK_BYTES)
+    found: list[Finding] = []
+    try:
+        for f in iter_stream_findings(iter_text(handle, encoding), detector):
+            found.append(f) if encoding == "utf-8" else collect(f)
+    except UnicodeDecodeError:
+        if encoding != "utf-8":
+            raise FileRejected(f"文本文件中有不符合 {encoding} 编码的字节，文件可能已损坏") from None
+        handle.seek(0)
+        encoding, found = "gb18030", []
+        try:
+            for f in iter_stream_findings(iter_text(handle, encoding), detector):
+                collect(f)
+        except UnicodeDecodeError:
+            raise FileRejected("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法识别") from None
+    for f in found:
+        collect(f)
+    return encoding
+
+
+def _safe_cut(buffer: str, lo: int, hi: int) -> int:
+    """A position in [lo, hi] to end a chunk at: after a newline if one is near, else between two
+    characters that cannot be inside a number, an e-mail address or a marking."""
+    newline = buffer.rfind("\n", lo, hi)
+    if newline >= 0:
+        return newline + 1
+    for pos in range(hi, max(lo, hi - 65536), -1):
+        if buffer[pos - 1] not in _NUMBERISH and buffer[pos] not in _NUMBERISH and not buffer[pos].isascii():
+            return pos
+    return hi
+
+
+def iter_stream_rounds(chunks: Iterable[str], detector: Detector) -> Iterator[tuple[str, int, list[Finding]]]:
+    """Scan a text given as chunks; yields ``(segment, offset, findings)`` rounds whose segments
+    concatenate to the whole text. Findings carry global offsets and ``第N行`` locations; a finding
+    belongs to the round it starts in and may end in the next segment.
+
+    Each round scans context + carried tail + new chunk, accepts the findings that start before a
+    safe cut point at least ``_KEEP`` characters from the end, and carries the rest, so a number
+    across a chunk border is found once, whole. The header of a delimited table is carried too."""
+    state: dict = {}
+    context, carry = "", ""
+    base = 0  # global offset of carry[0]
+    line = 1  # line number at carry[0]
+    iterator = iter(chunks)
+    done = False
+    while not done:
+        chunk = next(iterator, None)
+        done = chunk is None
+        buffer = context + carry + (chunk or "")
+        start = len(context)
+        if not done and len(buffer) - start < 4 * _KEEP:
+            carry = buffer[start:]
+            continue
+        cut = len(buffer) if done else _safe_cut(buffer, start, len(buffer) - _KEEP)
+        accepted = []
+        pos, pos_line = start, line
+        for f in detector.scan(buffer, start=start, tabular=True, state=state):
+            if f.start >= cut:
+                break
+            pos_line += buffer.count("\n", pos, f.start)
+            pos = f.start
+            accepted.append(f.moved(base - start, f"第{pos_line}行"))
+        yield buffer[start:cut], base, accepted
+        line = pos_line + buffer.count("\n", pos, cut)
+        base += cut - start
+        context = buffer[max(0, cut - _CONTEXT):cut]
+        carry = buffer[cut:]
+
+
+def iter_stream_findings(chunks: Iterable[str], detector: Detector) -> Iterator[Finding]:
+    for _segment, _offset, findings in iter_stream_rounds(chunks, detector):
+        yield from findings
+
+
+# ---- folders ---------------------------------------------------------------------------------
+
+
+def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None]]:
+    """(path, problem) for every file under ``paths``, recursively, in a stable order; a folder
+    that cannot be listed yields itself with a Chinese problem. Symbolic links to folders are not
+    followed (no loops); links to files are scanned as files."""
+    for raw in paths:
+        path = os.fspath(raw)
+        if os.path.isdir(path) and not os.path.islink(path):
+            yield from _walk(path)
+        else:
+            yield path, None
+
+
+def _walk(folder: str) -> Iterator[tuple[str, str | None]]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except PermissionError:
+        yield folder, "没有权限列出目录内容"
+        return
+    except OSError as exc:
+        yield folder, f"无法列出目录内容：{exc.strerror or exc}"
+        return
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(entry.path)
+        else:
+            yield entry.path, None
+
+
+def scan_paths(paths: Iterable[str | os.PathLike], *, config: PrivacyConfig | None = None,
+               on_finding: Callable[[str, Finding], None] | None = None) -> Iterator[FileReport]:
+    """Scan files and folders (recursively); one FileReport per file, in a stable order."""
+    for path, problem in iter_files(paths):
+        if problem:
+            yield FileReport(path, ScanStatus.ERROR, message=problem)
+            continue
+        sink = (lambda f, p=path: on_finding(p, f)) if on_finding else None
+        yield scan_file(path, config=config, on_finding=sink)
