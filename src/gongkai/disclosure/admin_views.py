@@ -4,7 +4,7 @@ actions), with permissions from the ``can_*`` rules and every save going through
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, PublishingPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
@@ -44,6 +44,19 @@ def limit_catalogue_items(form, user):
         field.queryset = items_visible_to(user).filter(is_active=True).order_by(
             "catalogue__body__path", "area__position", "position")
         field.label_from_instance = lambda item: f"{item.catalogue.body.name} · {item.area.name} · {item}"
+
+
+def record_publishing_panel() -> PublishingPanel:
+    """Wagtail's schedule dialog, worded for records: the go-live time takes effect only when the
+    leader approves (publication is the end of the review), the expiry time takes the record off
+    the site (services.schedule)."""
+    panel = PublishingPanel()
+    go_live, expire = panel.children
+    go_live.heading = _("定时发布时间")
+    go_live.help_text = _("审核同意后到此时间自动发布；留空则审核同意后立即发布")
+    expire.heading = _("定时撤回时间")
+    expire.help_text = _("到此时间自动从网站撤回。文件失效或废止请使用“失效”“废止”操作，信息仍保留在网站上")
+    return panel
 
 
 class RecordCreateView(ServiceFormMixin, CreateView):
@@ -105,6 +118,7 @@ class RecordViewSet(SnippetViewSet):
         FieldPanel("summary"),
         FieldPanel("content"),
         InlinePanel("attachments", heading=_("附件"), label=_("附件")),
+        record_publishing_panel(),
     ])
 
     @property

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.core import audit, rules
 from gongkai.core.models import Body
@@ -21,6 +22,9 @@ from gongkai.rules.document_numbers import format_index_number
 
 EDITABLE_FIELDS = ("title", "summary", "content", "doc_number", "index_number", "written_date", "formed_date",
                    "topic", "doc_type", "keywords")
+# 定时发布 / 定时撤回 (Wagtail's go_live_at / expire_at): saved with the draft, audited when changed,
+# acted on by services.schedule once the revision is approved.
+SCHEDULE_FIELDS = ("go_live_at", "expire_at")
 
 
 def _user(actor):
@@ -34,6 +38,11 @@ def _validate(record: Record) -> None:
         raise ServiceError(exc.message_dict) from None
     if record.index_number and Record.objects.exclude(pk=record.pk).filter(index_number=record.index_number).exists():
         raise ServiceError({"index_number": [f"索引号“{record.index_number}”已被其他政府信息使用"]})
+    if record.expire_at is not None:
+        if record.go_live_at is not None and record.expire_at <= record.go_live_at:
+            raise ServiceError({"expire_at": ["定时撤回时间必须晚于定时发布时间"]})
+        if record.expire_at <= timezone.now():
+            raise ServiceError({"expire_at": ["定时撤回时间已过，请清空或改为以后的时间"]})
 
 
 def _check_catalogue_items(record: Record) -> None:
@@ -82,7 +91,7 @@ def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object
             raise ServiceError({"body": ["政府信息的发布机构不能更改"]})
         before = stored.get_latest_revision_as_object()
         changed = {f: {"old": str(getattr(before, f)), "new": str(getattr(record, f))}
-                   for f in EDITABLE_FIELDS if getattr(before, f) != getattr(record, f)}
+                   for f in (*EDITABLE_FIELDS, *SCHEDULE_FIELDS) if getattr(before, f) != getattr(record, f)}
     if not record.index_number:
         record.index_number = None
     _validate(record)

@@ -102,11 +102,14 @@ def finish_review_workflow(workflow_state, user=None):
 
 
 @transaction.atomic
-def publish_revision(actor, record: Record, revision) -> Record:
+def publish_revision(actor, record: Record, revision, *, scheduled: bool = False) -> Record:
     """Make ``revision`` public now, or schedule it when its go-live time is in the future.
 
-    Refuses (ServiceError) when the publication gate objects. Assigns the 索引号 on first
-    publication when none was entered."""
+    ``scheduled`` True: the revision's go-live time has come and the scheduler publishes it
+    (gongkai.disclosure.services.schedule.publish_due). Refuses (ServiceError) when the
+    publication gate objects. Assigns the 索引号 on first publication when none was entered.
+    Audits "record.published" (with ``scheduled``) or, when the revision waits for its time,
+    "record.scheduled"."""
     reasons = publication.blockers(revision.as_object(), revision)
     if reasons:
         raise ServiceError(["不能发布：" + "；".join(reasons)])
@@ -114,14 +117,16 @@ def publish_revision(actor, record: Record, revision) -> Record:
         year = timezone.localdate().year
         revision.content["index_number"] = allocate_index_number(record, year)
         revision.save(update_fields=["content"])
+    go_live_at = revision.as_object().go_live_at
     revision.publish(user=actor if getattr(actor, "pk", None) else None, skip_permission_checks=True,
-                     log_action=True)
+                     log_action="wagtail.publish.scheduled" if scheduled else True)
     record.refresh_from_db()
     search.refresh(record)
-    scheduled = not record.live or record.live_revision_id != revision.pk
-    audit.record("record.scheduled" if scheduled else "record.published", actor, record,
+    waiting = not record.live or record.live_revision_id != revision.pk
+    audit.record("record.scheduled" if waiting else "record.published", actor, record,
                  {"revision": revision.pk, "index_number": revision.content["index_number"],
-                  "go_live_at": revision.approved_go_live_at.isoformat() if revision.approved_go_live_at else None},
+                  "go_live_at": timezone.localtime(go_live_at).isoformat() if go_live_at else None,
+                  "scheduled": scheduled},
                  scope=record.body)
     return record
 

@@ -2,16 +2,28 @@
 
 Not `runserver`: granian runs several worker processes and is about 1.5x gunicorn on this class of
 machine (docs/architecture.md). Run `gongkai collectstatic` first (`make run` does).
+
+Unless GONGKAI_SCHEDULER=off, a scheduler process (`gongkai disclosure scheduler`) is started
+beside the server: every 60 s it publishes what is scheduled (定时发布/定时撤回). It is a separate
+process, so an error in it never touches the server; it logs errors and carries on, and it exits
+when the server does. Deployments that run `gongkai disclosure publish-scheduled` from cron or a
+systemd timer may keep both: every item is claimed, so it is published once.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+
+from gongkai.environment import env_bool
+
+SCHEDULER_INTERVAL = 60  # seconds
 
 
 class Command(BaseCommand):
@@ -35,6 +47,22 @@ class Command(BaseCommand):
         argv = [granian, "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", str(workers),
                 "--blocking-threads", str(threads), "--no-ws", "gongkai.wsgi:application"]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+        try:
+            scheduler = env_bool("GONGKAI_SCHEDULER", True)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"Gongkai 服务地址：http://{host}:{port}/  管理后台：http://{host}:{port}/admin/")
+        if scheduler:
+            start_scheduler()
+            self.stdout.write(f"定时发布任务已启动：每 {SCHEDULER_INTERVAL} 秒运行一次（GONGKAI_SCHEDULER=off 可关闭）")
         self.stdout.flush()
         os.execv(granian, argv)
+
+
+def start_scheduler() -> subprocess.Popen:
+    """Start `gongkai disclosure scheduler` as a child of this process. This process then becomes
+    granian (exec keeps the process id), so the scheduler watches its parent id and exits when the
+    server is gone; it shares the server's process group, so Ctrl-C and `systemctl stop` end both."""
+    argv = [sys.executable, "-m", "gongkai.cli", "disclosure", "scheduler", "--interval", str(SCHEDULER_INTERVAL),
+            "--parent-pid", str(os.getpid())]
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, close_fds=True)
