@@ -124,3 +124,36 @@ def test_demo_records_went_through_review(db):
     assert Timeliness.LATE in statuses and Timeliness.ON_TIME in statuses
     assert {r.body.kind for r in live} == {"county", "department", "township"}
     assert verify_chain() == []
+    _demo_search_finds_the_right_records(live)
+
+
+def _demo_search_finds_the_right_records(live):
+    """Issue 3's acceptance searches, on whichever database the suite runs: each finds the right
+    demo records, highlighted, and results carry their record's publication date."""
+    from django.utils import timezone
+
+    from gongkai import search
+
+    def keys(page):
+        return {int(r.url.removeprefix("record:")) for r in page.results}
+
+    by_pk = {r.pk: r for r in live}
+    for query, word in (("补贴", "补贴"), ("耕地地力保护补贴", "耕地地力保护补贴"), ("信息公开", "信息公开")):
+        page = search.search(query, page_size=50)
+        expected = {r.pk for r in live if word in r.title}
+        assert page.total >= len(expected) > 0, query
+        assert expected & keys(page), query
+        top = page.results[0]
+        assert word in top.title and f"<mark>{word}" in top.title_html.replace("</mark><mark>", ""), query
+        assert all(pk in by_pk for pk in keys(page))  # only public records are found
+        for result in page.results:
+            record = by_pk[int(result.url.removeprefix("record:"))]
+            assert result.published_at == record.first_published_at.replace(microsecond=0), query
+            assert timezone.localtime(result.published_at).year == result.year
+    numbered = next(r for r in live if r.doc_number)
+    variant = numbered.doc_number.replace("〔", "[").replace("〕", "]")
+    page = search.search(variant)
+    assert page.mode == "doc_number" and numbered.pk in keys(page)
+    indexed = live.exclude(index_number=None).first()
+    page = search.search(indexed.index_number)
+    assert page.mode == "index_number" and keys(page) == {indexed.pk}

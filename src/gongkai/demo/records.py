@@ -22,6 +22,7 @@ from gongkai.catalog.selectors import items_for_body
 from gongkai.core.models import Body, BodyKind, Membership, Role
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services.people import assign_role, create_person
+from gongkai.disclosure import search as record_index
 from gongkai.disclosure.models import DocumentType, Record, RecordAttachment, Topic, Validity
 from gongkai.disclosure.services.records import save_draft, set_validity
 from gongkai.disclosure.services.review import decide_approval, decide_confidentiality, submit_for_review
@@ -182,6 +183,7 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
             _publish(record, staff)
             when = timezone.make_aware(dt.datetime.combine(published, dt.time(9, 30)) + dt.timedelta(minutes=i))
             Record.objects.filter(pk=record.pk).update(first_published_at=when, last_published_at=when)
+            record_index.refresh(record)  # the index dates results by first publication too
             if doc_type in (DocumentType.NORMATIVE, DocumentType.OTHER_DOCUMENT) and rng.random() < 0.3:
                 validity = Validity.REPEALED if rng.random() < 0.6 else Validity.EXPIRED
                 set_validity(staff.leader, record, validity, date=min(today, published + dt.timedelta(days=90)),
