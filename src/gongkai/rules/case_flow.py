@@ -231,5 +231,6 @@ def _check_disposition(state: CaseState, disposition: Disposition | None) -> Non
 
 
 def resulting_disposition(transition: Transition, chosen: Disposition | None = None) -> Disposition | None:
-    """The disposition a validated transition records: the one it implies, or the one chosen."""
+    """The table 三 row a validated transition records (条例 Art. 30, 36–39; 国办函〔2020〕109号):
+    the one it implies (lapse, withdrawal), or the one chosen when deciding."""
     return transition.implied_disposition or chosen
