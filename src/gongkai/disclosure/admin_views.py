@@ -1,18 +1,36 @@
 """Admin screens for records: Wagtail's snippet editor (draft state, revisions, compare, workflow
-actions), with permissions from the ``can_*`` rules and every save going through save_draft."""
+actions), with permissions from the ``can_*`` rules and every save going through save_draft; and the
+screens of a published record's later life — 撤回, 失效, 废止, back to 有效 — each a confirmation
+form calling its service (withdraw_record, set_validity), reachable from the record's "more" menu
+in the listing and in the editor header."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, PublishingPanel
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from gongkai.core import rules
 from gongkai.core.admin_views import RulePermissionPolicy, ServiceFormMixin, VisibleObjectMixin
 from gongkai.core.models import BodyKind
-from gongkai.disclosure.models import Record
-from gongkai.disclosure.services.records import save_draft
+from gongkai.core.services import ServiceError
+from gongkai.disclosure.models import Record, Validity
+from gongkai.disclosure.services.records import save_draft, set_validity
+from gongkai.disclosure.services.review import withdraw_record
+
+URL_NAMESPACE = "wagtailsnippets_disclosure_record"
 
 
 class RecordPolicy(RulePermissionPolicy):
@@ -74,6 +92,153 @@ class RecordCreateView(ServiceFormMixin, CreateView):
         return record
 
 
+# --- A published record's later life: 撤回, 失效, 废止, 有效 ---------------------------------------
+
+# target validity → (page title, submit label, icon, what happens)
+VALIDITY_ACTIONS = {
+    Validity.EXPIRED: (_("标记失效"), _("确认标记为失效"), "time",
+                       _("信息仍在网站上公开，页面注明“本文件已失效”及失效日期和说明。")),
+    Validity.REPEALED: (_("标记废止"), _("确认标记为废止"), "circle-xmark",
+                        _("信息仍在网站上公开，页面注明“本文件已废止”及废止日期和说明。")),
+    Validity.VALID: (_("恢复有效"), _("确认恢复有效"), "circle-check",
+                     _("取消失效或废止标记，页面不再显示失效或废止提示。")),
+}
+
+
+def lifecycle_buttons(user, record: Record) -> list[Button]:
+    """The actions on a published record that ``user`` may take, for the "more" menus."""
+    if record.first_published_at is None or not rules.can_withdraw_record(user, record.body):
+        return []
+    buttons = []
+    if record.live:
+        buttons.append(Button(_("撤回"), url=reverse(f"{URL_NAMESPACE}:withdraw", args=[record.pk]),
+                              icon_name="no-view", priority=40))
+    for position, (validity, (title, _submit, icon, _consequence)) in enumerate(VALIDITY_ACTIONS.items()):
+        if validity == record.validity:
+            continue
+        url = reverse(f"{URL_NAMESPACE}:validity", args=[record.pk, validity.value])
+        buttons.append(Button(title, url=url, icon_name=icon, priority=41 + position))
+    return buttons
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+                             help_text=_("如：内容有误，更正后重新发布。撤回原因记入审计日志"),
+                             error_messages={"required": _("请填写撤回原因")})
+
+
+class ValidityForm(forms.Form):
+    validity_date = forms.DateField(label=_("日期"), initial=timezone.localdate,
+                                    widget=forms.DateInput(attrs={"type": "date"}),
+                                    error_messages={"required": _("失效或废止的信息必须填写失效或废止日期"),
+                                                    "invalid": _("请输入有效的日期，如 2026-06-01")})
+    note = forms.CharField(label=_("说明"), max_length=300, required=False,
+                           help_text=_("如：被青农发〔2026〕30号文件废止；有效期届满。显示在信息页面上"))
+
+    def __init__(self, *args, validity: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if validity == Validity.VALID:
+            del self.fields["validity_date"]
+            self.fields["note"].help_text = _("如：误标失效，恢复有效。记入审计日志")
+        else:
+            label = Validity(validity).label
+            self.fields["validity_date"].label = _("%(state)s日期") % {"state": label}
+
+
+class RecordActionView(WagtailAdminTemplateMixin, FormView):
+    """Confirmation form for one action on one record (``pk`` in the URL). Records the user may
+    not see are 404; seen but not theirs to act on (``can_withdraw_record``), 403."""
+
+    template_name = "disclosure/admin/record_action.html"
+    header_icon = "doc-full"
+    page_title = ""
+    submit_button_label = ""
+    consequence = ""
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.record = get_object_or_404(RecordPolicy(Record).visible(request.user), pk=pk)
+        if not rules.can_withdraw_record(request.user, self.record.body):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.record.title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(f"{URL_NAMESPACE}:list"), "label": _("政府信息")},
+            {"url": self.get_success_url(), "label": self.record.title},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def unavailable(self) -> str:
+        """Why the action cannot be taken now ("" if it can); the form is then not offered."""
+        return "" if self.record.first_published_at else _("该信息尚未发布")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "record": self.record, "action_url": self.request.path,
+                "unavailable": self.unavailable(), "consequence": self.consequence,
+                "back_url": self.get_success_url(), "submit_button_label": self.submit_button_label,
+                "submit_button_active_label": _("处理中…")}
+
+    def form_valid(self, form):
+        try:
+            message = self.perform(form)
+        except ServiceError as exc:  # bad input: shown on the form, which keeps what was typed
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse(f"{URL_NAMESPACE}:edit", args=[self.record.pk])
+
+    def perform(self, form) -> str:
+        raise NotImplementedError  # pragma: no cover - each view below defines it
+
+
+class RecordWithdrawView(RecordActionView):
+    form_class = WithdrawForm
+    page_title = _("撤回政府信息")
+    submit_button_label = _("确认撤回")
+    consequence = _("撤回后，公众将无法在网站、检索和订阅中看到该信息；信息及其历史记录保留，可修改后重新送审发布。")
+
+    def unavailable(self):
+        return super().unavailable() or ("" if self.record.live else _("该信息当前未公开，无需撤回"))
+
+    def perform(self, form):
+        withdraw_record(self.request.user, self.record, reason=form.cleaned_data["reason"])
+        return _("已撤回“%(title)s”") % {"title": self.record.title}
+
+
+class RecordValidityView(RecordActionView):
+    form_class = ValidityForm
+
+    def dispatch(self, request, *args, validity, **kwargs):
+        if validity not in Validity.values:
+            raise Http404
+        self.validity = Validity(validity)
+        self.page_title, self.submit_button_label, _icon, self.consequence = VALIDITY_ACTIONS[self.validity]
+        return super().dispatch(request, *args, **kwargs)
+
+    def unavailable(self):
+        if self.validity == Validity.VALID and self.record.validity == Validity.VALID:
+            return super().unavailable() or _("该信息当前已是“有效”状态")
+        return super().unavailable()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "validity": self.validity}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        set_validity(self.request.user, self.record, self.validity, date=d.get("validity_date"), note=d["note"])
+        return _("“%(title)s”已标记为%(state)s") % {"title": self.record.title, "state": self.validity.label}
+
+
 class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -87,9 +252,15 @@ class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
         self.has_content_changes = self.form.has_changed()
         return record
 
+    @cached_property
+    def header_more_buttons(self):
+        record = Record.objects.select_related("body").get(pk=self.object.pk)  # the public row's state
+        return [*super().header_more_buttons, *lifecycle_buttons(self.request.user, record)]
+
 
 class RecordIndexView(VisibleObjectMixin, IndexView):
-    pass
+    def get_list_more_buttons(self, instance):
+        return [*super().get_list_more_buttons(instance), *lifecycle_buttons(self.request.user, instance)]
 
 
 class RecordViewSet(SnippetViewSet):
@@ -124,3 +295,10 @@ class RecordViewSet(SnippetViewSet):
     @property
     def permission_policy(self):
         return RecordPolicy(Record)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("withdraw/<int:pk>/", RecordWithdrawView.as_view(), name="withdraw"),
+            path("validity/<int:pk>/<str:validity>/", RecordValidityView.as_view(), name="validity"),
+        ]

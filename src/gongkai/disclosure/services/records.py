@@ -150,13 +150,25 @@ def allocate_index_number(record: Record, year: int) -> str:
 
 @transaction.atomic
 def set_validity(actor, record: Record, validity: str, *, date: dt.date | None, note: str = "") -> Record:
-    """Mark a published record 有效 / 失效 / 废止 on its own page (it is never deleted)."""
+    """Mark a published record 有效 / 失效 / 废止 on its own page (it is never deleted).
+
+    The 政府网站发展指引 asks that a document's expiry or repeal be marked on the document itself
+    (domain facts §7.4): the record stays public, with the date and the note on its page. Allowed
+    by ``can_withdraw_record``. Raises ServiceError for an unknown state, a missing date for 失效/
+    废止, a date before the 成文日期, a record never published, or marking 有效 a record that
+    already is."""
     require(rules.can_withdraw_record(actor, record.body), "您没有变更该政府信息有效性的权限")
     if validity not in Validity.values:
         raise ServiceError({"validity": [f"未知的有效性：{validity}"]})
     if validity != Validity.VALID and date is None:
         raise ServiceError({"validity_date": ["失效或废止的信息必须填写失效或废止日期"]})
     record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.first_published_at is None:
+        raise ServiceError(["该信息尚未发布，不能变更有效性"])
+    if validity == Validity.VALID and record.validity == Validity.VALID:
+        raise ServiceError(["该信息当前已是“有效”状态"])
+    if validity != Validity.VALID and record.written_date and date < record.written_date:
+        raise ServiceError({"validity_date": [f"失效或废止日期不能早于成文日期（{record.written_date.isoformat()}）"]})
     old = {"validity": record.validity, "date": record.validity_date.isoformat() if record.validity_date else None}
     values = {"validity": validity, "validity_date": date if validity != Validity.VALID else None,
               "validity_note": note.strip()[:300]}
@@ -169,6 +181,6 @@ def set_validity(actor, record: Record, validity: str, *, date: dt.date | None, 
     record.refresh_from_db()
     search.refresh(record)
     audit.record("record.validity_changed", actor, record,
-                 {"old": old, "new": {"validity": validity, "date": date.isoformat() if date else None},
-                  "note": note}, scope=record.body)
+                 {"old": old, "new": {"validity": validity, "date": date.isoformat() if date and validity != Validity.VALID
+                                      else None}, "note": note.strip()[:300]}, scope=record.body)
     return record
