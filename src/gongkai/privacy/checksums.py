@@ -23,8 +23,9 @@ def id_check_char(first17: str) -> str:
     """GB 11643-1999 《公民身份号码》 §8: the check character is ISO 7064 MOD 11-2 over the first
     17 digits, weights 2^(17-i) mod 11 (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2);
     the remainder 0..10 maps to 1 0 X 9 8 7 6 5 4 3 2."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    # The weights are 2^(17-i) mod 11, and 13 ≡ 2 (mod 11), so the weighted sum is 2 × (the digits
+    # read as a base-13 number) mod 11 — one C-level int() instead of 17 multiplications.
+    return _ID_CHECK[2 * int(first17, 13) % 11]
 
 
 def _valid_date(year: int, month: int, day: int, today: dt.date) -> bool:
@@ -60,15 +61,12 @@ def id15_structure_ok(number: str, today: dt.date) -> bool:
 def luhn_ok(number: str) -> bool:
     """ISO/IEC 7812-1 Annex B (Luhn, mod 10): double every second digit from the right, sum the
     digits, the total must be a multiple of 10. Bank cards pass it; passbook accounts do not."""
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        d = ord(ch) - 48
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    data = number.encode("ascii")
+    # Every second digit from the right doubled, its digits summed: 0246813579 (e.g. 2×7=14 -> 5).
+    return (sum(data[-1::-2]) + sum(data[-2::-2].translate(_LUHN_DOUBLE)) - 48 * len(data)) % 10 == 0
+
+
+_LUHN_DOUBLE = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 # Issuer identification prefixes seen on cards paid into in China, by length (ISO/IEC 7812 IIN;

@@ -50,53 +50,59 @@ from gongkai.rules.identifiers import is_valid_uscc
 
 _D = "0-9\uff10-\uff19"
 _SEP = " \u00a0\u3000\\-\u2010\u2011\u2013\u2014\uff0d"
-_RUN = re.compile(f"[{_D}](?:[{_SEP}]{{0,2}}[{_D}]){{9,}}[XxＸｘ]?")
+# One character class repeated (sre's fast single-character loop), ending on a digit; runs of
+# three or more separators and runs of fewer than 10 digits are dropped in Python.
+_RUN = re.compile(f"[{_D}][{_D}{_SEP}]{{8,}}[{_D}][XxＸｘ]?")
+_SEP_BREAK = re.compile(f"[{_SEP}]{{3,}}")
 _GROUP = re.compile(f"[{_D}]+")
 _FOLD = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
 _X = frozenset("XxＸｘ")
 _MASK_CHARS = frozenset("*＊×✱●○■□#＃")
 _PLUS = frozenset("+＋")
+_PREV_STOP = _MASK_CHARS | frozenset("@0123456789０１２３４５６７８９")
+_NEXT_STOP = _MASK_CHARS | frozenset("@＠%％ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９")
 _SEPARATORS = frozenset(" \u00a0\u3000-\u2010\u2011\u2013\u2014\uff0d")
+_PREV_CHECK = _PREV_STOP | _SEPARATORS | _ASCII_LETTERS | frozenset(".．")
+_NEXT_CHECK = _NEXT_STOP | frozenset(".．")
 # Latin words that may stand right before a number without making it part of a code.
 _LATIN_LABELS = frozenset({"id", "no", "tel", "phone", "mobile", "mob", "cell", "card", "acct", "account",
                            "qq", "wx", "fax", "call", "num", "number", "m", "t", "p", "h"})
 
 # Labels that say what a number is, looked for just before it on its line or in its column header.
-_LABEL = re.compile(
-    r"(?P<pos>银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|存折|折号|一卡通|社保卡|开户|收款|代发)"
-    r"|(?P<neg>流水|订单|单号|编号|序号|序列|批次|批号|凭证|合同|发票|案号|条码|条形码|快递|运单|登记号|许可证|证书"
-    r"|代码|交易号|业务号|受理号|申请号|查询|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员|报告号|项目|标段"
-    r"|邮编|邮政|工单|批准号|备案号|车架|发动机|IMEI|imei|SN|sn)"
-)
-_LABEL_WINDOW = 24
+_POS_WORDS = r"银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|存折|折号|一卡通|社保卡|开户|收款|代发"
+_NEG_WORDS = (r"流水|订单|单号|编号|序号|序列|批次|批号|凭证|合同|发票|案号|条码|条形码|快递|运单|登记号|许可证|证书"
+              r"|代码|交易号|业务号|受理号|申请号|查询|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员|报告号|项目|标段"
+              r"|邮编|邮政|工单|批准号|备案号|车架|发动机|IMEI|imei|SN|sn")
+# No group may open an alternative: sre then skips ahead by the set of first characters.
+_LABEL = re.compile(f"{_POS_WORDS}|{_NEG_WORDS}")
+_LABEL_KIND = {**{w: 1 for w in _POS_WORDS.split("|")}, **{w: -1 for w in _NEG_WORDS.split("|")}}
 _GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
+_LABEL_WINDOW = 24
 _POS, _NEG, _NONE = 1, -1, 0
 _STRONG = 0.85  # confidence of checksum-backed readings
 # A header line of a delimited table mentions one of these (tabular label look-up).
 _HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证")
 _DELIMS = ("\t", ",", "|")
 
-_EMAIL_AT = re.compile("[@＠]")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+\-]+\Z")
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}"
                            r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
 
 _PERIOD = r"(?:[ \t]*(?:[0-9０-９一二三四五六七八九十]{1,3}[ \t]*(?:年|个月|月|天|日)|长期))?"
-_CLASSIFIED = re.compile(
-    rf"绝密[ \t]*[★☆]{_PERIOD}|机密[ \t]*[★☆]{_PERIOD}|秘密[ \t]*[★☆]{_PERIOD}"
-    r"|绝密(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))|机密(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))|秘密(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))"
-    r"|内部资料|注意保存|不予公开|内部文件|请勿外传"
-)
+_LINE_END = r"(?=[ \t]*[】\]）)]?[ \t]*(?:\n|\Z))"
+_CLASSIFIED_BRANCHES = [
+    *(f"{level}[ \t]*[★☆]{_PERIOD}" for level in ("绝密", "机密", "秘密")),
+    *(f"{level}{_LINE_END}" for level in ("绝密", "机密", "秘密")),
+    "内部资料", "注意保存", "不予公开", "内部文件", "请勿外传",
+]
 _STAMP_OPEN = frozenset("【[（(〔「『<《")
 _STAMP_CLOSE = frozenset("】]）)〕」』>》")
 
 _NUM = r"(?:[0-9０-９]{1,4}|[一二三四五六七八九十]{1,3})"
 _UNIT = r"(?:村民小组|组|队|栋|幢|座|号楼|号院|单元|室|号|弄)"
-_ADDRESS = re.compile(
-    "|".join(f"{place}第?{_NUM}{_UNIT}" for place in "村组区苑园庄屯寨路街巷弄里道楼院湾坪")
-)
+_PLACES = "村组区苑园庄屯寨路街巷弄里道楼院湾坪"
 _ADDRESS_MORE = re.compile(r"(?:[-－]?(?:[0-9０-９]{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})"
                            r"(?:村民小组|组|队|栋|幢|座|号楼|号院|号|单元|室|层|楼|户|弄))*")
 _ADDRESS_BUILDING = re.compile(r"栋|幢|单元|室|号楼|座")
@@ -104,9 +110,22 @@ _ADDRESS_NAME_STOP = frozenset("省市县镇乡道州旗盟区")
 _ADDRESS_HOME_LABEL = re.compile(r"住址|家住|住所|居住|户籍|现住|家庭地址|联系地址|通讯地址|住在|地址")
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 
-_PHONE_LABEL = re.compile(r"(?:电话|座机|固话|传真|联系方式)(?:号码)?[：:\s]{0,3}"
-                          rf"(?P<num>[2-9２-９](?:[ \-－]?[{_D}]){{6,7}})(?![{_D}])")
-_PAREN_AREA = re.compile(rf"[(（]0[1-9１-９][{_D}]{{1,2}}[)）][ \u3000]?(?P<num>[2-9２-９][{_D}]{{6,7}})(?![{_D}])")
+_PHONE_WORDS = ("电话", "座机", "固话", "传真", "联系方式")
+_PHONE_NUMBER = re.compile(rf"(?:号码)?[：:\s]{{0,3}}([2-9２-９](?:[ \-－]?[{_D}]){{6,7}})(?![{_D}])")
+_PAREN_NUMBER = re.compile(rf"0[1-9１-９][{_D}]{{1,2}}[)）][ \u3000]?[2-9２-９][{_D}]{{6,7}}(?![{_D}])")
+
+# Everything but digit runs and sensitive words is found by one pass of one pattern whose every
+# alternative starts with a literal character, so sre skips ahead with a character set (tech
+# notes §5); the first character of a match says which detector it is for.
+_TRIGGER = re.compile("|".join([
+    "@", "＠", "\\(0", "（0", *_PHONE_WORDS, *_CLASSIFIED_BRANCHES,
+    *(f"{place}第?{_NUM}{_UNIT}" for place in _PLACES),
+]))
+_EMAIL_CHARS = frozenset("@＠")
+_PAREN_CHARS = frozenset("(（")
+_PHONE_CHARS = frozenset(w[0] for w in _PHONE_WORDS)
+_CLASSIFIED_CHARS = frozenset("绝机秘内注不请")
+_PLACE_CHARS = frozenset(_PLACES)
 
 
 class _Labels:
@@ -121,15 +140,14 @@ class _Labels:
         self.state = state
         self.seen_upto = 0  # header lines are searched once, incrementally, in this text
         self.cache: dict[int, int] = {}
+        self.cell_labels: dict[str, int] = {}
 
     @staticmethod
     def classify(label_text: str) -> int:
         last = None
         for last in _LABEL.finditer(label_text):  # noqa: B007 — the last (nearest) label counts
             pass
-        if last is None:
-            return _NONE
-        return _POS if last.lastgroup == "pos" else _NEG
+        return _NONE if last is None else _LABEL_KIND[last.group()]
 
     def of(self, text: str, start: int) -> int:
         cached = self.cache.get(start)
@@ -138,36 +156,45 @@ class _Labels:
         return cached
 
     def _of(self, text: str, start: int) -> int:
-        lo = max(0, start - _LABEL_WINDOW)
-        line_start = text.rfind("\n", lo, start) + 1 or lo
-        window = text[line_start:start]
-        last = None
-        for last in _LABEL.finditer(window):  # noqa: B007
-            pass
-        if last is not None and not _GAP_BREAK.search(window, last.end()):
-            return _POS if last.lastgroup == "pos" else _NEG
+        line_start = text.rfind("\n", 0, start) + 1
+        lo = max(line_start, start - _LABEL_WINDOW)
+        first = _LABEL.search(text, lo, start)
+        if first is not None:
+            last = first
+            for last in _LABEL.finditer(text, first.end(), start):  # noqa: B007 — the nearest counts
+                pass
+            if _GAP_BREAK.search(text, last.end(), start) is None:
+                return _LABEL_KIND[last.group()]
         if self.column_label is not None:
             header = self.column_label(start)
             return self.classify(header) if header else _NONE
-        if self.tabular:
-            return self._tabular(text, start)
-        return _NONE
-
-    def _tabular(self, text: str, start: int) -> int:
-        line_start = text.rfind("\n", 0, start) + 1
-        prefix = text[line_start:start]
-        delim = next((d for d in _DELIMS if d in prefix), None)
-        if delim is None:
+        if not self.tabular:
             return _NONE
-        header = self._header(text, line_start, delim)
+        for delim in _DELIMS:
+            if text.find(delim, line_start, start) >= 0:
+                break
+        else:
+            return _NONE
+        header = self._header(text, line_start, delim) if self.seen_upto < line_start else self.header(delim)
         if not header:
             return _NONE
-        column = prefix.count(delim)
-        return self.classify(header[column]) if column < len(header) else _NONE
+        column = text.count(delim, line_start, start)
+        if column >= len(header):
+            return _NONE
+        cell = header[column]
+        label = self.cell_labels.get(cell)
+        if label is None:
+            label = self.cell_labels[cell] = self.classify(cell)
+        return label
+
+    def header(self, delim: str) -> list[str] | None:
+        found = self.state.get("header")
+        return found[1] if found and found[0] == delim else None
 
     def _header(self, text: str, line_start: int, delim: str) -> list[str] | None:
-        if self.seen_upto < line_start:
-            for m in _HEADER_WORD.finditer(text, self.seen_upto, line_start):
+        first = _HEADER_WORD.search(text, self.seen_upto, line_start)
+        if first is not None:
+            for m in _HEADER_WORD.finditer(text, first.start(), line_start):
                 ls = text.rfind("\n", 0, m.start()) + 1
                 le = text.find("\n", m.end())
                 le = line_start if le < 0 or le > line_start else le
@@ -175,11 +202,8 @@ class _Labels:
                 if line.count("\t") + line.count(",") + line.count("|") >= 2 and not _RUN.search(line):
                     d = next(d for d in _DELIMS if d in line)
                     self.state["header"] = (d, [cell.strip().strip('"') for cell in line.split(d)])
-            self.seen_upto = line_start
-        found = self.state.get("header")
-        if found and found[0] == delim:
-            return found[1]
-        return None
+        self.seen_upto = line_start
+        return self.header(delim)
 
 
 class Detector:
@@ -189,6 +213,13 @@ class Detector:
     def __init__(self, config: PrivacyConfig | None = None):
         self.config = config or DEFAULT_CONFIG
         self.kinds = self.config.kinds
+        self._id, self._mobile = Kind.ID_CARD in self.kinds, Kind.MOBILE in self.kinds
+        self._bank, self._landline = Kind.BANK_CARD in self.kinds, Kind.LANDLINE in self.kinds
+        policy = self.config.mask
+        self._mask_char = policy.mask_char
+        # head/tail kept for unbroken numbers (mask_rules.mask_value handles every other form)
+        self._keep = {Kind.ID_CARD: (min(policy.id_card[0], 6), min(policy.id_card[1], 4)),
+                      Kind.MOBILE: policy.mobile, Kind.BANK_CARD: policy.bank_card}
         self._words = None
         if self.config.sensitive_words and Kind.SENSITIVE_WORD in self.kinds:
             import ahocorasick_rs
@@ -215,14 +246,8 @@ class Detector:
         kinds = self.kinds
         if kinds & _NUMBER_KINDS:
             self._numbers(text, start, end, labels, today, out)
-        if Kind.EMAIL in kinds:
-            self._emails(text, start, end, out)
-        if Kind.LANDLINE in kinds:
-            self._local_landlines(text, start, end, out)
-        if Kind.ADDRESS in kinds:
-            self._addresses(text, start, end, out)
-        if Kind.CLASSIFIED_MARKING in kinds:
-            self._classified(text, start, end, out)
+        if kinds & _TRIGGER_KINDS:
+            self._triggers(text, start, end, out)
         if self._words is not None:
             self._sensitive(text, start, end, out)
         found = _dedupe(out)
@@ -233,32 +258,33 @@ class Detector:
     # ---- numbers ---------------------------------------------------------------------------
 
     def _numbers(self, text, start, end, labels, today, out):
+        n_text = len(text)
         for m in _RUN.finditer(text, start, end):
             s, e = m.span()
             raw = m.group()
+            x = raw[-1] in _X
             if s > 0:
                 prev = text[s - 1]
-                if prev in _MASK_CHARS or prev == "@" or prev in _DIGIT_CHARS:
-                    continue
-                if prev in _SEPARATORS and self._continues_run(text, s):
-                    continue  # the tail of a run that began before ``start``
-                if prev in _ASCII_LETTERS and not self._latin_label(text, s):
-                    continue  # part of a code such as 91430102MA4L… or SN2025…
-                if prev in ".．" and s > 1 and text[s - 2] in _DIGIT_CHARS:
-                    continue  # the decimals of an amount
-            x = raw[-1] in _X
-            if e < len(text):
+                if prev in _PREV_CHECK:
+                    if prev in _PREV_STOP:
+                        continue  # masked (4301021990****1234), a longer digit string, an e-mail domain
+                    if prev in _SEPARATORS and self._continues_run(text, s):
+                        continue  # the tail of a run that began before ``start``
+                    if prev in _ASCII_LETTERS and not self._latin_label(text, s):
+                        continue  # part of a code such as 91430102MA4L… or SN2025…
+                    if prev in ".．" and s > 1 and text[s - 2] in _DIGIT_CHARS:
+                        continue  # the decimals of an amount
+            if e < n_text:
                 nxt = text[e]
-                if nxt in _MASK_CHARS or nxt in "@＠%％":
-                    continue
-                if nxt in ".．" and e + 1 < len(text) and text[e + 1] in _DIGIT_CHARS:
-                    continue  # an amount with decimals
-                if nxt in _ASCII_LETTERS and not x:
-                    continue
-            if x and e < len(text) and text[e] in _ASCII_LETTERS:
-                continue
+                if nxt in _NEXT_CHECK:
+                    if nxt in _NEXT_STOP:
+                        continue  # masked, an e-mail's local part, a percentage, a code
+                    if nxt in ".．" and e + 1 < n_text and text[e + 1] in _DIGIT_CHARS:
+                        continue  # an amount with decimals
             if raw.isdigit() or (x and raw[:-1].isdigit()):
-                digits = raw.translate(_FOLD)
+                digits = raw if raw.isascii() else raw.translate(_FOLD)
+                if x:
+                    digits = digits[:-1] + "X"
                 found = self._classify(digits, text, s, labels, today)
                 if found is not None:
                     self._emit_number(found, text, s, e, out)
@@ -267,13 +293,21 @@ class Detector:
                     if found is not None:
                         self._emit_number(found, text, s, e - 1, out)
                 continue
-            self._separated(raw, x, text, s, labels, today, out)
+            if len(raw) - raw.count("-") - raw.count(" ") < 10:
+                continue  # a date such as 2025-03-12 (other separators are counted exactly below)
+            pos = 0
+            for brk in _SEP_BREAK.finditer(raw):  # three or more separators end a number
+                self._separated(raw[pos:brk.start()], False, text, s + pos, labels, today, out)
+                pos = brk.end()
+            self._separated(raw[pos:], x, text, s + pos, labels, today, out)
 
     def _separated(self, raw, x, text, s, labels, today, out):
         """A run with spaces or hyphens: try consecutive groups as one number. Checksum-backed
         (strong) readings win over label-only (weak) ones; a reading never swallows a group that
         starts a strong number of its own; the longest reading of its strength wins."""
         groups = [(g.start(), g.end(), g.group().translate(_FOLD)) for g in _GROUP.finditer(raw)]
+        if sum(len(g[2]) for g in groups) < 10:
+            return
         if x:
             gs, ge, gd = groups[-1]
             groups[-1] = (gs, ge + 1, gd + "X")
@@ -337,53 +371,51 @@ class Detector:
     def _classify(self, d: str, text: str, s: int, labels: _Labels, today: dt.date):
         """(kind, confidence, note, country_code_digits) for normalised digits ``d``, or None."""
         n = len(d)
-        kinds = self.kinds
         label = None
-        if n == 18 and Kind.ID_CARD in kinds and checksums.id18_structure_ok(d, today):
+        if n == 18 and self._id and checksums.id18_structure_ok(d, today):
             if checksums.id18_check_ok(d):
-                return (Kind.ID_CARD, 0.99, "", 0)
+                return _ID_VALID
             if d[17] != "X" and is_valid_uscc(d):
                 return None  # a unified social credit code made only of digits (GB 32100)
             label = labels.of(text, s)
             if label == _NEG:
                 return None
             if label != _POS:
-                return (Kind.ID_CARD, 0.6, "校验位不符，疑为笔误的身份证号", 0)
+                return _ID_TYPO
         if d[-1] == "X":
             return None
-        if n == 15 and Kind.ID_CARD in kinds and checksums.id15_structure_ok(d, today):
+        if n == 15 and self._id and checksums.id15_structure_ok(d, today):
             label = labels.of(text, s) if label is None else label
             if label == _NEG:
                 return None
             if label != _POS:
-                return (Kind.ID_CARD, 0.8, "15位（一代）身份证号", 0)
-        if Kind.MOBILE in kinds:
-            cc = 2 if n == 13 and d.startswith("86") else 4 if n == 15 and d.startswith("0086") else 0
-            mobile = d[cc:]
-            if checksums.mobile_shape_ok(mobile):
+                return _ID_15
+        if self._mobile and (n == 11 or n == 13 or n == 15):
+            cc = 0 if n == 11 else 2 if d.startswith("86") else 4 if d.startswith("0086") else -1
+            if cc >= 0 and d[cc] == "1" and "3" <= d[cc + 1] <= "9":  # 1[3-9] and 9 more digits
                 label = labels.of(text, s) if label is None else label
                 if label == _NEG:
                     return None
                 if label != _POS or cc:
-                    if checksums.mobile_allocated(mobile):
-                        return (Kind.MOBILE, 0.95, "", cc)
-                    return (Kind.MOBILE, 0.75, "号段未分配，可能不是手机号", cc)
-        if Kind.BANK_CARD in kinds and 10 <= n <= 30:
+                    if checksums.mobile_allocated(d[cc:]):
+                        return _MOBILE[cc]
+                    return _MOBILE_UNALLOCATED[cc]
+        if self._bank and 10 <= n <= 30:
             if 12 <= n <= 19 and checksums.luhn_ok(d):
                 label = labels.of(text, s) if label is None else label
                 if label == _POS:
-                    return (Kind.BANK_CARD, 0.98, "", 0)
+                    return _CARD_LABELLED
                 if label == _NONE and n >= 16 and checksums.card_prefix_ok(d):
-                    return (Kind.BANK_CARD, 0.85, "", 0)
+                    return _CARD
             else:
                 label = labels.of(text, s) if label is None else label
                 if label == _POS:
-                    return (Kind.BANK_CARD, 0.75, "按“账号”标注识别（未通过Luhn校验，如存折账号）", 0)
-        if Kind.LANDLINE in kinds and d[0] == "0" and checksums.split_landline(d):
+                    return _ACCOUNT
+        if self._landline and d[0] == "0" and checksums.split_landline(d):
             label = labels.of(text, s) if label is None else label
             if label == _NEG or self._allowed_landline(d):
                 return None
-            return (Kind.LANDLINE, 0.7, "", 0)
+            return _LANDLINE
         return None
 
     def _allowed_landline(self, digits: str) -> bool:
@@ -400,7 +432,15 @@ class Detector:
         if cc and s > 0 and text[s - 1] in _PLUS:
             s -= 1
         raw = text[s:e]
-        out.append(Finding(kind, s, e, raw, confidence, masked=mask_value(kind, raw, self.config.mask), note=note))
+        keep = self._keep.get(kind) if not cc and raw.isdigit() else None
+        if keep is not None and len(raw) > keep[0] + keep[1]:  # the common case, without mask_value's generality
+            head, tail = keep
+            if kind is Kind.ID_CARD and len(raw) == 15:
+                tail = min(tail, 3)
+            masked = raw[:head] + self._mask_char * (len(raw) - head - tail) + raw[len(raw) - tail:]
+        else:
+            masked = mask_value(kind, raw, self.config.mask)
+        out.append(Finding(kind, s, e, raw, confidence, "", masked, note))
 
     def _emit(self, kind, s, e, text, confidence, note=""):
         raw = text[s:e]
@@ -408,80 +448,96 @@ class Detector:
 
     # ---- other kinds -----------------------------------------------------------------------
 
-    def _emails(self, text, start, end, out):
-        for m in _EMAIL_AT.finditer(text, start, end):
-            at = m.start()
-            local = _EMAIL_LOCAL.search(text, max(start, at - 64), at)
-            if local is None:
-                continue
-            ls = local.start()
-            while ls < at and text[ls] in "._%+-":
-                ls += 1
-            if ls == at:
-                continue
-            domain = _EMAIL_DOMAIN.match(text, at + 1, min(end, at + 255))
-            if domain is None:
-                continue
+    def _triggers(self, text, start, end, out):
+        kinds = self.kinds
+        email, landline = Kind.EMAIL in kinds, Kind.LANDLINE in kinds
+        address, classified = Kind.ADDRESS in kinds, Kind.CLASSIFIED_MARKING in kinds
+        for m in _TRIGGER.finditer(text, max(0, start - 16), end):
+            first = m.group()[0]
+            if first in _EMAIL_CHARS:
+                if email:
+                    self._email(text, m.start(), start, end, out)
+            elif first in _PAREN_CHARS:
+                if landline:
+                    number = _PAREN_NUMBER.match(text, m.start() + 1, end)
+                    if number:
+                        self._local_landline(text, m.start(), number.end(), number.group(), out)
+            elif first in _CLASSIFIED_CHARS:
+                if classified:
+                    self._classified(text, m, out)
+            elif first in _PHONE_CHARS and m.group() in _PHONE_WORDS:
+                if landline:
+                    number = _PHONE_NUMBER.match(text, m.end(), end)
+                    if number:
+                        self._local_landline(text, number.start(1), number.end(1), number.group(1), out)
+            elif address:
+                self._address(text, m, start, end, out)
+
+    def _email(self, text, at, start, end, out):
+        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        if local is None:
+            return
+        ls = local.start()
+        while ls < at and text[ls] in "._%+-":
+            ls += 1
+        if ls == at:
+            return
+        domain = _EMAIL_DOMAIN.match(text, at + 1, min(end, at + 255))
+        if domain is not None:
             out.append(self._emit(Kind.EMAIL, ls, domain.end(), text, 0.95))
 
-    def _local_landlines(self, text, start, end, out):
-        for pattern in (_PHONE_LABEL, _PAREN_AREA):
-            for m in pattern.finditer(text, max(0, start - 16) if pattern is _PHONE_LABEL else start, end):
-                digits = "".join(ch for ch in m.group("num").translate(_FOLD) if ch.isdigit())
-                if not checksums.local_landline_ok(digits):
-                    continue
-                s = m.start("num") if pattern is _PHONE_LABEL else m.start()
-                whole = "".join(ch for ch in text[s:m.end()].translate(_FOLD) if ch.isdigit())
-                if self._allowed_landline(whole) or self._allowed_landline(digits):
-                    continue
-                out.append(self._emit(Kind.LANDLINE, s, m.end(), text, 0.6))
+    def _local_landline(self, text, s, e, number, out):
+        """A local number after 电话/座机/传真, or a number after a bracketed area code (0731)."""
+        digits = "".join(ch for ch in number.translate(_FOLD) if ch.isdigit())
+        local = digits[-8:] if len(digits) > 8 and digits[-8] in "23456789" else digits[-7:]
+        if not checksums.local_landline_ok(local if digits[0] == "0" else digits):
+            return
+        if self._allowed_landline(digits) or self._allowed_landline(local):
+            return
+        out.append(self._emit(Kind.LANDLINE, s, e, text, 0.6))
 
-    def _addresses(self, text, start, end, out):
-        for m in _ADDRESS.finditer(text, start, end):
-            s, e = m.span()
-            e = _ADDRESS_MORE.match(text, e, min(end, e + 40)).end()
-            while e > m.end() and text[e - 1] in "-－":
-                e -= 1
-            detail = text[s + 1:e]
-            place = text[s]
-            name_start = s
-            while name_start > start and s - name_start < 8:
-                ch = text[name_start - 1]
-                if not (_CJK_LO <= ch <= _CJK_HI) or ch in _ADDRESS_NAME_STOP:
-                    break
-                name_start -= 1
-            line_start = text.rfind("\n", max(start, s - 40), s) + 1 or max(start, s - 40)
-            labelled = _ADDRESS_HOME_LABEL.search(text, line_start, s) is not None
-            village = place in "村组屯寨湾坪" or (place == "区" and text[s - 1:s] == "社")
-            building = _ADDRESS_BUILDING.search(detail) is not None
-            grouped = "组" in detail or "队" in detail
-            if (village and grouped) or building:
-                confidence = 0.85 if labelled else 0.7
-            elif labelled:
-                confidence = 0.6
-            else:
-                continue
-            out.append(self._emit(Kind.ADDRESS, name_start, e, text, confidence))
+    def _address(self, text, m, start, end, out):
+        s, e = m.span()
+        e = _ADDRESS_MORE.match(text, e, min(end, e + 40)).end()
+        detail = text[s + 1:e]
+        place = text[s]
+        name_start = s
+        while name_start > 0 and s - name_start < 8:
+            ch = text[name_start - 1]
+            if not (_CJK_LO <= ch <= _CJK_HI) or ch in _ADDRESS_NAME_STOP:
+                break
+            name_start -= 1
+        line_start = text.rfind("\n", max(0, s - 40), s) + 1 or max(0, s - 40)
+        labelled = _ADDRESS_HOME_LABEL.search(text, line_start, s) is not None
+        village = place in "村组屯寨湾坪" or (place == "区" and text[s - 1:s] == "社")
+        building = _ADDRESS_BUILDING.search(detail) is not None
+        grouped = "组" in detail or "队" in detail
+        if (village and grouped) or building:
+            confidence = 0.85 if labelled else 0.7
+        elif labelled:
+            confidence = 0.6
+        else:
+            return
+        out.append(self._emit(Kind.ADDRESS, name_start, e, text, confidence))
 
-    def _classified(self, text, start, end, out):
-        for m in _CLASSIFIED.finditer(text, start, end):
-            s, e = m.span()
-            word = m.group()
-            line_start = text.rfind("\n", 0, s) + 1
-            before = text[line_start:s].strip(" \t\u3000")
-            after_end = text.find("\n", e)
-            after = text[e:after_end if after_end >= 0 else len(text)].strip(" \t\u3000")
-            opened = (before == "" or before[-1] in _STAMP_OPEN)
-            closed = (after == "" or after[0] in _STAMP_CLOSE or after[0] in "，,、 " or after.startswith(("注意保存",
-                                                                                                       "内部资料")))
-            stamp = opened and closed
-            if "★" in word or "☆" in word or word[:2] in ("绝密", "机密", "秘密"):
-                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.95))
-            elif word in ("内部资料", "内部文件", "请勿外传"):
-                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9 if stamp else 0.5,
-                                      "" if stamp else "正文中出现该字样，请核实"))
-            elif stamp:  # 注意保存, 不予公开: only as a stamp (a reply letter may say 决定不予公开)
-                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9))
+    def _classified(self, text, m, out):
+        s, e = m.span()
+        word = m.group()
+        line_start = text.rfind("\n", 0, s) + 1
+        before = text[line_start:s].strip(" \t\u3000")
+        after_end = text.find("\n", e)
+        after = text[e:after_end if after_end >= 0 else len(text)].strip(" \t\u3000")
+        opened = before == "" or before[-1] in _STAMP_OPEN
+        closed = (after == "" or after[0] in _STAMP_CLOSE or after[0] in "，,、 "
+                  or after.startswith(("注意保存", "内部资料")))
+        stamp = opened and closed
+        if word[:2] in ("绝密", "机密", "秘密"):
+            out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.95))
+        elif word in ("内部资料", "内部文件", "请勿外传"):
+            out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9 if stamp else 0.5,
+                                  "" if stamp else "正文中出现该字样，请核实"))
+        elif stamp:  # 注意保存, 不予公开: only as a stamp (a reply letter may say 决定不予公开)
+            out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9))
 
     def _sensitive(self, text, start, end, out):
         chunk = text[start:end]
@@ -490,6 +546,17 @@ class Detector:
 
 
 _NUMBER_KINDS = frozenset({Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.LANDLINE})
+# Readings of a number: (kind, confidence, note, digits of a country code before a mobile number)
+_ID_VALID = (Kind.ID_CARD, 0.99, "", 0)
+_ID_TYPO = (Kind.ID_CARD, 0.6, "校验位不符，疑为笔误的身份证号", 0)
+_ID_15 = (Kind.ID_CARD, 0.8, "15位（一代）身份证号", 0)
+_MOBILE = {cc: (Kind.MOBILE, 0.95, "", cc) for cc in (0, 2, 4)}
+_MOBILE_UNALLOCATED = {cc: (Kind.MOBILE, 0.75, "号段未分配，可能不是手机号", cc) for cc in (0, 2, 4)}
+_CARD_LABELLED = (Kind.BANK_CARD, 0.98, "", 0)
+_CARD = (Kind.BANK_CARD, 0.85, "", 0)
+_ACCOUNT = (Kind.BANK_CARD, 0.75, "按“账号”标注识别（未通过Luhn校验，如存折账号）", 0)
+_LANDLINE = (Kind.LANDLINE, 0.7, "", 0)
+_TRIGGER_KINDS = frozenset({Kind.EMAIL, Kind.LANDLINE, Kind.ADDRESS, Kind.CLASSIFIED_MARKING})
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

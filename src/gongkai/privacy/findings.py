@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -43,7 +43,7 @@ PERSONAL_KINDS = frozenset({Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.EMAI
 CORE_KINDS = (Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.EMAIL)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """One match.
 
@@ -65,8 +65,9 @@ class Finding:
     note: str = ""
 
     def moved(self, offset: int, location: str | None = None) -> Finding:
-        return replace(self, start=self.start + offset, end=self.end + offset,
-                       location=self.location if location is None else location)
+        """A copy shifted by ``offset``, optionally with a location."""
+        return Finding(self.kind, self.start + offset, self.end + offset, self.text, self.confidence,
+                       self.location if location is None else location, self.masked, self.note)
 
     def as_json(self, path: str) -> dict:
         """The stable JSON contract of ``gongkai privacy scan --json`` (one object per line)."""

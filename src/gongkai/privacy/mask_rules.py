@@ -24,6 +24,11 @@ _ADDRESS_NUMBER = re.compile(
 def _keep_ends(text: str, head: int, tail: int, char: str, skip: int = 0) -> str:
     """Mask the digits of ``text`` except the first ``head`` and last ``tail`` (after ``skip``
     leading digits that always stay, e.g. a country code); other characters stay."""
+    if not skip and (text.isdigit() or (text[:-1].isdigit() and text[-1:] in "XxＸｘ")):
+        n = len(text)  # the common case: one unbroken number
+        if head + tail >= n:
+            return text
+        return text[:head] + char * (n - head - tail) + (text[n - tail:] if tail else "")
     positions = [i for i, ch in enumerate(text) if ch in _DIGITS]
     number = positions[skip:]
     hidden = number[head:len(number) - tail if tail else None] if head + tail < len(number) else []
@@ -40,7 +45,7 @@ def mask_value(kind: Kind, text: str, policy: MaskPolicy | None = None) -> str:
     policy = policy or MaskPolicy()
     char = policy.mask_char
     if kind is Kind.ID_CARD:
-        digits = sum(ch in _DIGITS for ch in text)
+        digits = len(text) if len(text) in (15, 18) else sum(ch in _DIGITS for ch in text)
         head, tail = policy.id_card
         # GB 11643: the birth date is positions 7–14 (18 digits) or 7–12 (15 digits): never shown.
         head, tail = min(head, 6), min(tail, 4 if digits == 18 else 3)

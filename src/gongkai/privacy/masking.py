@@ -127,7 +127,8 @@ def _remove(path: str) -> None:
 
 
 def _mask_text_stream(handle, head: bytes, out, detector: Detector, report: FileReport) -> str:
-    sample = head + handle.read(CHUNK_BYTES - len(head))
+    handle.seek(0)
+    sample = handle.read(CHUNK_BYTES)
     handle.seek(0)
     encoding = detect_encoding(sample, final=len(sample) < CHUNK_BYTES)
     try:

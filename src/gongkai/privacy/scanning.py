@@ -153,7 +153,8 @@ def _scan_parts(parts, detector: Detector, collect: Callable[[Finding], None]) -
 def _scan_text_stream(handle: BinaryIO, head: bytes, detector: Detector, collect) -> str:
     """Scan a text file chunk by chunk; returns the encoding used. A file that looked like UTF-8 in
     its first megabyte but is not is scanned again from the start as GB18030."""
-    sample = head + handle.read(CHUNK_BYTES - len(head))
+    handle.seek(0)
+    sample = handle.read(CHUNK_BYTES)
     handle.seek(0)
     encoding = detect_encoding(sample, final=len(sample) < CHUNK_BYTES)
     found: list[Finding] = []
@@ -217,7 +218,10 @@ def iter_stream_rounds(chunks: Iterable[str], detector: Detector) -> Iterator[tu
                 break
             pos_line += buffer.count("\n", pos, f.start)
             pos = f.start
-            accepted.append(f.moved(base - start, f"第{pos_line}行"))
+            f.start += base - start
+            f.end += base - start
+            f.location = f"第{pos_line}行"
+            accepted.append(f)
         yield buffer[start:cut], base, accepted
         line = pos_line + buffer.count("\n", pos, cut)
         base += cut - start
