@@ -254,3 +254,38 @@ def test_records_stay_out_of_wagtails_own_lists(draft, staff):
         revisions, expired = scheduler.other_due(GO_LIVE + dt.timedelta(minutes=1))
     assert revisions == [] and expired == []
     assert Record.objects.get(pk=draft.pk).live is False
+
+
+def test_serve_starts_the_scheduler_unless_switched_off(monkeypatch):
+    import os
+
+    from gongkai.core.management.commands import serve
+
+    started, served = [], []
+    monkeypatch.setattr(serve.subprocess, "Popen", lambda argv, **kwargs: started.append(argv))
+    monkeypatch.setattr(serve.os, "execv", lambda path, argv: served.append(argv))
+    monkeypatch.delenv("GONGKAI_SCHEDULER", raising=False)
+    call_command("serve", "--port", "18000")
+    assert started == [[*started[0][:3], "disclosure", "scheduler", "--interval", "60", "--parent-pid", str(os.getpid())]]
+    assert started[0][1:3] == ["-m", "gongkai.cli"] and len(served) == 1
+    monkeypatch.setenv("GONGKAI_SCHEDULER", "off")
+    call_command("serve", "--port", "18000")
+    assert len(started) == 1 and len(served) == 2
+    monkeypatch.setenv("GONGKAI_SCHEDULER", "sometimes")
+    with pytest.raises(CommandError, match="GONGKAI_SCHEDULER"):
+        call_command("serve", "--port", "18000")
+
+
+def test_the_scheduler_process_survives_errors_and_leaves_with_its_parent(tmp_path):
+    """As started by `gongkai serve`, on a database that is not even migrated: the round fails,
+    is logged, and the process exits because its (pretended) parent is gone."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(GONGKAI_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="gongkai.settings")
+    done = subprocess.run([sys.executable, "-m", "gongkai.cli", "disclosure", "scheduler", "--interval", "5",
+                           "--parent-pid=-1"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "scheduled publishing round failed" in done.stderr and "no such table" in done.stderr
