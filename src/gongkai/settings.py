@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "gongkai.disclosure",
     "gongkai.search",
     "gongkai.portal",
+    "gongkai.requests",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -54,6 +54,12 @@ EVENT_TYPES: dict[str, Any] = {
     "record.schedule_cancelled": _("取消定时发布（到时不符合发布条件）"),
     "record.withdrawn": _("撤回政府信息"),
     "record.validity_changed": _("变更有效性（失效、废止）"),
+    "request.registered": _("登记政府信息公开申请"),
+    "request.transitioned": _("办理政府信息公开申请"),
+    "request.due_date_changed": _("重新计算答复期限"),
+    "request.review_recorded": _("登记复议诉讼情况"),
+    "request.imported": _("导入政府信息公开申请"),
+    "request.reminder_sent": _("发送答复期限提醒"),
 }
 
 

@@ -188,3 +188,35 @@ def can_edit_catalogue(user, body: Body) -> bool:
 def can_finalise_catalogue(user, body: Body) -> bool:
     """Declare ``body``'s catalogue 编制完成 (with its date)."""
     return body.kind in CATALOGUE_BODY_KINDS and _any_role(user, {Role.INFO_OFFICER, Role.OFFICE_ADMIN}, body)
+
+
+# --- 依申请公开 cases (gongkai.requests) ---------------------------------------------------------
+# The handlers of a case are the target body's 依申请公开办理员 and the county's office admins
+# (can_handle_request above). The extension (条例第三十三条第二款) needs the consent of the head of
+# the 政府信息公开工作机构: the body's 审核领导 or the county office admin.
+
+
+def can_handle_case(user, body: Body) -> bool:
+    """Register and move 依申请公开 cases addressed to ``body`` (same scope as can_handle_request)."""
+    return can_handle_request(user, body)
+
+
+def can_approve_extension(user, body: Body) -> bool:
+    """Approve the one extension of a case addressed to ``body`` (条例第三十三条第二款)."""
+    return _any_role(user, {Role.APPROVING_LEADER, Role.OFFICE_ADMIN}, body)
+
+
+def can_view_case(user, case) -> bool:
+    """See a case (without the applicant's data): its handlers and whoever approves extensions."""
+    return can_handle_case(user, case.body) or can_approve_extension(user, case.body)
+
+
+def can_view_applicant(user, case) -> bool:
+    """See the applicant's identity and contact data: only the handlers of the target body and the
+    county's office administrators (platform operators too); never the public."""
+    return can_handle_case(user, case.body)
+
+
+def can_record_review(user, case) -> bool:
+    """Record a 行政复议 or 行政诉讼 about a case."""
+    return can_handle_case(user, case.body)

@@ -84,6 +84,12 @@ def run_once(actor=SCHEDULER, now: dt.datetime | None = None) -> RunResult:
             result.other_published.append(f"{revision.content_type.name}: {revision.object_str}")
         except Exception:
             logger.exception("scheduled publication of revision %s failed", revision.pk)
+    try:  # 依申请公开: lapses and due-date reminders (idempotent, gongkai.requests)
+        from gongkai.requests.services.jobs import tick
+
+        tick()
+    except Exception:
+        logger.exception("requests tick failed")
     return result
 
 

@@ -1,0 +1,270 @@
+"""依申请公开 cases as plain models (architecture rule 7): the case, its applicant (kept apart, seen only
+by the handlers of the target body and office administrators), its clock inputs as rows (补正 on
+the case, pauses, the one extension), its history (CaseEvent, DueDateChange), fee notices,
+reviews and reminders.
+
+States, dispositions, applicant types and channels are the closed vocabularies of
+``gongkai.rules``; the due date is written only by ``services.clock.refresh_due_date``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import Body
+from gongkai.rules.case_flow import Action, CaseState
+from gongkai.rules.deadlines import ClockEffect, PauseKind
+from gongkai.rules.dispositions import ApplicantType, Disposition, ReceiptChannel
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(m.value, m.label) for m in enum]
+
+
+def private_storage() -> FileSystemStorage:
+    """Identity documents live outside MEDIA_ROOT and have no URL: they are never served publicly."""
+    return FileSystemStorage(location=settings.VAR_DIR / "private" / "requests", base_url=None)
+
+
+class PreferredForm(models.TextChoices):
+    PAPER = "paper", _("纸质")
+    ELECTRONIC = "electronic", _("电子")
+    OTHER = "other", _("其他")
+
+
+class DeliveryMethod(models.TextChoices):
+    POST = "post", _("邮寄")
+    EMAIL = "email", _("电子邮件")
+    PICKUP = "pickup", _("自行领取")
+    DOWNLOAD = "download", _("在线下载")
+
+
+class IdDocumentType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    OTHER = "other", _("其他有效身份证件")
+    BUSINESS_LICENCE = "business_licence", _("营业执照或登记证书")
+
+
+class Case(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="request_cases", verbose_name=_("受理机关"))
+    query_code = models.CharField(_("查询码"), max_length=20, unique=True)
+    external_id = models.CharField(_("原编号"), max_length=40, unique=True, null=True, blank=True,
+                                   help_text=_("从其他系统导入的案件编号"))
+    state = models.CharField(_("状态"), max_length=24, choices=_choices(CaseState), default=CaseState.REGISTERED)
+    applicant_type = models.CharField(_("申请人类型"), max_length=20, choices=_choices(ApplicantType))
+    channel = models.CharField(_("申请方式"), max_length=20, choices=_choices(ReceiptChannel))
+    arrived_at = models.DateTimeField(_("申请到达时间"))
+    received_on = models.DateField(_("收到申请之日"), help_text=_("依条例第三十一条按申请方式确定"))
+    late_confirmation = models.BooleanField(_("平常信函未当日确认"), default=False)
+    subject = models.CharField(_("申请公开的政府信息名称"), max_length=300)
+    description = models.TextField(_("所需信息的文号或描述"), blank=True)
+    preferred_form = models.CharField(_("获取信息的载体形式"), max_length=16, choices=PreferredForm.choices,
+                                      default=PreferredForm.ELECTRONIC)
+    delivery_method = models.CharField(_("获取信息的方式"), max_length=16, choices=DeliveryMethod.choices,
+                                       default=DeliveryMethod.EMAIL)
+    disposition = models.CharField(_("办理结果"), max_length=48, choices=_choices(Disposition), blank=True)
+    decided_on = models.DateField(_("答复（办结）日期"), null=True, blank=True)
+    delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
+    archived_on = models.DateField(_("归档日期"), null=True, blank=True)
+    # 补正 (条例第三十条): once per case.
+    correction_requested_on = models.DateField(_("补正通知日期"), null=True, blank=True)
+    correction_period_end = models.DateField(_("补正期限"), null=True, blank=True)
+    correction_received_on = models.DateField(_("收到补正日期"), null=True, blank=True)
+    # Extension (条例第三十三条第二款): at most one.
+    extension_approved_on = models.DateField(_("延期批准日期"), null=True, blank=True)
+    extension_workdays = models.PositiveSmallIntegerField(_("延长工作日"), null=True, blank=True)
+    extension_approved_by = models.CharField(_("延期批准人"), max_length=150, blank=True)
+    # The cache of the one due-date computation (services.clock.refresh_due_date).
+    due_on = models.DateField(_("答复期限"), null=True, blank=True)
+    due_error = models.CharField(_("期限计算问题"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("依申请公开案件")
+        verbose_name_plural = _("依申请公开案件")
+        ordering = ["received_on", "pk"]
+        indexes = [models.Index(fields=["body", "state"]), models.Index(fields=["state", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.external_id or self.query_code} {self.subject[:40]}"
+
+    @property
+    def case_state(self) -> CaseState:
+        return CaseState(self.state)
+
+    @property
+    def state_label(self) -> str:
+        return self.case_state.label
+
+    @property
+    def disposition_label(self) -> str:
+        return Disposition(self.disposition).label if self.disposition else ""
+
+    @property
+    def number(self) -> str:
+        return self.external_id or self.query_code
+
+
+class Applicant(models.Model):
+    """The applicant's personal data; never shown on the public site (can_view_applicant)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="applicant")
+    name = models.CharField(_("姓名或名称"), max_length=100)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdDocumentType.choices, blank=True)
+    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    organisation = models.CharField(_("法人或其他组织名称"), max_length=200, blank=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("通信地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
+    id_document = models.FileField(_("身份证明材料"), storage=private_storage, upload_to="id/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("申请人")
+        verbose_name_plural = _("申请人")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pause(models.Model):
+    """Time not counted (条例第三十三条第三款) or, if configured, the fee-notice period."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("类型"), max_length=16, choices=_choices(PauseKind))
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("期限暂停")
+        verbose_name_plural = _("期限暂停")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start}"
+
+
+class CaseEvent(models.Model):
+    """One transition of a case (or its registration): who, when, from which state to which."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    on = models.DateField(_("发生日期"))
+    action = models.CharField(_("操作"), max_length=24)  # an Action value or "register"/"import"
+    from_state = models.CharField(_("原状态"), max_length=24, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("案件记录")
+        verbose_name_plural = _("案件记录")
+
+    def __str__(self) -> str:
+        return f"{self.action_label} {self.on}"
+
+    @property
+    def action_label(self) -> str:
+        if self.action in Action._value2member_map_:
+            return Action(self.action).label
+        return {"register": "登记", "import": "导入"}.get(self.action, self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        return CaseState(self.to_state).label
+
+
+class DueDateChange(models.Model):
+    """One step of the due-date trail (rules.deadlines.Step): old value, new value, legal basis."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="due_changes")
+    seq = models.PositiveIntegerField()
+    on = models.DateField(_("日期"))
+    effect = models.CharField(_("影响"), max_length=16, choices=_choices(ClockEffect))
+    old_due = models.DateField(_("原期限"), null=True, blank=True)
+    new_due = models.DateField(_("新期限"), null=True, blank=True)
+    basis = models.CharField(_("依据"), max_length=200)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    warning = models.CharField(_("提示"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="requests_due_change_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.old_due} → {self.new_due}"
+
+
+class FeeNotice(models.Model):
+    """A 收费通知 (国办函〔2020〕109号): the applicant pays within 20 working days of receiving it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_notices")
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    basis = models.CharField(_("计费方式"), max_length=100, blank=True)
+    sent_on = models.DateField(_("发出日期"))
+    notice_received_on = models.DateField(_("申请人收到通知日期"))
+    paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} 元"
+
+
+class ReviewKind(models.TextChoices):
+    RECONSIDERATION = "reconsideration", _("行政复议")
+    LITIGATION_DIRECT = "litigation_direct", _("未经复议直接起诉")
+    LITIGATION_AFTER_RECONSIDERATION = "litigation_after_reconsideration", _("复议后起诉")
+
+
+class ReviewResult(models.TextChoices):
+    UPHELD = "upheld", _("维持")
+    CORRECTED = "corrected", _("纠正")
+    OTHER = "other", _("其他结果")
+    PENDING = "pending", _("尚未审结")
+
+
+class Review(models.Model):
+    """行政复议 or 行政诉讼 about a case (annual report table 四)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(_("类型"), max_length=40, choices=ReviewKind.choices)
+    filed_on = models.DateField(_("提起日期"))
+    result = models.CharField(_("结果"), max_length=16, choices=ReviewResult.choices, default=ReviewResult.PENDING)
+    concluded_on = models.DateField(_("审结日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["filed_on", "pk"]
+        verbose_name = _("复议诉讼")
+        verbose_name_plural = _("复议诉讼")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filed_on}"
+
+
+class Reminder(models.Model):
+    """A due-date reminder sent once per case and due date (the row makes the job idempotent)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "due_on"], name="requests_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.due_on}"
