@@ -139,3 +139,25 @@ def test_review_and_approval_through_the_admin(client, county, draft, staff):
     assert client.post(action_url, {"comment": "同意"}).status_code == 302
     draft.refresh_from_db()
     assert draft.live and draft.index_number
+
+
+def test_other_bodies_cannot_read_a_record_through_wagtails_other_views(client, draft, staff):
+    """Inspect, history, usage, revisions, workflow history: a draft stays the body's business."""
+    from gongkai.disclosure.services.records import update_record
+
+    update_record(staff.officer, draft, title="关于下达2026年耕地地力保护补贴资金的通知（修改稿）")
+    first, latest = draft.revisions.order_by("pk")
+    ns = "wagtailsnippets_disclosure_record"
+    urls = [reverse(f"{ns}:inspect", args=[draft.pk]), reverse(f"{ns}:history", args=[draft.pk]),
+            reverse(f"{ns}:history_results", args=[draft.pk]), reverse(f"{ns}:usage", args=[draft.pk]),
+            reverse(f"{ns}:workflow_history", args=[draft.pk]),
+            reverse(f"{ns}:revisions_compare", args=[draft.pk, first.pk, latest.pk])]
+    assert client.login(username=staff.other_officer.username, password=PASSWORD)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    chooser = client.get(reverse("wagtailsnippetchoosers_disclosure_record:choose")).content.decode()
+    assert "耕地地力保护补贴" not in chooser
+    client.logout()
+    assert client.login(username=staff.officer.username, password=PASSWORD)
+    for url in urls:
+        assert client.get(url).status_code == 200, url

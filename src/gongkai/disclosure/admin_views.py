@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -258,6 +259,28 @@ class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
         return [*super().header_more_buttons, *lifecycle_buttons(self.request.user, record)]
 
 
+class RecordScopeMixin:
+    """404 for a record outside the user's bodies, in every per-record view Wagtail adds (inspect,
+    history, usage, revisions, previews, locking, workflow): a draft is the body's business until it
+    is published, and those views check only model-level permissions."""
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            try:
+                pk = int(unquote(str(pk)))
+            except ValueError:
+                raise Http404 from None
+            if not RecordPolicy(Record).visible(request.user).filter(pk=pk).exists():
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+SCOPED_VIEWS = ("inspect", "history", "usage", "revisions", "revisions_compare", "revisions_unschedule", "unpublish",
+                "delete", "preview_on_edit", "lock", "unlock", "workflow_action", "collect_workflow_action_data",
+                "confirm_workflow_cancellation", "workflow_preview", "workflow_history", "workflow_history_detail")
+
+
 class RecordIndexView(VisibleObjectMixin, IndexView):
     def get_list_more_buttons(self, instance):
         return [*super().get_list_more_buttons(instance), *lifecycle_buttons(self.request.user, instance)]
@@ -302,3 +325,8 @@ class RecordViewSet(SnippetViewSet):
             path("withdraw/<int:pk>/", RecordWithdrawView.as_view(), name="withdraw"),
             path("validity/<int:pk>/<str:validity>/", RecordValidityView.as_view(), name="validity"),
         ]
+
+
+for _name in SCOPED_VIEWS:
+    _view = getattr(RecordViewSet, f"{_name}_view_class")
+    setattr(RecordViewSet, f"{_name}_view_class", type(f"Record{_view.__name__}", (RecordScopeMixin, _view), {}))
