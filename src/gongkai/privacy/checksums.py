@@ -69,14 +69,15 @@ def luhn_ok(number: str) -> bool:
 _LUHN_DOUBLE = bytes.maketrans(b"0123456789", b"0246813579")
 
 
-# Issuer identification prefixes seen on cards paid into in China, by length (ISO/IEC 7812 IIN;
-# 62 = China UnionPay, 60 = early UnionPay/bank BINs, 95 = old 19-digit ICBC/ABC passbook-linked
-# cards, 4 / 5 = Visa / Mastercard co-branded debit and credit cards).
+# Issuer identification prefixes (ISO/IEC 7812 IIN) of cards that Chinese subsidies are paid
+# into: 62 China UnionPay (nearly every debit, 一卡通 and social-security card), 60 early UnionPay
+# and bank BINs, 95 old 19-digit ICBC/ABC cards (9558…, 95599…). Visa and Mastercard numbers (4, 5)
+# are reported only under an account label: unlabelled, too many 16-digit serials pass Luhn.
 CARD_PREFIXES = {
-    16: ("62", "60", "4", "5", "35", "37"),
+    16: ("62", "60"),
     17: ("62", "60"),
     18: ("62", "60", "95"),
-    19: ("62", "60", "95", "94"),
+    19: ("62", "60", "95"),
 }
 
 

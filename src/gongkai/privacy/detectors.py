@@ -53,38 +53,43 @@ _SEP = " \u00a0\u3000\\-\u2010\u2011\u2013\u2014\uff0d"
 # One character class repeated (sre's fast single-character loop), ending on a digit; runs of
 # three or more separators and runs of fewer than 10 digits are dropped in Python.
 _RUN = re.compile(f"[{_D}][{_D}{_SEP}]{{8,}}[{_D}][XxＸｘ]?")
-_SEP_BREAK = re.compile(f"[{_SEP}]{{3,}}")
+# Two spaces part the cells of a text table; three separators of any kind end a number too.
+_SEP_BREAK = re.compile(f"[ \u00a0\u3000]{{2,}}|[{_SEP}]{{3,}}")
 _GROUP = re.compile(f"[{_D}]+")
 _FOLD = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
 _X = frozenset("XxＸｘ")
 _MASK_CHARS = frozenset("*＊×✱●○■□#＃")
 _PLUS = frozenset("+＋")
-_PREV_STOP = _MASK_CHARS | frozenset("@0123456789０１２３４５６７８９")
-_NEXT_STOP = _MASK_CHARS | frozenset("@＠%％ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_PREV_STOP = _MASK_CHARS | frozenset("@0123456789０１２３４５６７８９￥¥$＄")
+# After a number: masks, an e-mail's @, a code's letters, and the units of amounts and counts.
+_NEXT_STOP = _MASK_CHARS | frozenset("@＠%％ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz元万亿人户亩吨")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９")
 _SEPARATORS = frozenset(" \u00a0\u3000-\u2010\u2011\u2013\u2014\uff0d")
-_PREV_CHECK = _PREV_STOP | _SEPARATORS | _ASCII_LETTERS | frozenset(".．")
+_PREV_CHECK = _PREV_STOP | _ASCII_LETTERS | frozenset(".．")
 _NEXT_CHECK = _NEXT_STOP | frozenset(".．")
+_SEP_CHARS = "".join(_SEPARATORS)
 # Latin words that may stand right before a number without making it part of a code.
 _LATIN_LABELS = frozenset({"id", "no", "tel", "phone", "mobile", "mob", "cell", "card", "acct", "account",
                            "qq", "wx", "fax", "call", "num", "number", "m", "t", "p", "h"})
 
 # Labels that say what a number is, looked for just before it on its line or in its column header.
 _POS_WORDS = r"银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|存折|折号|一卡通|社保卡|开户|收款|代发"
-_NEG_WORDS = (r"流水|订单|单号|编号|序号|序列|批次|批号|凭证|合同|发票|案号|条码|条形码|快递|运单|登记号|许可证|证书"
-              r"|代码|交易号|业务号|受理号|申请号|查询|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员|报告号|项目|标段"
-              r"|邮编|邮政|工单|批准号|备案号|车架|发动机|IMEI|imei|SN|sn")
+_NEG_WORDS = (r"流水|订单|单号|编号|序号|序列号|批次|批号|凭证号|合同号|发票|案号|条码|条形码|运单|登记号|许可证号"
+              r"|代码|交易号|业务号|受理号|申请号|查询码|查询号|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员号"
+              r"|报告号|标段|邮编|邮政编码|工单|批准号|备案号|车架|发动机|IMEI|SN")
 # No group may open an alternative: sre then skips ahead by the set of first characters.
 _LABEL = re.compile(f"{_POS_WORDS}|{_NEG_WORDS}")
 _LABEL_KIND = {**{w: 1 for w in _POS_WORDS.split("|")}, **{w: -1 for w in _NEG_WORDS.split("|")}}
 _GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
 _LABEL_WINDOW = 24
+_CELL_PREFIX = 6  # characters a value cell may hold before the number (a quote, a bank name's 行, …)
 _POS, _NEG, _NONE = 1, -1, 0
 _STRONG = 0.85  # confidence of checksum-backed readings
 # A header line of a delimited table mentions one of these (tabular label look-up).
 _HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证")
 _DELIMS = ("\t", ",", "|")
+_GAP = re.compile("[ \u3000]{2,}")  # the column gap of a text table aligned with spaces
 
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+\-]+\Z")
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}"
@@ -166,6 +171,10 @@ class _Labels:
             if _GAP_BREAK.search(text, last.end(), start) is None:
                 return _LABEL_KIND[last.group()]
         if self.column_label is not None:
+            # A column header speaks for a value cell, not for a sentence that fills a cell.
+            cell_start = max(line_start, text.rfind("\t", line_start, start) + 1)
+            if start - cell_start > _CELL_PREFIX:
+                return _NONE
             header = self.column_label(start)
             return self.classify(header) if header else _NONE
         if not self.tabular:
@@ -174,11 +183,22 @@ class _Labels:
             if text.find(delim, line_start, start) >= 0:
                 break
         else:
-            return _NONE
+            if text.find("  ", line_start, start) < 0:
+                return _NONE
+            delim = "  "  # a text table aligned with spaces
         header = self._header(text, line_start, delim) if self.seen_upto < line_start else self.header(delim)
         if not header:
             return _NONE
-        column = text.count(delim, line_start, start)
+        if delim == "  ":
+            content = line_start
+            while content < start and text[content] in " \u3000":
+                content += 1
+            gaps = list(_GAP.finditer(text, content, start))
+            column, cell_start = len(gaps), gaps[-1].end() if gaps else content
+        else:
+            column, cell_start = text.count(delim, line_start, start), text.rfind(delim, line_start, start) + 1
+        if start - cell_start > _CELL_PREFIX + (2 if delim != "  " else 0):
+            return _NONE  # a sentence in a cell, not a value under the column header
         if column >= len(header):
             return _NONE
         cell = header[column]
@@ -199,9 +219,13 @@ class _Labels:
                 le = text.find("\n", m.end())
                 le = line_start if le < 0 or le > line_start else le
                 line = text[ls:le]
-                if line.count("\t") + line.count(",") + line.count("|") >= 2 and not _RUN.search(line):
+                if _RUN.search(line):
+                    continue  # a data row, not a header
+                if line.count("\t") + line.count(",") + line.count("|") >= 2:
                     d = next(d for d in _DELIMS if d in line)
                     self.state["header"] = (d, [cell.strip().strip('"') for cell in line.split(d)])
+                elif len(_GAP.findall(line.strip())) >= 2:
+                    self.state["header"] = ("  ", _GAP.split(line.strip()))
         self.seen_upto = line_start
         return self.header(delim)
 
@@ -263,24 +287,24 @@ class Detector:
             s, e = m.span()
             raw = m.group()
             x = raw[-1] in _X
-            if s > 0:
-                prev = text[s - 1]
-                if prev in _PREV_CHECK:
-                    if prev in _PREV_STOP:
-                        continue  # masked (4301021990****1234), a longer digit string, an e-mail domain
-                    if prev in _SEPARATORS and self._continues_run(text, s):
-                        continue  # the tail of a run that began before ``start``
-                    if prev in _ASCII_LETTERS and not self._latin_label(text, s):
-                        continue  # part of a code such as 91430102MA4L… or SN2025…
-                    if prev in ".．" and s > 1 and text[s - 2] in _DIGIT_CHARS:
-                        continue  # the decimals of an amount
-            if e < n_text:
-                nxt = text[e]
-                if nxt in _NEXT_CHECK:
-                    if nxt in _NEXT_STOP:
-                        continue  # masked, an e-mail's local part, a percentage, a code
-                    if nxt in ".．" and e + 1 < n_text and text[e + 1] in _DIGIT_CHARS:
-                        continue  # an amount with decimals
+            if s == start and s > 0 and (text[s - 1] in _DIGIT_CHARS or self._continues_run(text, s)):
+                continue  # the tail of a run that began before ``start``: the caller has it
+            prev_ok, next_ok = self._prev_ok(text, s), self._next_ok(text, e, n_text)
+            if not (prev_ok and next_ok):
+                if raw.isdigit() or (x and raw[:-1].isdigit()):
+                    continue
+                # Typed with separators: only the group touching the bad context goes
+                # (…  1803 0123 4567 2893.96: the amount's 2893 is not part of the account).
+                groups = list(_GROUP.finditer(raw))
+                lo = 0 if prev_ok else groups[1].start() if len(groups) > 1 else len(raw)
+                hi = len(raw) if next_ok else groups[-1].start() if len(groups) > 1 else 0
+                piece = raw[lo:hi].rstrip(_SEP_CHARS)
+                if next_ok and x:
+                    piece = raw[lo:hi]
+                if len(piece) < 10:
+                    continue
+                raw, s, e = piece, s + lo, s + lo + len(piece)
+                x = x and next_ok
             if raw.isdigit() or (x and raw[:-1].isdigit()):
                 digits = raw if raw.isascii() else raw.translate(_FOLD)
                 if x:
@@ -296,7 +320,7 @@ class Detector:
             if len(raw) - raw.count("-") - raw.count(" ") < 10:
                 continue  # a date such as 2025-03-12 (other separators are counted exactly below)
             pos = 0
-            for brk in _SEP_BREAK.finditer(raw):  # three or more separators end a number
+            for brk in _SEP_BREAK.finditer(raw):  # a wide gap: the cells of a table, not one number
                 self._separated(raw[pos:brk.start()], False, text, s + pos, labels, today, out)
                 pos = brk.end()
             self._separated(raw[pos:], x, text, s + pos, labels, today, out)
@@ -306,11 +330,19 @@ class Detector:
         (strong) readings win over label-only (weak) ones; a reading never swallows a group that
         starts a strong number of its own; the longest reading of its strength wins."""
         groups = [(g.start(), g.end(), g.group().translate(_FOLD)) for g in _GROUP.finditer(raw)]
-        if sum(len(g[2]) for g in groups) < 10:
+        total = sum(len(g[2]) for g in groups)
+        if total < 10:
             return
         if x:
             gs, ge, gd = groups[-1]
             groups[-1] = (gs, ge + 1, gd + "X")
+        if total <= 30:
+            # The whole run first: typed with spaces or hyphens it is usually one number
+            # (430 102 1948 1115 1513 must not yield the "mobile" 18219481115 from its middle).
+            found = self._classify("".join(g[2] for g in groups), text, s + groups[0][0], labels, today)
+            if found is not None:
+                self._emit_number(found, text, s + groups[0][0], s + groups[-1][1], out)
+                return
         strong_at: dict[int, bool] = {}
 
         def starts_strong(k: int) -> bool:
@@ -355,12 +387,43 @@ class Detector:
             self._emit_number(found, text, s + groups[i][0], s + groups[j][1], out)
             i = j + 1
 
+    def _prev_ok(self, text: str, s: int) -> bool:
+        """Whether what precedes ``text[s]`` lets a number start there: not a mask character
+        (4301021990****1234), not a longer digit string, an amount's decimals or currency sign,
+        an e-mail address or a code such as 91430102MA4L…."""
+        if s == 0:
+            return True
+        prev = text[s - 1]
+        if prev not in _PREV_CHECK:
+            return True
+        if prev in _PREV_STOP:
+            return False
+        if prev in _ASCII_LETTERS:
+            return self._latin_label(text, s)
+        if prev in ".．":
+            return not (s > 1 and text[s - 2] in _DIGIT_CHARS)
+        return True
+
+    @staticmethod
+    def _next_ok(text: str, e: int, n_text: int) -> bool:
+        """Whether what follows ``text[e - 1]`` lets a number end there: not masked, not an
+        e-mail's local part, a percentage, a code, an amount (decimals, 元, 万) or a count (人, 户)."""
+        if e >= n_text:
+            return True
+        nxt = text[e]
+        if nxt not in _NEXT_CHECK:
+            return True
+        if nxt in ".．":
+            return not (e + 1 < n_text and text[e + 1] in _DIGIT_CHARS)
+        return False
+
     @staticmethod
     def _continues_run(text: str, s: int) -> bool:
         j = s - 1
         while j >= 0 and s - j <= 2 and text[j] in _SEPARATORS:
             j -= 1
-        return j >= 0 and j < s - 1 and text[j] in _DIGIT_CHARS
+        return (j >= 0 and j < s - 1 and text[j] in _DIGIT_CHARS
+                and _SEP_BREAK.fullmatch(text, j + 1, s) is None)
 
     def _latin_label(self, text: str, s: int) -> bool:
         i = s
@@ -375,7 +438,7 @@ class Detector:
         if n == 18 and self._id and checksums.id18_structure_ok(d, today):
             if checksums.id18_check_ok(d):
                 return _ID_VALID
-            if d[17] != "X" and is_valid_uscc(d):
+            if d[0] in "159" and d[1] in "1239" and d[2:4] in checksums.PROVINCE_CODES and is_valid_uscc(d):
                 return None  # a unified social credit code made only of digits (GB 32100)
             label = labels.of(text, s)
             if label == _NEG:

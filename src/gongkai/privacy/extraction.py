@@ -358,7 +358,7 @@ def pdf_parts(source: str | BinaryIO) -> list[Part]:
     parts = []
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text() or ""
-        parts.append(Part(text, lambda _offset, n=number: f"第{n}页"))
+        parts.append(Part(text, lambda _offset, n=number: f"第{n}页", None, True))
     return parts
 
 

@@ -89,6 +89,10 @@ class Package:
 
     def rels(self, part: str) -> dict[str, str]:
         """Relationship id -> target part name for ``part``."""
+        return {rid: target for rid, (target, _type) in self.typed_rels(part).items()}
+
+    def typed_rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (target part name, relationship type) for ``part``."""
         folder, base = posixpath.split(part)
         rels_name = posixpath.join(folder, "_rels", base + ".rels")
         if rels_name not in self.names:
@@ -99,7 +103,7 @@ class Package:
                 continue
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Id")] = target
+            out[rel.get("Id")] = (target, rel.get("Type", ""))
         return out
 
     def write_copy(self, out: BinaryIO, replaced: dict[str, bytes]) -> None:
@@ -199,7 +203,7 @@ class PartSegments:
         def column_label(offset: int) -> str | None:
             return segments[max(0, bisect.bisect_right(starts, offset) - 1)].label
 
-        return Part(text, locate, column_label)
+        return Part(text, locate, column_label, True)
 
     def joined(self) -> tuple[str, list[int]]:
         starts, texts, pos = [], [], 0
@@ -462,8 +466,8 @@ def iter_sheet_cells(package: Package, sheet: Sheet) -> Iterator[etree._Element]
 
 
 def comments_part_name(package: Package, sheet: Sheet) -> str | None:
-    for target in package.rels(sheet.part).values():
-        if re.search(r"comments\d*\.xml$", target) and target in package.names:
+    for target, rel_type in package.typed_rels(sheet.part).values():
+        if rel_type.endswith("/comments") and target in package.names:
             return target
     return None
 
