@@ -642,6 +642,7 @@ def _add_runs(paragraph, text: str, rng: random.Random) -> None:
 
 def render_docx(content: Content, rng: random.Random) -> tuple[str, bytes, Counter]:
     import docx
+    from docx.table import _Cell
 
     document = docx.Document()
     document.add_heading(content.title, level=1)
@@ -651,14 +652,14 @@ def render_docx(content: Content, rng: random.Random) -> tuple[str, bytes, Count
         _add_runs(paragraph, p.text, rng)
         first_runs = first_runs or paragraph.runs
     for table_data in content.tables + ([content.hidden] if content.hidden else []):
-        table = document.add_table(rows=1 + len(table_data.rows), cols=len(table_data.header))
+        table = document.add_table(rows=1, cols=len(table_data.header))
         table.style = "Table Grid"
         for j, h in enumerate(table_data.header):
             table.cell(0, j).text = h
-        for i, row in enumerate(table_data.rows, start=1):
-            for j, cell in enumerate(row):
-                paragraph = table.cell(i, j).paragraphs[0]
-                _add_runs(paragraph, cell.text, rng)
+        for row in table_data.rows:
+            tr = table.add_row()._tr  # cells straight from the row: table.cell() rescans the table
+            for tc, cell in zip(tr.tc_lst, row, strict=True):
+                _add_runs(_Cell(tc, table).paragraphs[0], cell.text, rng)
     pieces = _pieces(content)
     if content.footer is not None:
         pieces = [x for x in pieces if x is not content.footer]
@@ -727,11 +728,13 @@ def render_xlsx(content: Content, rng: random.Random) -> tuple[str, bytes, Count
 def pdf_bytes(lines: list[str]) -> bytes:
     """A PDF with a text layer: one page per 50 lines, a Type0 font with Identity-H encoding and a
     ToUnicode map, so any reader (and pypdf) gets the Chinese text back."""
-    ranges = "\n".join(f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>" for h in range(256))
+    highs = sorted({ord(c) >> 8 for line in lines for c in line if ord(c) < 0x10000})  # CID = code point
+    ranges = "\n".join(f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>" for h in highs)
     cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
             "/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def "
             "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-            f"256 beginbfrange\n{ranges}\nendbfrange endcmap CMapName currentdict /CMap defineresource pop end end").encode()
+            f"{len(highs)} beginbfrange\n{ranges}\nendbfrange endcmap CMapName currentdict /CMap defineresource pop end end"
+            ).encode()
     pages = [lines[i:i + 50] for i in range(0, max(len(lines), 1), 50)]
     objects: list[bytes] = [b"", b""]  # 1 catalog, 2 pages: filled in below
     font_id, cmap_id = 3, 4
