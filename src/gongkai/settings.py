@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.portal",
     "gongkai.requests",
+    "gongkai.villages",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -60,6 +60,14 @@ EVENT_TYPES: dict[str, Any] = {
     "request.review_recorded": _("登记复议诉讼情况"),
     "request.imported": _("导入政府信息公开申请"),
     "request.reminder_sent": _("发送答复期限提醒"),
+    "subsidy.programme_saved": _("保存补贴项目"),
+    "subsidy.imported": _("导入补贴发放名单"),
+    "subsidy.notice_published": _("发布补贴公示"),
+    "subsidy.objection_filed": _("提出补贴公示异议"),
+    "subsidy.objection_handled": _("处理补贴公示异议"),
+    "subsidy.notice_corrected": _("发布更正公示"),
+    "subsidy.notice_archived": _("补贴公示期满归档"),
+    "village.item_posted": _("发布村务公开事项"),
 }
 
 

@@ -220,3 +220,51 @@ def can_view_applicant(user, case) -> bool:
 def can_record_review(user, case) -> bool:
     """Record a 行政复议 or 行政诉讼 about a case."""
     return can_handle_case(user, case.body)
+
+
+# --- 村务公开 and subsidy payout notices (gongkai.villages) ---------------------------------------
+# Payout lists are compiled by the township (乡镇财政所/信息员) from the county's "一卡通" export and
+# posted per village; the township handles objections (issue 7). Township roles do not reach into
+# villages through _covers, so these rules look at the village's township explicitly.
+TOWNSHIP_SUBSIDY_ROLES = {Role.INFO_OFFICER, Role.APPROVING_LEADER, Role.OFFICE_ADMIN}
+
+
+def _township_of(body: Body) -> Body:
+    return body.get_parent() if body.kind == BodyKind.VILLAGE else body
+
+
+def can_manage_subsidy_programmes(user) -> bool:
+    """Add or change subsidy programmes (county-wide data): office admins."""
+    return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
+
+
+def can_import_payouts(user, body: Body) -> bool:
+    """Import a payout file for ``body`` (a township; a county: office admin only)."""
+    if body.kind == BodyKind.COUNTY:
+        return _any_role(user, {Role.OFFICE_ADMIN}, body)
+    return body.kind == BodyKind.TOWNSHIP and _any_role(user, TOWNSHIP_SUBSIDY_ROLES, body)
+
+
+def can_publish_subsidy_notice(user, body: Body) -> bool:
+    """Open the 公示 of payouts for the villages of ``body`` (a township or one of its villages)."""
+    return body.kind in (BodyKind.TOWNSHIP, BodyKind.VILLAGE) and _any_role(
+        user, TOWNSHIP_SUBSIDY_ROLES, _township_of(body))
+
+
+def can_handle_objection(user, notice) -> bool:
+    """Decide an objection to a village's notice, and issue a corrected notice: the township."""
+    return _any_role(user, TOWNSHIP_SUBSIDY_ROLES, _township_of(notice.village))
+
+
+def can_view_payouts(user, village: Body) -> bool:
+    """See a village's unmasked-by-policy staff view (archived lists, objections with contacts):
+    the township's staff, the county office and that village's clerk."""
+    return (_any_role(user, TOWNSHIP_SUBSIDY_ROLES, _township_of(village))
+            or has_role(user, Role.VILLAGE_CLERK, village))
+
+
+def can_file_objection(notice, today) -> bool:
+    """Anyone (no account needed) may object while the notice is in its 公示期."""
+    from gongkai.villages.publicity import Phase, phase
+
+    return notice.status == "open" and phase(notice.starts_on, notice.ends_on, today) is Phase.OPEN

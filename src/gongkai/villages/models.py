@@ -1,0 +1,175 @@
+"""村务公开 and subsidy payout notices (惠民惠农财政补贴资金"一卡通" results, issue 7).
+
+Plain domain models (style practice 8): every change goes through ``gongkai.villages.services``.
+
+Personal data is kept to what the notices and the personal lookup need (个人信息保护法 Art. 6, 51):
+the full ID number and the bank account are **never stored**. A payout keeps an HMAC of the ID number
+(``id_hash``, for duplicate checks and the resident's own lookup), the masked ID (first 6 + last 4)
+and the masked account (last 4). Phone numbers in payout files are dropped on import.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import Body
+
+
+class ProgrammeCategory(models.TextChoices):
+    AGRICULTURE = "agriculture", _("涉农补贴")
+    ASSISTANCE = "assistance", _("社会救助")
+    OTHER = "other", _("其他惠民惠农补贴")
+
+
+class SubsidyProgramme(models.Model):
+    """A subsidy programme (补贴项目): configurable; seeded with the common ones."""
+
+    name = models.CharField(_("补贴项目"), max_length=60, unique=True)
+    category = models.CharField(_("类别"), max_length=16, choices=ProgrammeCategory.choices,
+                                default=ProgrammeCategory.AGRICULTURE)
+    policy_basis = models.TextField(_("政策依据"), blank=True)
+    standard_text = models.CharField(_("补贴标准说明"), max_length=200, blank=True)
+    catalogue_item = models.ForeignKey("catalog.CatalogueItem", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+", verbose_name=_("公开目录事项"))
+    competent_body = models.ForeignKey(Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                       verbose_name=_("主管部门"))
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("补贴项目")
+        verbose_name_plural = _("补贴项目")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PayoutBatch(models.Model):
+    """One imported payout file."""
+
+    programme = models.ForeignKey(SubsidyProgramme, on_delete=models.PROTECT, related_name="batches",
+                                  verbose_name=_("补贴项目"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇或县"))
+    source_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    row_count = models.PositiveIntegerField(_("导入行数"), default=0)
+    rejected_count = models.PositiveIntegerField(_("剔除行数"), default=0)
+    total_amount = models.DecimalField(_("合计金额（元）"), max_digits=14, decimal_places=2, default=0)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    imported_by = models.CharField(_("导入人"), max_length=150)
+
+    class Meta:
+        verbose_name = _("发放批次")
+        verbose_name_plural = _("发放批次")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.programme} · {self.source_name}"
+
+
+class Payout(models.Model):
+    """One person's payout in one programme and year (masked; see the module docstring)."""
+
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
+    programme = models.ForeignKey(SubsidyProgramme, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    village = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
+    row_number = models.PositiveIntegerField(_("原文件行号"))
+    name = models.CharField(_("姓名"), max_length=40)
+    id_hash = models.CharField(max_length=64, db_index=True)
+    id_masked = models.CharField(_("身份证号（脱敏）"), max_length=18)
+    account_masked = models.CharField(_("一卡通账号（脱敏）"), max_length=30, blank=True)
+    area = models.DecimalField(_("补贴面积"), max_digits=12, decimal_places=4, null=True, blank=True)
+    standard = models.DecimalField(_("补贴标准"), max_digits=12, decimal_places=4, null=True, blank=True)
+    amount = models.DecimalField(_("补贴金额（元）"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    is_void = models.BooleanField(_("已更正作废"), default=False)
+
+    class Meta:
+        verbose_name = _("发放记录")
+        verbose_name_plural = _("发放记录")
+        ordering = ["village_id", "row_number", "pk"]
+        indexes = [models.Index(fields=["year", "village", "programme"])]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year", "id_hash"], condition=Q(is_void=False),
+                                    name="payout_one_per_person_programme_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.id_masked} {self.amount}"
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", _("公示中")
+    ARCHIVED = "archived", _("已归档")
+    SUPERSEDED = "superseded", _("已更正（被替代）")
+
+
+class Notice(models.Model):
+    """The 公示表 of one village, programme and year, with its 公示期."""
+
+    village = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
+    programme = models.ForeignKey(SubsidyProgramme, on_delete=models.PROTECT, related_name="notices",
+                                  verbose_name=_("补贴项目"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+    starts_on = models.DateField(_("公示开始日期"))
+    ends_on = models.DateField(_("公示结束日期"))
+    supervision_phone = models.CharField(_("监督电话"), max_length=40)
+    row_count = models.PositiveIntegerField(_("人数"), default=0)
+    total_amount = models.DecimalField(_("合计金额（元）"), max_digits=14, decimal_places=2, default=0)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+                                 verbose_name=_("更正的原公示"))
+    correction_reason = models.TextField(_("更正说明"), blank=True)
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    retain_until = models.DateField(_("保存至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("补贴公示")
+        verbose_name_plural = _("补贴公示")
+        ordering = ["-year", "village_id", "programme__position", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "programme", "year"], condition=~Q(status="superseded"),
+                                    name="notice_one_current_per_village_programme_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village.name}{self.year}年{self.programme.name}公示"
+
+    @property
+    def township(self) -> Body:
+        return self.village.get_parent()
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    REJECTED = "rejected", _("异议不成立")
+
+
+class Objection(models.Model):
+    """An objection (异议) filed during the 公示期. Name and phone are visible to the township only."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    name = models.CharField(_("姓名"), max_length=40)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    content = models.TextField(_("异议内容"), max_length=2000)
+    filed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    status = models.CharField(_("处理结果"), max_length=16, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.PENDING)
+    reason = models.TextField(_("处理理由"), blank=True)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.CharField(_("处理人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["-filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.notice} 异议 #{self.pk}"
