@@ -38,6 +38,9 @@ def set_schedule(staff, record, *, go_live_at=None, expire_at=None):
 
 
 def scheduled_record(draft, staff, go_live_at=GO_LIVE):
+    # The draft was written at the real time; move it before the frozen times used below, so that
+    # Wagtail's "latest revision" (by creation time) is the latest one written.
+    draft.revisions.update(created_at=APPROVED - dt.timedelta(days=1))
     with freeze_time(APPROVED):
         set_schedule(staff, draft, go_live_at=go_live_at)
         assert review_and_approve(draft, staff) is True
@@ -289,3 +292,27 @@ def test_the_scheduler_process_survives_errors_and_leaves_with_its_parent(tmp_pa
                            "--parent-pid=-1"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "scheduled publishing round failed" in done.stderr and "no such table" in done.stderr
+
+
+def test_a_newer_revision_in_review_stays_in_review(draft, staff):
+    """Revision A approved for tomorrow; meanwhile revision B is submitted. A goes live on time and
+    B's review goes on (Wagtail alone would cancel it)."""
+    from gongkai.disclosure.services.review import submit_for_review
+
+    record = scheduled_record(draft, staff)
+    with freeze_time(APPROVED + dt.timedelta(hours=2)):
+        update_record(staff.officer, record, title="关于下达2026年耕地地力保护补贴资金的通知（第二版）")
+        submit_for_review(staff.officer, record)
+    run(GO_LIVE + dt.timedelta(minutes=1))
+    record.refresh_from_db()
+    assert record.live and record.title == "关于下达2026年耕地地力保护补贴资金的通知"
+    assert record.workflow_in_progress and record.has_unpublished_changes
+    assert record.current_workflow_task_state.revision_id == record.get_latest_revision().pk
+    from gongkai.disclosure.services.review import decide_approval, decide_confidentiality
+
+    decide_confidentiality(staff.reviewer, record.current_workflow_task_state.specific, outcome="passed",
+                           basis="no_secret")
+    record.refresh_from_db()
+    decide_approval(staff.leader, record.current_workflow_task_state.specific, approve=True)
+    record.refresh_from_db()
+    assert record.title.endswith("（第二版）") and not record.has_unpublished_changes

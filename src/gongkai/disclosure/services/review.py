@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.actions.publish_revision import PublishRevisionAction
 from wagtail.actions.unpublish import UnpublishAction
+from wagtail.signals import published
 
 from gongkai.core import audit, rules
 from gongkai.core.services import ServiceError, require
@@ -101,6 +103,15 @@ def finish_review_workflow(workflow_state, user=None):
     publish_revision(user, record, record.get_latest_revision())
 
 
+class ScheduledPublishAction(PublishRevisionAction):
+    """Wagtail's publication, less one side effect: publishing cancels any review in progress on
+    the object. When an approved revision goes live at its scheduled time, a newer revision may be
+    in review meanwhile (一事一审: it was submitted on its own); its review must go on."""
+
+    def _after_publish(self):
+        published.send(sender=type(self.object), instance=self.object, revision=self.revision)
+
+
 @transaction.atomic
 def publish_revision(actor, record: Record, revision, *, scheduled: bool = False) -> Record:
     """Make ``revision`` public now, or schedule it when its go-live time is in the future.
@@ -118,8 +129,12 @@ def publish_revision(actor, record: Record, revision, *, scheduled: bool = False
         revision.content["index_number"] = allocate_index_number(record, year)
         revision.save(update_fields=["content"])
     go_live_at = revision.as_object().go_live_at
-    revision.publish(user=actor if getattr(actor, "pk", None) else None, skip_permission_checks=True,
-                     log_action="wagtail.publish.scheduled" if scheduled else True)
+    user = actor if getattr(actor, "pk", None) else None
+    if scheduled:
+        ScheduledPublishAction(revision, user=user, log_action="wagtail.publish.scheduled").execute(
+            skip_permission_checks=True)
+    else:
+        revision.publish(user=user, skip_permission_checks=True, log_action=True)
     record.refresh_from_db()
     search.refresh(record)
     waiting = not record.live or record.live_revision_id != revision.pk
