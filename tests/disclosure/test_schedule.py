@@ -316,3 +316,29 @@ def test_a_newer_revision_in_review_stays_in_review(draft, staff):
     decide_approval(staff.leader, record.current_workflow_task_state.specific, approve=True)
     record.refresh_from_db()
     assert record.title.endswith("（第二版）") and not record.has_unpublished_changes
+
+
+def test_the_leader_calls_back_a_scheduled_record(client, draft, staff):
+    """Approved for tomorrow, then called back from the admin: it never goes live."""
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    record = scheduled_record(draft, staff)
+    url = reverse("wagtailsnippets_disclosure_record:withdraw", args=[record.pk])
+    assert client.login(username=staff.officer.username, password=PASSWORD)
+    assert url not in client.get(reverse("wagtailsnippets_disclosure_record:list")).content.decode()
+    client.logout()
+    assert client.login(username=staff.leader.username, password=PASSWORD)
+    listing = client.get(reverse("wagtailsnippets_disclosure_record:list")).content.decode()
+    assert url in listing and "取消定时发布" in listing
+    page = client.get(url).content.decode()
+    assert "确认取消定时发布" in page and 'name="reason"' in page
+    assert client.post(url, {"reason": "预算调整，暂缓公开"}).status_code == 302
+    cancelled = AuditEvent.objects.get(event_type="record.schedule_cancelled")
+    assert cancelled.data == {"revisions": [record.get_latest_revision().pk], "reason": "预算调整，暂缓公开"}
+    assert cancelled.actor_id == staff.leader.pk
+    run(GO_LIVE + dt.timedelta(minutes=1))
+    record.refresh_from_db()
+    assert not record.live and "record.published" not in events(record)
+    assert "无需撤回" in client.get(url).content.decode()

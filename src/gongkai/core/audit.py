@@ -51,7 +51,7 @@ EVENT_TYPES: dict[str, Any] = {
     "record.returned": _("审核退回"),
     "record.published": _("发布政府信息"),
     "record.scheduled": _("定时发布政府信息"),
-    "record.schedule_cancelled": _("取消定时发布（到时不符合发布条件）"),
+    "record.schedule_cancelled": _("取消定时发布"),
     "record.withdrawn": _("撤回政府信息"),
     "record.validity_changed": _("变更有效性（失效、废止）"),
     "request.registered": _("登记政府信息公开申请"),

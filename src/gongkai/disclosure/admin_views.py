@@ -106,14 +106,23 @@ VALIDITY_ACTIONS = {
 }
 
 
+def is_scheduled(record: Record) -> bool:
+    """An approved revision waits for its 定时发布时间."""
+    return record.revisions.filter(approved_go_live_at__isnull=False).exists()
+
+
 def lifecycle_buttons(user, record: Record) -> list[Button]:
-    """The actions on a published record that ``user`` may take, for the "more" menus."""
-    if record.first_published_at is None or not rules.can_withdraw_record(user, record.body):
+    """The actions on a published (or scheduled) record that ``user`` may take, for the "more"
+    menus."""
+    if not rules.can_withdraw_record(user, record.body):
         return []
     buttons = []
-    if record.live:
-        buttons.append(Button(_("撤回"), url=reverse(f"{URL_NAMESPACE}:withdraw", args=[record.pk]),
+    if record.live or is_scheduled(record):
+        label = _("撤回") if record.live else _("取消定时发布")
+        buttons.append(Button(label, url=reverse(f"{URL_NAMESPACE}:withdraw", args=[record.pk]),
                               icon_name="no-view", priority=40))
+    if record.first_published_at is None:
+        return buttons
     for position, (validity, (title, _submit, icon, _consequence)) in enumerate(VALIDITY_ACTIONS.items()):
         if validity == record.validity:
             continue
@@ -160,7 +169,11 @@ class RecordActionView(WagtailAdminTemplateMixin, FormView):
         self.record = get_object_or_404(RecordPolicy(Record).visible(request.user), pk=pk)
         if not rules.can_withdraw_record(request.user, self.record.body):
             raise PermissionDenied
+        self.configure()
         return super().dispatch(request, *args, **kwargs)
+
+    def configure(self) -> None:
+        """Set the wording from the record's state (called once the record is loaded)."""
 
     def get_page_subtitle(self):
         return self.record.title
@@ -203,17 +216,29 @@ class RecordActionView(WagtailAdminTemplateMixin, FormView):
 
 
 class RecordWithdrawView(RecordActionView):
+    """撤回 a public record; for a record approved for a later time and not yet public, 取消定时发布."""
+
     form_class = WithdrawForm
     page_title = _("撤回政府信息")
     submit_button_label = _("确认撤回")
     consequence = _("撤回后，公众将无法在网站、检索和订阅中看到该信息；信息及其历史记录保留，可修改后重新送审发布。")
 
+    def configure(self):
+        if not self.record.live and is_scheduled(self.record):
+            self.page_title, self.submit_button_label = _("取消定时发布"), _("确认取消定时发布")
+            self.consequence = _("取消后，已审核同意的版本不会在定时发布时间自动发布；可修改后重新送审。")
+
     def unavailable(self):
-        return super().unavailable() or ("" if self.record.live else _("该信息当前未公开，无需撤回"))
+        if self.record.live or is_scheduled(self.record):
+            return ""
+        return _("该信息当前未公开，无需撤回")
 
     def perform(self, form):
+        was_live = self.record.live
         withdraw_record(self.request.user, self.record, reason=form.cleaned_data["reason"])
-        return _("已撤回“%(title)s”") % {"title": self.record.title}
+        if was_live:
+            return _("已撤回“%(title)s”") % {"title": self.record.title}
+        return _("已取消“%(title)s”的定时发布") % {"title": self.record.title}
 
 
 class RecordValidityView(RecordActionView):

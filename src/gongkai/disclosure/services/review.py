@@ -148,15 +148,28 @@ def publish_revision(actor, record: Record, revision, *, scheduled: bool = False
 
 @transaction.atomic
 def withdraw_record(actor, record: Record, *, reason: str) -> Record:
-    """Take a published record off the public site (撤回). The record and its history stay."""
+    """Take a published record off the public site (撤回), or call back an approved revision that
+    waits for its 定时发布时间 (取消定时发布). The record and its history stay.
+
+    A public record is unpublished ("record.withdrawn"; a scheduled newer revision is cancelled
+    with it, ``cancelled_schedule`` in the entry). A record not public but scheduled loses its
+    schedule ("record.schedule_cancelled" with the reason). Raises ServiceError without a reason,
+    or when there is nothing to withdraw."""
     require(rules.can_withdraw_record(actor, record.body), "您没有撤回该政府信息的权限")
     if not reason.strip():
         raise ServiceError({"reason": ["请填写撤回原因"]})
     record = Record.objects.select_for_update().get(pk=record.pk)
+    scheduled = list(record.revisions.filter(approved_go_live_at__isnull=False).values_list("pk", flat=True))
     if not record.live:
-        raise ServiceError(["该信息当前未公开，无需撤回"])
+        if not scheduled:
+            raise ServiceError(["该信息当前未公开，无需撤回"])
+        record.revisions.filter(pk__in=scheduled).update(approved_go_live_at=None)
+        audit.record("record.schedule_cancelled", actor, record, {"revisions": scheduled, "reason": reason.strip()},
+                     scope=record.body)
+        return record
     # Permission was checked above with our rule; Wagtail's own check expects page permissions.
     UnpublishAction(record, user=actor if getattr(actor, "pk", None) else None).execute(skip_permission_checks=True)
     search.refresh(record)
-    audit.record("record.withdrawn", actor, record, {"reason": reason.strip()}, scope=record.body)
+    audit.record("record.withdrawn", actor, record, {"reason": reason.strip(), "cancelled_schedule": scheduled},
+                 scope=record.body)
     return record
