@@ -2,8 +2,9 @@
 and Gongkai's own commands (`demo`, `serve`, `bodies`, `calendar`, `audit`) are management commands
 of the core app, so there is one parser per command and one place to look for it.
 
-Exception: ``gongkai privacy scan|mask`` go straight to ``gongkai.privacy.cli`` without importing
-Django, so a scan starts fast and needs no database."""
+Exception: ``gongkai privacy scan|mask`` (and ``gongkai privacy [--help]``) go straight to
+``gongkai.privacy.cli`` without importing Django, so a scan starts fast and needs no database. Other
+``gongkai privacy …`` words are left to Django (room for management commands such as a sweep)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["privacy"] and args[1:2] in (["scan"], ["mask"]):
+    if args[:1] == ["privacy"] and args[1:2] in ([], ["scan"], ["mask"], ["-h"], ["--help"]):
         # Fast path: the privacy scan is pure Python and must start without Django or a database.
         from gongkai.privacy.cli import main as privacy_main
 

@@ -352,8 +352,11 @@ def html_text(data: bytes) -> HtmlText:
 
 
 def pdf_parts(source: str | BinaryIO) -> list[Part]:
+    import logging
+
     from pypdf import PdfReader
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damage is reported as a finding, not logged
     reader = PdfReader(source)
     parts = []
     for number, page in enumerate(reader.pages, start=1):
