@@ -36,7 +36,7 @@ from json.encoder import encode_basestring
 
 from gongkai.privacy.config import ConfigError, PrivacyConfig
 from gongkai.privacy.extraction import FileRejected
-from gongkai.privacy.findings import FileReport, Finding, Kind, ScanStatus
+from gongkai.privacy.findings import Finding, Kind, ScanStatus
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 # One finding as a JSON line, formatted directly (json.dumps of a dict per finding costs more
@@ -199,7 +199,3 @@ def _mask(args, config: PrivacyConfig) -> int:
         return EXIT_FOUND
     return EXIT_CLEAN
 
-
-def report_rows(report: FileReport) -> list[dict]:
-    """JSON rows of one report (findings, or the unverifiable/error line): the --json contract."""
-    return report.problems_as_json()

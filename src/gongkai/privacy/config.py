@@ -61,7 +61,7 @@ class MaskPolicy:
 
 
 def normalize_phone(value: str) -> str:
-    """Digits only, full-width digits folded, a leading 86 country code of an 11-digit number dropped."""
+    """Digits only, full-width digits folded: how allow-list entries and landlines are compared."""
     digits = "".join(ch for ch in value.translate(_FULLWIDTH) if ch.isascii() and ch.isdigit())
     return digits
 

@@ -61,8 +61,8 @@ _X = frozenset("XxＸｘ")
 _MASK_CHARS = frozenset("*＊×✱●○■□#＃")
 _PLUS = frozenset("+＋")
 _PREV_STOP = _MASK_CHARS | frozenset("@0123456789０１２３４５６７８９￥¥$＄")
-# After a number: masks, an e-mail's @, a code's letters, and the units of amounts and counts.
-_NEXT_STOP = _MASK_CHARS | frozenset("@＠%％ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz元万亿人户亩吨")
+# After a number: masks, an e-mail's @, a code's capitals, and the units of amounts.
+_NEXT_STOP = _MASK_CHARS | frozenset("@＠%％ABCDEFGHIJKLMNOPQRSTUVWXYZ元万亿")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９")
 _SEPARATORS = frozenset(" \u00a0\u3000-\u2010\u2011\u2013\u2014\uff0d")
@@ -427,10 +427,13 @@ class Detector:
                 and _SEP_BREAK.fullmatch(text, j + 1, s) is None)
 
     def _latin_label(self, text: str, s: int) -> bool:
+        """Latin letters right before a number: a word such as Tel, phone or WeChat lets it be a
+        number of its own; capitals (SN, HT, MA4L…) make it part of a code."""
         i = s
         while i > 0 and text[i - 1] in _ASCII_LETTERS and s - i < 12:
             i -= 1
-        return text[i:s].lower() in _LATIN_LABELS
+        word = text[i:s]
+        return word.lower() in _LATIN_LABELS or not word.isupper()
 
     def _classify(self, d: str, text: str, s: int, labels: _Labels, today: dt.date):
         """(kind, confidence, note, country_code_digits) for normalised digits ``d``, or None."""

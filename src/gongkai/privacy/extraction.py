@@ -387,7 +387,11 @@ def read_document(source: str | BinaryIO, name: str, fmt: Format) -> Document:
                             "PDF 没有文字层（可能是扫描件），无法自动核查，请人工检查")
         return Document(fmt, parts)
     if fmt is Format.HTML:
-        data = source.read() if hasattr(source, "read") else open(source, "rb").read()  # noqa: SIM115
+        if hasattr(source, "read"):
+            data = source.read()
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read()
         html = html_text(data)
         return Document(fmt, [Part(html.text, html.locate, None, True)], encoding=html.encoding)
     if fmt is Format.IMAGE:

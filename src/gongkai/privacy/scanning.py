@@ -125,11 +125,9 @@ def _scan_open(handle: BinaryIO, size: int, name: str, detector: Detector, repor
                 return _error(report, f"内容与扩展名{PurePath(name).suffix.lower()}不符，或文件已损坏")
             document = read_document(handle, name, fmt)
             report.encoding = document.encoding
+            _scan_parts(document.parts, detector, collect)  # a scanned PDF may still have some text
             if document.status is ExtractionStatus.UNVERIFIABLE:
-                _scan_parts(document.parts, detector, collect)
                 report.status, report.message = ScanStatus.UNVERIFIABLE, document.message
-            else:
-                _scan_parts(document.parts, detector, collect)
     except FileRejected as exc:
         return _error(report, str(exc))
     except MemoryError:
