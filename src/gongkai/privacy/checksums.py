@@ -33,7 +33,10 @@ def _valid_date(year: int, month: int, day: int, today: dt.date) -> bool:
         born = dt.date(year, month, day)
     except ValueError:
         return False
-    return dt.date(1900, 1, 1) <= born <= today
+    return _EARLIEST_BIRTH <= born <= today
+
+
+_EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
 def id18_structure_ok(number: str, today: dt.date) -> bool:

@@ -92,7 +92,7 @@ _HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一
 _DELIMS = ("\t", ",", "|")
 _GAP = re.compile("[ \u3000]{2,}")  # the column gap of a text table aligned with spaces
 
-_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+\-]+\Z")
+_EMAIL_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}"
                            r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
 
@@ -541,10 +541,9 @@ class Detector:
                 self._address(text, m, start, end, out)
 
     def _email(self, text, at, start, end, out):
-        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
-        if local is None:
-            return
-        ls = local.start()
+        ls, lo = at, max(0, at - 64)
+        while ls > lo and text[ls - 1] in _EMAIL_LOCAL_CHARS:
+            ls -= 1
         while ls < at and text[ls] in "._%+-":
             ls += 1
         if ls == at:
