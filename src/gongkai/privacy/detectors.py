@@ -112,7 +112,7 @@ _PLACES = "村组区苑园庄屯寨路街巷弄里道楼院湾坪"
 _ADDRESS_MORE = re.compile(r"(?:[-－]?(?:[0-9０-９]{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})"
                            r"(?:村民小组|组|队|栋|幢|座|号楼|号院|号|单元|室|层|楼|户|弄))*")
 _ADDRESS_BUILDING = re.compile(r"栋|幢|单元|室|号楼|座")
-_ADDRESS_NAME_STOP = frozenset("省市县镇乡道州旗盟区")
+_ADDRESS_NAME_STOP = frozenset("省市县镇乡道州区住")  # a name starts after the level above, or after 住
 _ADDRESS_HOME_LABEL = re.compile(r"住址|家住|住所|居住|户籍|现住|家庭地址|联系地址|通讯地址|住在|地址")
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 
