@@ -6,12 +6,22 @@ Public API::
     Detector(config).scan(text, ...)         # the same, with table labels and state across chunks
 
 How numbers are found (tech notes §5): one stdlib ``re`` pass finds *digit runs* — 10 or more
-digits (ASCII or full-width ０-９) that may be broken by up to two spaces or hyphens between digits,
-plus an optional trailing X. Everything else is decided in Python on those few runs only: a run
-broken by separators is split into its groups and consecutive groups are tried as one number, so
-``138 1234 5678`` and ``430102 19900101 1234`` are found while two numbers side by side stay two.
-The text around a run decides what it cannot say itself: a label such as 一卡通账号 or 流水号 just
-before it on the same line, or the header of its table column.
+characters of digits (ASCII or full-width ０-９), spaces and hyphens, starting and ending with a digit
+(plus an optional trailing X). A second pass, one pattern whose alternatives all start with a
+literal character, finds the triggers of the other kinds (@, 电话, 秘密★, 村3组 …). Everything else
+is decided in Python on those few matches only:
+
+- a run without separators is one candidate; a run typed with spaces or hyphens is first read as a
+  whole (``430 102 1948 1115 1513`` is one ID, not a "mobile" in its middle), else split into its
+  groups and consecutive groups are tried as one number, checksum-backed readings first, so
+  ``138 1234 5678`` is found while two numbers side by side stay two; two or more spaces part the
+  cells of a text table;
+- the characters around a run veto it: a mask character (``4301021990****1234``), a decimal point
+  or a currency or amount unit (``12345678901元``), an e-mail's @, a code's capital letters;
+- the text around a run decides what it cannot say itself: the nearest label just before it on its
+  line (一卡通账号 says account, 流水号 / 订单号 say serial), else the header of its table column
+  (spreadsheet and Word columns given by the caller; CSV, tab-, ``|``- and space-aligned text tables
+  found by their header line), but only when the number fills its cell.
 
 Kinds and rules:
 
@@ -36,7 +46,6 @@ structure checks — 18/19-digit serials that are not IDs, order numbers under a
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import re
@@ -655,12 +664,3 @@ def scan_text(text: str, *, config: PrivacyConfig | None = None, tabular: bool =
     ``tabular``: also read the header line of delimited tables (tab, comma, |) to label columns."""
     return detector_for(config or DEFAULT_CONFIG).scan(text, tabular=tabular)
 
-
-def line_locator(text: str, first_line: int = 1) -> Callable[[int], str]:
-    """offset -> ``第N行`` for a text (used by extraction for plain-text parts)."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return lambda offset: f"第{bisect.bisect_right(starts, offset) - 1 + first_line}行"
