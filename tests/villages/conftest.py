@@ -61,7 +61,7 @@ def xlsx_bytes(rows: list[list], title: bool = True, total: bool = True) -> byte
     sheet.append(HEADER)
     for r in rows:
         # Numbers as numbers (as the 一卡通 system exports them), ID and account as text.
-        sheet.append([r[0], r[1], r[2], r[3], r[4], float(r[5]), float(r[6]), float(r[7]), r[8], r[9]])
+        sheet.append([r[0], r[1], r[2], r[3], r[4], *(float(v) if v else None for v in r[5:8]), r[8], r[9]])
     if total:
         sheet.append(["合计", None, None, None, None, None, None, float(sum(Decimal(r[7]) for r in rows))])
     buf = io.BytesIO()

@@ -3,7 +3,7 @@
 - ``import FILE --programme NAME --year YYYY [--township NAME] [--dry-run] [--skip-invalid]
   [--rejects PATH] [--total AMOUNT] [--map FIELD=HEADER …]``
 - ``publish --programme NAME --year YYYY --township NAME [--start DATE] [--days N] [--phone TEXT]``
-- ``notices --year YYYY --out DIR [--village NAME] [--json]``
+- ``notices --year YYYY --out DIR [--village NAME] [--township NAME] [--json] [--paper A4|A3]``
 - ``tick``: archive notices whose 公示期 has ended (idempotent; run daily)
 
 Exit status: 0 done, 1 refused (bad rows or file; nothing written), 2 usage error.
@@ -73,6 +73,7 @@ class Command(BaseCommand):
         p.add_argument("--village", help="只生成一个村")
         p.add_argument("--township", help="只生成一个乡镇的村")
         p.add_argument("--json", action="store_true", help="在标准输出打印各村合计（JSON）")
+        p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4；村务公开栏可用 A3）")
         sub.add_parser("tick", help="把公示期已满的公示归档（可重复运行）")
 
     def handle(self, *args, action, **options):
@@ -149,12 +150,15 @@ class Command(BaseCommand):
         self.stdout.write(f"已发布 {len(notices)} 个村的公示，公示期 {n.starts_on} 至 {n.ends_on}")
 
     # ---- notices ----
-    def _notices(self, *, year, out, village=None, township=None, json=False, **_):
+    def _notices(self, *, year, out, village=None, township=None, json=False, paper="A4", **_):
         from gongkai.villages import notices as documents
 
         town = subsidies.find_body(township, BodyKind.TOWNSHIP) if township else None
         only = subsidies.find_body(village, BodyKind.VILLAGE, parent=town) if village else None
-        summary = documents.write_notices(year=year, out_dir=Path(out), village=only, township=town)
+        try:
+            summary = documents.write_notices(year=year, out_dir=Path(out), village=only, township=town, paper=paper)
+        except OSError as exc:
+            raise CommandError(f"无法写入目录 {out}：{exc.strerror or exc}") from None
         if json:
             self.stdout.write(_json_dumps(summary))
         else:

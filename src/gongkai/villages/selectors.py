@@ -1,0 +1,103 @@
+"""Read-side queries of the subsidy notices (templates and documents only read these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from gongkai.core.models import Body, BodyKind
+from gongkai.villages import publicity
+from gongkai.villages.models import Notice, NoticeStatus, Payout, SubsidyProgramme
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ProgrammeBlock:
+    programme: SubsidyProgramme
+    rows: list[Payout] = field(default_factory=list)
+    count: int = 0
+    amount: Decimal = ZERO
+    notice: Notice | None = None
+    has_area: bool = False
+
+
+@dataclass
+class VillageYear:
+    village: Body
+    township: Body
+    year: int
+    blocks: list[ProgrammeBlock] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((b.amount for b in self.blocks), ZERO)
+
+    @property
+    def count(self) -> int:
+        return sum(b.count for b in self.blocks)
+
+    def as_json(self) -> dict:
+        """One entry of the ``gongkai subsidy notices --json`` contract."""
+        return {"village": self.village.name, "township": self.township.name,
+                "programmes": {b.programme.name: {"rows": b.count, "amount": f"{b.amount:.2f}"} for b in self.blocks},
+                "total": f"{self.total:.2f}"}
+
+
+def villages_with_payouts(year: int, *, village: Body | None = None, township: Body | None = None):
+    qs = Body.objects.filter(kind=BodyKind.VILLAGE)
+    if village is not None:
+        qs = qs.filter(pk=village.pk)
+    if township is not None:
+        qs = qs.filter(path__startswith=township.path)
+    ids = Payout.objects.filter(year=year, is_void=False).values("village_id")
+    return qs.filter(pk__in=ids).order_by("path")
+
+
+def current_notices(year: int, village_ids) -> dict[tuple[int, int], Notice]:
+    notices = (Notice.objects.filter(year=year, village_id__in=village_ids)
+               .exclude(status=NoticeStatus.SUPERSEDED).select_related("programme", "corrects"))
+    return {(n.village_id, n.programme_id): n for n in notices}
+
+
+def village_years(year: int, *, village: Body | None = None, township: Body | None = None,
+                  with_rows: bool = True) -> list[VillageYear]:
+    """Per village of the scope: each programme's rows (when ``with_rows``), count and amount, and
+    its current notice. Totals are summed in Decimal, to the fen."""
+    villages = list(villages_with_payouts(year, village=village, township=township))
+    if not villages:
+        return []
+    townships = {b.path: b for b in Body.objects.filter(kind=BodyKind.TOWNSHIP)}
+    programmes = {p.pk: p for p in SubsidyProgramme.objects.all()}
+    notices = current_notices(year, [v.pk for v in villages])
+    by_village = {v.pk: VillageYear(v, townships.get(v.path[: -Body.steplen]), year) for v in villages}
+    blocks: dict[tuple[int, int], ProgrammeBlock] = {}
+    agg = (Payout.objects.filter(year=year, is_void=False, village_id__in=list(by_village))
+           .values("village_id", "programme_id")
+           .annotate(n=Count("pk"), total=Sum("amount"), areas=Count("pk", filter=Q(area__isnull=False))))
+    for row in agg:
+        block = ProgrammeBlock(programmes[row["programme_id"]], count=row["n"], amount=row["total"] or ZERO,
+                               notice=notices.get((row["village_id"], row["programme_id"])),
+                               has_area=bool(row["areas"]))
+        blocks[(row["village_id"], row["programme_id"])] = block
+    if with_rows:
+        rows = (Payout.objects.filter(year=year, is_void=False, village_id__in=list(by_village))
+                .only("village_id", "programme_id", "name", "id_masked", "account_masked", "area", "standard",
+                      "amount", "paid_on", "row_number").order_by("village_id", "programme_id", "row_number", "pk"))
+        for p in rows.iterator(chunk_size=5000):
+            blocks[(p.village_id, p.programme_id)].rows.append(p)
+    for (village_id, _), block in sorted(blocks.items(), key=lambda kv: (kv[1].programme.position,
+                                                                          kv[1].programme.name)):
+        by_village[village_id].blocks.append(block)
+    return list(by_village.values())
+
+
+def public_phase(notice: Notice, today: dt.date) -> publicity.Phase:
+    """Derived on read: a notice whose period has ended shows only its summary even before the
+    archive job has run."""
+    if notice.status != NoticeStatus.OPEN:
+        return publicity.Phase.ENDED
+    return publicity.phase(notice.starts_on, notice.ends_on, today)

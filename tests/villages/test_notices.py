@@ -1,0 +1,108 @@
+"""Notices: masked documents that scan clean, totals to the fen, the JSON contract, 公示期 dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from gongkai.core.actors import SYSTEM
+from gongkai.core.models import Role
+from gongkai.privacy.findings import Kind
+from gongkai.privacy.scanning import scan_file
+from gongkai.villages.models import Notice
+from gongkai.villages.services.subsidies import import_payouts, publish_notices
+from tests.villages.conftest import csv_bytes, make_id, rows_for, xlsx_bytes
+
+TODAY = dt.date(2026, 1, 10)
+
+
+@pytest.fixture
+def imported(county, villages, programme, programme2):
+    """Two programmes over three villages in two townships; returns the expected totals."""
+    rows1 = rows_for(["甲村", "甲二村"], per_village=7)
+    rows1[3][1] = "<b>王</b>五"  # refused below: script in names never reaches a notice
+    rows1 = [r for i, r in enumerate(rows1) if i != 3]
+    rows2 = rows_for(["甲村"], per_village=3, start=50)
+    for r in rows2:
+        r[5] = r[6] = ""
+        r[7] = "123.45"
+    rows3 = rows_for(["乙村"], per_village=5, start=80)
+    for data, prog, town in ((csv_bytes(rows1, "gbk"), programme, county.township_a),
+                             (xlsx_bytes(rows2), programme2, county.township_a),
+                             (csv_bytes(rows3, "utf-8-sig"), programme, county.township_b)):
+        result = import_payouts(SYSTEM, data=data, filename="f.xlsx" if data[:2] == b"PK" else "f.csv",
+                                programme=prog, year=2025, township=town, today=TODAY)
+        assert result.batch is not None, result.parsed.problems
+    expected: dict[str, dict[str, Decimal]] = {}
+    for rows, prog in ((rows1, programme), (rows2, programme2), (rows3, programme)):
+        for r in rows:
+            expected.setdefault(r[4], {}).setdefault(prog.name, Decimal("0"))
+            expected[r[4]][prog.name] += Decimal(r[7])
+    return expected
+
+
+def test_json_totals_match_input_to_the_fen(imported, tmp_path, capsys):
+    call_command("subsidy", "notices", "--year", "2025", "--out", str(tmp_path), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["year"] == 2025 and {v["village"] for v in data["villages"]} == set(imported)
+    for v in data["villages"]:
+        want = imported[v["village"]]
+        assert {k: Decimal(p["amount"]) for k, p in v["programmes"].items()} == want
+        assert all(isinstance(p["amount"], str) and isinstance(p["rows"], int) for p in v["programmes"].values())
+        assert v["total"] == f"{sum(want.values()):.2f}"
+        assert set(v) == {"village", "township", "programmes", "total"}
+    assert next(v for v in data["villages"] if v["village"] == "甲村")["programmes"]["生态公益林补偿"] == {
+        "rows": 3, "amount": "370.35"}
+
+
+def test_every_document_scans_clean_and_is_masked(imported, county, programme, tmp_path):
+    publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                    starts_on=dt.date(2026, 1, 12), supervision_phone="0797-5231001")
+    call_command("subsidy", "notices", "--year", "2025", "--out", str(tmp_path))
+    call_command("subsidy", "notices", "--year", "2025", "--out", str(tmp_path / "a3"), "--paper", "A3")
+    files = sorted(tmp_path.rglob("*.html")) + sorted(tmp_path.rglob("*.docx"))
+    assert len(files) == 12
+    for path in files:
+        report = scan_file(path)
+        assert report.status.value == "ok", (path, report.message)
+        leaks = [f for f in report.findings if f.kind in (Kind.ID_CARD, Kind.BANK_CARD, Kind.MOBILE)]
+        assert not leaks, (path.name, leaks)
+    html = next(p for p in tmp_path.glob("*.html") if "甲村" in p.name).read_text(encoding="utf-8")
+    assert make_id(1)[:6] + "********" + make_id(1)[-4:] in html and make_id(1) not in html
+    assert "13907970001" not in html and "Noto Sans CJK SC" in html
+    assert "公示期：2026年1月12日至2026年1月18日" in html and "监督电话：0797-5231001" in html
+
+
+def test_docx_is_a4_or_a3_with_named_fonts(imported, tmp_path):
+    from docx import Document
+
+    call_command("subsidy", "notices", "--year", "2025", "--out", str(tmp_path), "--village", "甲二村",
+                 "--paper", "A3")
+    (path,) = tmp_path.glob("*.docx")
+    doc = Document(str(path))
+    assert round(doc.sections[0].page_width.mm) == 297 and round(doc.sections[0].page_height.mm) == 420
+    xml = doc.element.xml
+    assert 'w:eastAsia="Noto Serif CJK SC"' in xml and 'w:eastAsia="Noto Sans CJK SC"' in xml
+    assert "甲二村2025年惠民惠农补贴发放公示" in xml
+
+
+def test_publish_sets_period_and_phone(imported, county, programme, make_user, settings):
+    settings.GONGKAI_SUBSIDY_PUBLICITY_DAYS = 5
+    created = publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                              starts_on=dt.date(2026, 2, 27), supervision_phone="12345")
+    assert len(created) == 2
+    n = Notice.objects.get(village=county.village_a, programme=programme)
+    assert (n.starts_on, n.ends_on) == (dt.date(2026, 2, 27), dt.date(2026, 3, 3))
+    assert n.supervision_phone == "12345"
+    assert n.total_amount == imported["甲村"][programme.name]
+    assert publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                           supervision_phone="12345") == []
+    with pytest.raises(Exception, match="监督电话"):
+        publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_b)
+    with pytest.raises(Exception, match="权限"):
+        publish_notices(make_user(Role.VILLAGE_CLERK, county.village_a), programme=programme, year=2025,
+                        township=county.township_a)
