@@ -101,11 +101,17 @@ def test_images_and_legacy_formats_are_unverifiable(name, data):
     ("broken.xlsx", b"PK\x03\x04garbage", "损坏"),
     ("fake.docx", b"just text, not a Word file", "不符"),
     ("truncated.pdf", b"%PDF-1.4\n1 0 obj <<", "损坏"),
-    ("bad.txt", b"\xff\xfe\xfa\x80\x81" * 10 + b"\x00", "编码"),
+    ("bad.txt", b"\x80\x81\xff" * 30, "编码"),
 ])
 def test_damaged_files_give_an_error_report(name, data, message):
     report = scan_file(data, name)
     assert report.status is ScanStatus.ERROR and message in report.message and not report.clean
+
+
+def test_a_few_damaged_bytes_do_not_stop_a_text_scan():
+    data = ("说明" * 200 + " 13812345678\n").encode() + b"\xff\xfe" + f"\n身份证号 {ID}\n".encode()
+    report = scan_file(data, "a.txt")
+    assert report.status is ScanStatus.OK and report.encoding == "utf-8" and len(report.findings) == 2
 
 
 def test_docx_without_body_and_zip_that_is_neither():

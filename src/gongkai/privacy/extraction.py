@@ -163,10 +163,12 @@ CHUNK_BYTES = 1 << 20
 _GB18030_BOM = b"\x84\x31\x95\x33"
 
 
-def detect_encoding(sample: bytes, *, final: bool = False) -> str:
+def detect_encoding(sample: bytes, *, final: bool = False, tolerant: bool = False) -> str:
     """The encoding of a text file from its first bytes: a BOM if there is one, else strict UTF-8,
     else strict GB18030 (a superset of GBK and GB2312, what Excel and WPS write on Chinese Windows).
-    ``final``: the sample is the whole file. Raises FileRejected when neither decodes."""
+    ``final``: the sample is the whole file. ``tolerant``: when neither decodes cleanly, take the one
+    with fewer bad bytes if they are under 1 % (a damaged file is still worth scanning). Raises
+    FileRejected when there is no acceptable reading."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -177,12 +179,19 @@ def detect_encoding(sample: bytes, *, final: bool = False) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
+    if tolerant:
+        bad = {enc: codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=final).count("\ufffd")
+               for enc in ("utf-8", "gb18030")}
+        best = min(bad, key=bad.get)
+        if bad[best] <= len(sample) // 100:
+            return best
     raise FileRejected("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法识别")
 
 
-def iter_text(stream: BinaryIO, encoding: str, *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
-    """Decoded chunks of a binary stream (strict: a bad byte raises UnicodeDecodeError)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+def iter_text(stream: BinaryIO, encoding: str, *, chunk_bytes: int = CHUNK_BYTES,
+              errors: str = "strict") -> Iterator[str]:
+    """Decoded chunks of a binary stream (strict by default: a bad byte raises UnicodeDecodeError)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     while True:
         block = stream.read(chunk_bytes)
         if not block:

@@ -150,26 +150,30 @@ def _scan_parts(parts, detector: Detector, collect: Callable[[Finding], None]) -
 
 
 def _scan_text_stream(handle: BinaryIO, head: bytes, detector: Detector, collect) -> str:
-    """Scan a text file chunk by chunk; returns the encoding used. A file that looked like UTF-8 in
-    its first megabyte but is not is scanned again from the start as GB18030."""
+    """Scan a text file chunk by chunk; returns the encoding used.
+
+    The first megabyte decides the encoding (``detect_encoding``). When it holds Chinese text the
+    decision stands, and a stray bad byte further on becomes U+FFFD without stopping the scan (a
+    scanner must not give up on a file for one damaged byte). When it is all ASCII, UTF-8 is only a
+    guess: findings are held back, and if a later byte is not UTF-8 the file is scanned again from
+    the start as GB18030."""
     handle.seek(0)
     sample = handle.read(CHUNK_BYTES)
     handle.seek(0)
-    encoding = detect_encoding(sample, final=len(sample) < CHUNK_BYTES)
+    encoding = detect_encoding(sample, final=len(sample) < CHUNK_BYTES, tolerant=True)
+    if encoding != "utf-8" or not sample.isascii():
+        for f in iter_stream_findings(iter_text(handle, encoding, errors="replace"), detector):
+            collect(f)
+        return encoding
     found: list[Finding] = []
     try:
         for f in iter_stream_findings(iter_text(handle, encoding), detector):
-            found.append(f) if encoding == "utf-8" else collect(f)
+            found.append(f)
     except UnicodeDecodeError:
-        if encoding != "utf-8":
-            raise FileRejected(f"文本文件中有不符合 {encoding} 编码的字节，文件可能已损坏") from None
         handle.seek(0)
-        encoding, found = "gb18030", []
-        try:
-            for f in iter_stream_findings(iter_text(handle, encoding), detector):
-                collect(f)
-        except UnicodeDecodeError:
-            raise FileRejected("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法识别") from None
+        for f in iter_stream_findings(iter_text(handle, "gb18030", errors="replace"), detector):
+            collect(f)
+        return "gb18030"
     for f in found:
         collect(f)
     return encoding
