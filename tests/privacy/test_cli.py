@@ -117,3 +117,34 @@ def test_mask_command(folder, tmp_path):
 
     result = gongkai("mask", str(folder / "子目录" / "empty.txt"), str(tmp_path / "x.txt"))
     assert result.returncode == 1 and "空文件" in result.stderr and not (tmp_path / "x.txt").exists()
+
+
+def test_bad_inputs_in_one_folder(tmp_path):
+    """Each bad file gets its own Chinese error line and exit status 1; the good file is still scanned."""
+    from tests.privacy.test_scanning import make_zip_bomb
+
+    (tmp_path / "0-empty.txt").write_bytes(b"")
+    (tmp_path / "1-broken.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    (tmp_path / "2-broken.xlsx").write_bytes(b"PK\x03\x04not really a workbook")
+    make_zip_bomb(tmp_path / "3-bomb.xlsx")
+    (tmp_path / "4-dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "5-pipe")
+    locked = tmp_path / "6-locked.txt"
+    locked.write_text("13812345678\n", encoding="utf-8")
+    locked.chmod(0)
+    (tmp_path / "7-good.txt").write_text(f"身份证号 {ID}\n", encoding="utf-8")
+    try:
+        result = gongkai("scan", "--json", str(tmp_path))
+    finally:
+        locked.chmod(0o644)
+    assert result.returncode == 1, result.stderr
+    rows = {Path(r["path"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+    expected = {"0-empty.txt": "空文件", "1-broken.docx": "损坏", "2-broken.xlsx": "损坏",
+                "3-bomb.xlsx": "压缩炸弹", "4-dangling.txt": "符号链接", "5-pipe": "管道"}
+    for name, words in expected.items():
+        assert rows[name]["kind"] == "error" and words in rows[name]["note"], rows[name]
+    assert rows["7-good.txt"]["kind"] == "id_card"
+    if os.geteuid() != 0:  # root reads a chmod-000 file anyway; the link and the pipe cover that case
+        assert rows["6-locked.txt"]["kind"] == "error" and "权限" in rows["6-locked.txt"]["note"]
+    table = gongkai("scan", str(tmp_path / "7-good.txt"), str(tmp_path / "3-bomb.xlsx"))
+    assert table.returncode == 1 and "压缩炸弹" in table.stdout and "读取失败" in table.stdout
