@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -437,36 +438,53 @@ def generate(n: int, seed: int = 20261128) -> Iterator[dict]:
 
 # --- the queries ------------------------------------------------------------------------------
 
-WORDS = ["补贴", "低保", "公示", "招聘", "预算", "救助", "防汛", "招标"]
-PHRASES = ["耕地地力保护补贴", "信息公开", "农机购置补贴", "最低生活保障", "特困供养", "生态公益林补偿",
-           "农村危房改造", "政府信息公开工作年度报告", "行政处罚决定书", "一卡通", "高标准农田建设",
-           "城乡居民基本医疗保险", "事业单位公开招聘", "重度残疾人护理补贴", "稳岗返还", "雨露计划",
-           "食品安全监督抽检", "依申请公开"]
-MULTI = ["东岭村 低保", "城关镇 农村危房改造", "2024 耕地地力保护补贴", "农业农村局 补贴 2025", "环境影响 批复",
-         "国家助学金 名单", "三公 经费", "马家岭乡 雨露计划"]
-PLACES = ["东岭村", "马家岭乡", "柏树湾村"]
+WORDS = ["补贴", "低保", "公示", "招聘", "预算", "救助", "招标"]
+PHRASES = ["耕地地力保护补贴", "信息公开", "农机购置补贴", "生态公益林补偿", "农村危房改造", "政府信息公开工作年度报告",
+           "行政处罚决定书", "雨露计划", "依申请公开"]
+MULTI = ["信息公开 年度报告", "东岭村 低保", "城关镇 农村危房改造", "2024 耕地地力保护补贴", "农业农村局 补贴 2025",
+         "环境影响 批复", "三公 经费", "马家岭乡 雨露计划"]
+PLACES = ["青山县", "东岭村", "马家岭乡", "柏树湾村"]
 NO_HITS = ["量子计算机", "火星探测器 招标"]
 
 
 def queries(samples: list[dict]) -> list[tuple[str, str, dict, int]]:
-    """The 50 representative queries: (category, query, filters, page)."""
+    """The 50 representative queries: (category, query, filters, page).
+
+    What citizens type into a county portal's search box: single words and the names of
+    subsidies and procedures, two or three words, place names (which segment into single
+    characters, the broadest matches there are), a whole title pasted, 文号 as printed and in the
+    usual variant spellings (brackets, 第, leading zeros, no 号, issuer and year only), a 文号 that
+    is not in the index (searched as text), 索引号, and the portal's filters: body and year, document
+    type, area, an empty query with filters (a listing), deep pages, and queries with no hits.
+    ``samples`` are three indexed records with a 文号 (the first a subsidy notice).
+    """
     a, b, c = samples[0], samples[1], samples[2]
+    number = b["doc_number"]
     out = [("word", q, {}, 1) for q in WORDS]
     out += [("phrase", q, {}, 1) for q in PHRASES]
     out += [("multi", q, {}, 1) for q in MULTI]
     out += [("place", q, {}, 1) for q in PLACES]
     out += [
+        ("title", c["title"], {}, 1),
         ("文号", a["doc_number"], {}, 1),
         ("文号", a["doc_number"].replace("〔", "[").replace("〕", "]"), {}, 1),
-        ("文号", b["doc_number"].replace("〔", "（").replace("〕", "）").replace("号", ""), {}, 1),
+        ("文号", number.replace("〔", "（").replace("〕", "）").replace("号", ""), {}, 1),
+        ("文号", number.replace("〕", "〕第0").replace("〔", " 〔"), {}, 1),
+        ("文号", number[:number.index("〕") + 1], {}, 1),
+        ("文号", "青政办发〔2015〕999号", {}, 1),
         ("索引号", a["index_number"], {}, 1),
         ("索引号", " " + b["index_number"].lower().replace("-", "－") + " ", {}, 1),
         ("索引号", c["index_number"], {}, 1),
-        ("filter", "补贴", {"body": a["body_id"], "year": a["year"], "doc_type": a["doc_type"]}, 1),
+        ("filter", "补贴", {"body": a["body_id"], "year": a["year"]}, 1),
         ("filter", "", {"body": b["body_id"], "year": b["year"], "doc_type": b["doc_type"]}, 1),
+        ("filter", "", {"doc_type": "regulation"}, 1),
+        ("filter", "招聘", {"doc_type": "personnel"}, 1),
         ("filter", "公示", {"area": a["area"], "year": 2024}, 1),
         ("filter", "低保", {"doc_type": "public_notice", "year": [2025, 2026]}, 1),
         ("page", "补贴", {}, 5),
+        ("page", "补贴", {}, 50),
+        ("page", "", {}, 20),
+        ("page", "", {"year": 2024}, 50),
     ]
     out += [("no hits", q, {}, 1) for q in NO_HITS]
     assert len(out) == 50, len(out)
@@ -476,10 +494,18 @@ def queries(samples: list[dict]) -> list[tuple[str, str, dict, int]]:
 # --- one database, in this process ------------------------------------------------------------
 
 
-def run_one(db: str, records: int, runs: int, pg_url: str, keep: bool, batch_size: int) -> int:
-    scratch_dir = Path(tempfile.mkdtemp(prefix="gk_search_bench_"))
-    pg_name = ""
-    if db == "sqlite":
+def run_one(db: str, records: int, runs: int, pg_url: str, keep: bool, batch_size: int, reuse: str = "") -> int:
+    if reuse:
+        # The queries only, on a database kept by an earlier run (its directory holds bench.json).
+        scratch_dir = Path(reuse)
+        saved = json.loads((scratch_dir / "bench.json").read_text())
+        os.environ["DATABASE_URL"] = saved["database_url"]
+        label = saved["label"]
+        pg_name = ""
+        keep = True
+    elif db == "sqlite":
+        scratch_dir = Path(tempfile.mkdtemp(prefix="gk_search_bench_"))
+        pg_name = ""
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch_dir / 'bench.sqlite3'}"
         label = "SQLite"
     else:
@@ -490,6 +516,7 @@ def run_one(db: str, records: int, runs: int, pg_url: str, keep: bool, batch_siz
         except psycopg.Error as exc:
             print(f"PostgreSQL not reachable at {pg_url} ({str(exc).strip()}): skipped")
             return 0
+        scratch_dir = Path(tempfile.mkdtemp(prefix="gk_search_bench_"))
         pg_name = f"gk_search_bench_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE \"{pg_name}\" TEMPLATE template0 ENCODING 'UTF8'")
@@ -501,13 +528,15 @@ def run_one(db: str, records: int, runs: int, pg_url: str, keep: bool, batch_siz
         import django
 
         django.setup()
+        if reuse:
+            return _queries(label, saved["records"], runs, saved["samples"], saved["chars"])
         return _bench(label, records, runs, batch_size, scratch_dir)
     finally:
         from django.db import connections
 
         connections.close_all()
         if keep:
-            print(f"kept scratch database: {os.environ['DATABASE_URL']}")
+            print(f"kept scratch database: {os.environ['DATABASE_URL']} (queries only: --reuse {scratch_dir})")
         else:
             if pg_name:
                 import psycopg
@@ -531,31 +560,43 @@ def _bench(label: str, records: int, runs: int, batch_size: int, scratch_dir: Pa
 
     samples: list[dict] = []
     chars = 0
+    generating = 0.0  # time spent making up the records, not indexing them
 
     def documents():
-        nonlocal chars
-        for i, rec in enumerate(generate(records)):
+        nonlocal chars, generating
+        records_made = generate(records)
+        for i in range(records):
+            t = time.perf_counter()
+            rec = next(records_made)
+            generating += time.perf_counter() - t
             # Identifiers and filter values for the queries: the first subsidy notice with a 文号,
             # then the first records with one after a third and after two thirds of the corpus.
             if rec["doc_number"] and len(samples) < 3 and i >= len(samples) * records // 3 and (
                     samples or "补贴" in rec["title"]):
-                samples.append(rec)
+                samples.append({k: v for k, v in rec.items() if k != "text" and k != "published_at"})
             chars += len(rec["title"]) + len(rec["text"])
             if i and i % 50_000 == 0:
-                rate = i / (time.perf_counter() - t0)
-                print(f"  {label}: {i} records indexed, {rate:.0f} records/s", file=sys.stderr, flush=True)
+                rate = i / (time.perf_counter() - t0 - generating)
+                print(f"  {label}: {i} records indexed, {rate:.0f} records/s, peak RSS {_peak_rss_mb():.0f} MB",
+                      file=sys.stderr, flush=True)
             yield rec["key"], api.Document(
                 title=rec["title"], text=rec["text"], url=rec["url"], published_at=rec["published_at"],
                 body_id=rec["body_id"], area=rec["area"], doc_type=rec["doc_type"], year=rec["year"],
                 doc_number=rec["doc_number"], index_number=rec["index_number"],
             )
 
+    load_before = os.getloadavg()
     t0 = time.perf_counter()
     api.index_many(documents(), batch_size=batch_size)
-    index_seconds = time.perf_counter() - t0
+    index_seconds = time.perf_counter() - t0 - generating
     t1 = time.perf_counter()
     api.optimize()
     optimize_seconds = time.perf_counter() - t1
+    load_after = os.getloadavg()
+    (scratch_dir / "bench.json").write_text(json.dumps({
+        "label": label, "database_url": os.environ["DATABASE_URL"], "records": records, "samples": samples,
+        "chars": chars,
+    }, ensure_ascii=False))
 
     sample = [rec["title"] + "\n" + rec["text"] for rec in generate(2000, seed=7)]
     t2 = time.perf_counter()
@@ -563,34 +604,100 @@ def _bench(label: str, records: int, runs: int, batch_size: int, scratch_dir: Pa
         index_text(text)
     seg_rate = sum(map(len, sample)) / (time.perf_counter() - t2)
 
+    size = _database_size(connection, scratch_dir)
+    print(f"\n== {label} {connection.vendor} ({_server_version(connection)}), {records} records "
+          f"({chars / records:.0f} characters each on average) ==")
+    print(f"indexing: {index_seconds:.1f} s = {records / index_seconds:.0f} records/s, generating the records "
+          f"not included (segmentation alone: {seg_rate / 1e6:.2f} M characters/s); optimize/analyze "
+          f"{optimize_seconds:.1f} s; database {size / 1e6:.0f} MB; peak RSS {_peak_rss_mb():.0f} MB; "
+          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after ({os.cpu_count()} CPUs)")
+    return _queries(label, records, runs, samples, chars, f"; indexing {records / index_seconds:.0f} records/s")
+
+
+def _queries(label: str, records: int, runs: int, samples: list[dict], chars: int, suffix: str = "") -> int:
+    from django.db import connection
+
+    from gongkai.search import api
+
+    statements: list[float] = []
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append(time.perf_counter() - t)
+
+    server_cpu = _server_cpu_clock(connection)
     qs = queries(samples)
     for _, q, filters, page in qs:  # warm-up pass: caches, prepared plans
         api.search(q, filters=filters, page=page)
     timings: dict[int, list[float]] = {i: [] for i in range(len(qs))}
+    cpu: dict[int, list[float]] = {i: [] for i in range(len(qs))}
+    sql: dict[int, list[tuple[int, float]]] = {i: [] for i in range(len(qs))}
     hits: dict[int, tuple[int, bool, str]] = {}
-    for _ in range(runs):
-        for i, (_, q, filters, page) in enumerate(qs):
-            t = time.perf_counter()
-            result = api.search(q, filters=filters, page=page)
-            timings[i].append((time.perf_counter() - t) * 1000)
-            hits[i] = (result.total, result.total_exact, result.mode)
+    load_before = os.getloadavg()
+    with connection.execute_wrapper(timed):
+        for _ in range(runs):
+            for i, (_, q, filters, page) in enumerate(qs):
+                statements.clear()
+                c, s = time.thread_time(), server_cpu()
+                t = time.perf_counter()
+                result = api.search(q, filters=filters, page=page)
+                timings[i].append((time.perf_counter() - t) * 1000)
+                cpu[i].append((time.thread_time() - c + server_cpu() - s) * 1000)
+                sql[i].append((len(statements), sum(statements) * 1000))
+                hits[i] = (result.total, result.total_exact, result.mode)
+    load_after = os.getloadavg()
     every = sorted(ms for values in timings.values() for ms in values)
+    every_cpu = sorted(ms for values in cpu.values() for ms in values)
 
-    size = _database_size(connection, scratch_dir)
-    print(f"\n== {label} {connection.vendor} ({_server_version(connection)}), {records} records "
-          f"({chars / records:.0f} characters each on average) ==")
-    print(f"indexing: {index_seconds:.1f} s = {records / index_seconds:.0f} records/s "
-          f"(segmentation alone: {seg_rate / 1e6:.2f} M characters/s); optimize/analyze {optimize_seconds:.1f} s; "
-          f"database {size / 1e6:.0f} MB")
-    print(f"{'category':8} {'median ms':>9} {'max ms':>7} {'hits':>7}  query")
+    print(f"{'category':8} {'median ms':>9} {'max ms':>7} {'CPU ms':>6} {'SQL ms':>6} {'stmts':>5} {'hits':>7}  query")
     for i, (category, q, filters, page) in enumerate(qs):
         total, exact, mode = hits[i]
         desc = repr(q) + (f" filters={filters}" if filters else "") + (f" page={page}" if page > 1 else "")
-        print(f"{category:8} {statistics.median(timings[i]):9.1f} {max(timings[i]):7.1f} "
-              f"{total:>6}{'' if exact else '+'}  {desc} [{mode}]")
-    print(f"{label}: {len(qs)} queries × {runs} runs: p50 {_pct(every, 50):.1f} ms, p95 {_pct(every, 95):.1f} ms, "
-          f"max {every[-1]:.1f} ms; indexing {records / index_seconds:.0f} records/s")
+        count, sql_ms = sorted(sql[i], key=lambda item: item[1])[len(sql[i]) // 2]
+        print(f"{category:8} {statistics.median(timings[i]):9.1f} {max(timings[i]):7.1f} {statistics.median(cpu[i]):6.1f} "
+              f"{sql_ms:6.1f} {count:5} {total:>6}{'' if exact else '+'}  {desc} [{mode}]")
+    print(f"load average {load_before[0]:.1f} before the queries, {load_after[0]:.1f} after ({os.cpu_count()} CPUs); "
+          f"CPU time per query{'' if server_cpu.measured else ' (this process only)'}: "
+          f"p50 {_pct(every_cpu, 50):.1f} ms, p95 {_pct(every_cpu, 95):.1f} ms")
+    print(f"{label}: {records} records, {len(qs)} queries × {runs} runs: p50 {_pct(every, 50):.1f} ms, "
+          f"p95 {_pct(every, 95):.1f} ms, max {every[-1]:.1f} ms{suffix}")
     return 0
+
+
+def _server_cpu_clock(connection):
+    """A clock of the CPU time (s) the database server process of this connection has used, for
+    a PostgreSQL server on this machine (its /proc/<pid>/schedstat, in ns); SQLite runs inside
+    this process and a remote server cannot be measured: 0. Together with this thread's CPU time
+    it tells what a query costs whatever the machine's load: the wall-clock time includes waiting
+    for a CPU, which on a busy machine is most of it."""
+
+    def zero() -> float:
+        return 0.0
+
+    zero.measured = connection.vendor == "sqlite"
+    if connection.vendor != "postgresql":
+        return zero
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), inet_server_addr()")
+        pid, address = cursor.fetchone()
+    path = Path(f"/proc/{pid}/schedstat")
+    if address not in (None, "127.0.0.1", "::1") or not os.access(path, os.R_OK):
+        return zero
+
+    def clock() -> float:
+        return int(path.read_text().split()[0]) / 1e9
+
+    clock.measured = True
+    return clock
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _pct(values: list[float], pct: int) -> float:
@@ -626,11 +733,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=os.environ.get("GONGKAI_BENCH_PG_URL", DEFAULT_PG_URL),
                         help=f"PostgreSQL server to create the scratch database on (default {DEFAULT_PG_URL})")
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    parser.add_argument("--reuse", metavar="DIR", default="",
+                        help="time the queries only, on the database a --keep run left in DIR (it prints DIR)")
     args = parser.parse_args(argv)
     if args.records < 1000:
         parser.error("--records must be at least 1000")
-    if args.db != "both":
-        return run_one(args.db, args.records, args.runs, args.pg_url, args.keep, args.batch_size)
+    if args.reuse or args.db != "both":
+        return run_one(args.db, args.records, args.runs, args.pg_url, args.keep, args.batch_size, args.reuse)
     status = 0
     for db in ("sqlite", "pg"):
         command = [sys.executable, __file__, "--db", db, "--records", str(args.records), "--runs", str(args.runs),

@@ -8,6 +8,8 @@ import pytest
 
 from gongkai.search import analysis
 from gongkai.search.analysis import (
+    MAX_TOKEN_CHARS,
+    TOKEN_RE,
     fold,
     index_tokens,
     load_dictionary,
@@ -66,6 +68,16 @@ def test_index_tokens_are_letter_digit_runs_folded():
     assert index_tokens(long) == ["x" * 64, "x" * 64, "x" * 22]
 
 
+def test_index_tokens_are_the_runs_of_each_full_mode_piece():
+    # index_tokens takes its runs from the joined pieces in one pass; that must be exactly the
+    # runs of each piece in turn (no run may span two pieces, none may be lost or reordered).
+    text = ("青山县2026年耕地地力保护补贴（第3批）：王*华 1.5亩×95元；ABC_def-ｇｈｉ！" + "数" * 70 + "z" * 130
+            + "\n\t 依申请公开 〔2026〕12号 ¾ Ⅻ ① \ue000x")
+    pieces = segmenter().cut_all(fold(text))
+    assert index_tokens(text) == [run for piece in pieces for run in TOKEN_RE.findall(piece)]
+    assert all(0 < len(token) <= MAX_TOKEN_CHARS and " " not in token for token in index_tokens(text))
+
+
 def test_every_substring_of_a_text_finds_it():
     # The property the search relies on: the query terms of any part of a text are all among the
     # text's index tokens, however the surrounding sentence happens to be segmented.
@@ -108,6 +120,18 @@ def test_doc_number_variants_normalise_to_one_key(typed, key):
 def test_doc_number_without_number_is_a_prefix():
     parsed = parse_query("青农发[2026]")
     assert (parsed.kind, parsed.key, parsed.prefix) == ("doc_number", "青农发〔2026〕", True)
+
+
+@pytest.mark.parametrize(
+    "stored, key",
+    [("青农发〔2026〕12号", "青农发〔2026〕"), ("青农发[2026]第012号", "青农发〔2026〕"), (" 青农发 （2026） 3 ", "青农发〔2026〕"),
+     ("青农发〔2026〕12号之一", "青农发〔2026〕"), ("GB/T 9704-2012", ""), ("（2026）12号", ""), ("", "")],
+)
+def test_doc_number_prefix_is_the_issuer_and_year(stored, key):
+    # What a stored 文号 is listed under: the key a query of the issuer and year looks up.
+    assert analysis.doc_number_prefix(stored) == key
+    if key:
+        assert parse_query(key.replace("〔", "(").replace("〕", ")")).key == key
 
 
 @pytest.mark.parametrize(

@@ -79,12 +79,17 @@ def test_every_backend_method_agrees(corpus):
         assert backend.count(query, 2) == 2
         matches = backend.matches(query)
         candidates = backend.candidates(query, 10, 4)
-        relevance = backend.relevance(query, candidates)
-        assert backend.relevance(query, []) == {}
+        ranked = backend.candidates(query, 10, 4, ranked=10)
         assert [h.id for h in backend.candidates(query, 2, 4)] == [h.id for h in candidates[:2]]
-    assert {h.id for h in matches} == {h.id for h in candidates} == set(relevance)
-    assert all(0 <= r < 1 for r in relevance.values())
-    assert {h.id: h.relevance for h in matches} == pytest.approx(relevance)
+        partly = backend.candidates(query, 10, 4, ranked=3)
+    assert {h.id for h in matches} == {h.id for h in candidates}
+    # Relevance comes with the candidates asked for, whichever phase they come from, and equals
+    # the relevance of matches(); the others have none.
+    assert [h.id for h in ranked] == [h.id for h in partly] == [h.id for h in candidates]
+    assert all(h.relevance == 0 for h in candidates)
+    assert all(0 < h.relevance < 1 for h in ranked)
+    assert {h.id: h.relevance for h in ranked} == pytest.approx({h.id: h.relevance for h in matches})
+    assert [h.relevance for h in partly] == pytest.approx([h.relevance for h in ranked[:3]] + [0.0])
     by_id = {e.id: e.key for e in SearchEntry.objects.all()}
     # Candidates: title hits newest first, then the rest newest first.
     assert [by_id[h.id] for h in candidates] == ["farm-2026", "machine-2025", "disabled-2024", "fund-2024"]
@@ -106,6 +111,33 @@ def test_postgres_takes_broad_candidates_year_by_year(corpus, monkeypatch):
     api.index("undated", title="补贴说明", text="")
     with backend.session():
         assert backend.candidates(query, 10, 6)[3].published is None
+
+
+def test_postgres_counts_title_matches_with_the_matches(corpus, monkeypatch):
+    # When a query matches more than SLICE_ABOVE entries, count() counts its title matches in the
+    # same statement, and candidates() takes them from there; the candidates are the same as when
+    # candidates() counts them itself, ranked or not.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from gongkai.search import backends
+
+    backend = backend_for("default")
+    query = TextQuery(("补贴",))
+    with backend.session():
+        whole = backend.candidates(query, 10, 5, ranked=10)
+    monkeypatch.setattr(backends, "SLICE_ABOVE", 2)
+    statements = []
+    with backend.session():
+        assert backend.count(query, 100) == 5
+        assert backend._title_counts == {query: 3}  # 4 title matches, counted up to SLICE_ABOVE + 1
+        with connection.execute_wrapper(lambda run, sql, *args: statements.append(sql) or run(sql, *args)):
+            assert backend.candidates(query, 10, 5, ranked=10) == whole
+    # Taken year by year (2026, 2025, 2024 hold the 4 title matches, 2023 the fifth match), each a
+    # single statement with its rank: no counting, no probe of the dates.
+    assert statements and all(sql.startswith("SELECT id, published_at, title_key") for sql in statements)
+    with backend.session():
+        assert backend.count(TextQuery(("低保",)), 100) == 1
+        assert backend._title_counts == {}  # few matches: no title count needed
 
 
 def test_migration_refuses_other_databases():

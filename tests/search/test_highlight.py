@@ -63,3 +63,42 @@ def test_snippet_never_cuts_a_mark():
     text = "甲" * 100 + "最低生活保障" + "乙" * 100
     html = snippet(text, parse_query("最低生活保障"), length=20)
     assert "<mark>最低生活保障</mark>" in html
+
+
+def _best_window_by_brute_force(spans, length):
+    """The window rule stated plainly: for each match, the longest run of matches from it that
+    ends within ``length``; the most distinct words, then the most matches, then the first."""
+    best, best_key = None, None
+    for i, (s, _, _) in enumerate(spans):
+        j = i
+        while j + 1 < len(spans) and spans[j + 1][1] - s <= length:
+            j += 1
+        window = spans[i:j + 1]
+        key = (len({w for _, _, w in window}), len(window), -s)
+        if best_key is None or key > best_key:
+            best, best_key = (window[0][0], window[-1][1]), key
+    return best
+
+
+def test_snippet_window_is_the_best_one(monkeypatch):
+    # The sliding window (linear in the matches) picks what the plain rule picks, on random texts
+    # dense with overlapping candidates, for several window lengths.
+    import random
+
+    from gongkai.search import highlight
+
+    rng = random.Random(11)
+    query = parse_query("补贴 低保 公示 东岭村")
+    pattern = highlight._pattern(highlight_words(query))
+    pieces = ["补贴", "低保", "公示", "东岭村", "东岭", "。", "资金", "发放到户", "一" * 7, "二" * 30, "\n"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 80)))
+        spans = highlight._spans(text, pattern)
+        for length in (4, 10, 25, 120):
+            html = snippet(text, query, length=length)
+            if not spans:
+                continue
+            start, end = _best_window_by_brute_force(spans, length)
+            plain = html.replace("<mark>", "").replace("</mark>", "").strip("…")
+            assert " ".join(text[start:end].split()) in plain, (text, length, html)
+

@@ -4,8 +4,11 @@ and on PostgreSQL alike (run the suite with DATABASE_URL=postgres://… as well)
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -72,6 +75,24 @@ def test_doc_number_lookup(corpus, typed):
 def test_doc_number_prefix_lists_the_issuers_year(corpus):
     assert keys(api.search("青农发〔2025〕")) == ["machine-2025"]
     assert set(keys(api.search("青政发[2024]"))) == {"fund-2024"}
+    # Stored in any spelling, numbered or not, newest first; other issuers and years are not listed.
+    api.index("odd-spelling", title="补充通知", doc_number="青农发[2025]第07号之一", published_at=dt.date(2025, 12, 1))
+    api.index("other-year", title="通知", doc_number="青农发〔2024〕1号", published_at=dt.date(2024, 12, 1))
+    api.index("longer-issuer", title="通知", doc_number="青农发改〔2025〕1号", published_at=dt.date(2025, 12, 1))
+    page = api.search("青农发（2025）")
+    assert (page.mode, keys(page), page.total) == ("doc_number", ["odd-spelling", "machine-2025"], 2)
+    assert keys(api.search("青农发〔2025〕", page=2, page_size=1)) == ["machine-2025"]
+
+
+def test_doc_number_prefix_is_filled_in_for_entries_indexed_before_it(corpus):
+    # Migration 0004 computes the new key of existing entries from their stored 文号.
+    fill = importlib.import_module("gongkai.search.migrations.0004_doc_number_prefix").fill
+    SearchEntry.objects.update(doc_number_prefix_key="")
+    fill(django_apps, SimpleNamespace(connection=connection))
+    assert dict(SearchEntry.objects.exclude(doc_number_prefix_key="").values_list("key", "doc_number_prefix_key")) == {
+        "farm-2026": "青农发〔2026〕", "open-2025": "青政办发〔2025〕", "machine-2025": "青农发〔2025〕",
+        "fund-2024": "青政发〔2024〕"}
+    assert keys(api.search("青农发〔2025〕")) == ["machine-2025"]
 
 
 def test_stored_doc_numbers_are_normalised_too(db):

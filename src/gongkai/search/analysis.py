@@ -145,11 +145,10 @@ def query_tokens(text: str) -> list[str]:
 
 # 文号: issuer abbreviation, year in brackets of any style (〔〕 is correct, [] () （） 【】 are
 # common), sequence number, optional 号. NFKC has already turned full-width brackets half-width.
-_DOC_NUMBER_RE = re.compile(
-    r"^(?P<prefix>[\u3400-\u4dbf\u4e00-\u9fff]{1,20})"
-    r"[〔\[(【{〈《]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])】}〉》]"
-    r"(?:第)?(?P<number>\d{1,6})?(?:号)?$"
-)
+_DOC_NUMBER_HEAD = (r"(?P<prefix>[\u3400-\u4dbf\u4e00-\u9fff]{1,20})"
+                    r"[〔\[(【{〈《]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])】}〉》]")
+_DOC_NUMBER_RE = re.compile(rf"^{_DOC_NUMBER_HEAD}(?:第)?(?P<number>\d{{1,6}})?(?:号)?$")
+_DOC_PREFIX_RE = re.compile(rf"^{_DOC_NUMBER_HEAD}")
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣"} | {"\\": "/"})
 _INDEX_NUMBER_RE = re.compile(r"^[0-9A-Z][0-9A-Z.]*(?:[/-][0-9A-Z.]+)+$")
 
@@ -167,6 +166,14 @@ def normalize_doc_number(value: str) -> str:
     if not m or m["number"] is None:
         return compact
     return f"{m['prefix']}〔{m['year']}〕{int(m['number'])}号"
+
+
+def doc_number_prefix(value: str) -> str:
+    """The lookup key of a 文号's issuer and year, ``青农发〔2026〕`` for ``青农发[2026]12号`` or
+    ``青农发（2026）``; empty when ``value`` does not start like a 文号. A query of just the issuer
+    and year lists the documents with this key."""
+    m = _DOC_PREFIX_RE.match(_compact(value))
+    return f"{m['prefix']}〔{m['year']}〕" if m else ""
 
 
 def normalize_index_number(value: str) -> str:
@@ -224,7 +231,7 @@ def parse_query(query: str) -> ParsedQuery:
     m = _DOC_NUMBER_RE.match(compact)
     if m:
         if m["number"] is None:
-            return ParsedQuery(raw, "doc_number", key=f"{m['prefix']}〔{m['year']}〕", prefix=True, **text)
+            return ParsedQuery(raw, "doc_number", key=doc_number_prefix(compact), prefix=True, **text)
         return ParsedQuery(raw, "doc_number", key=normalize_doc_number(compact), **text)
     index_key = normalize_index_number(raw)
     if _looks_like_index_number(index_key):

@@ -63,6 +63,7 @@ from django.utils.safestring import SafeString
 from gongkai.search.analysis import (
     ANALYZER_VERSION,
     ParsedQuery,
+    doc_number_prefix,
     fold,
     index_tokens,
     normalize_doc_number,
@@ -284,6 +285,7 @@ def _entry_values(key: str, document: Document, now: dt.datetime) -> dict[str, A
         "url": (document.url or "")[:500],
         "doc_number": (document.doc_number or "").strip()[:100],
         "doc_number_key": normalize_doc_number(document.doc_number)[:100] if document.doc_number else "",
+        "doc_number_prefix_key": doc_number_prefix(document.doc_number)[:100] if document.doc_number else "",
         "index_number": (document.index_number or "").strip()[:100],
         "index_number_key": normalize_index_number(document.index_number)[:100] if document.index_number else "",
         "attributes": _check_attributes(key, document.attributes),
@@ -368,7 +370,7 @@ def search(
 
     if parsed.kind in ("doc_number", "index_number"):
         if parsed.kind == "doc_number":
-            exact = base.filter(**{"doc_number_key__startswith" if parsed.prefix else "doc_number_key": parsed.key})
+            exact = base.filter(**{"doc_number_prefix_key" if parsed.prefix else "doc_number_key": parsed.key})
         else:
             exact = base.filter(index_number_key=parsed.key)
         total = exact[: MAX_RESULTS + 1].count()
@@ -411,13 +413,15 @@ def _text_hits(backend, parsed: ParsedQuery, query: TextQuery, offset: int, limi
     if total <= RANK_WINDOW:
         ranked = [(hit, hit.relevance) for hit in backend.matches(query)]
         return sorted(ranked, key=_rank_key(parsed))[offset:offset + limit]
-    candidates = backend.candidates(query, min(total, max(RANK_WINDOW, offset + limit)), total)
+    # Relevance is only wanted while the page reaches into the window; it comes with the
+    # candidates, computed for the window's rows only.
+    ranked = RANK_WINDOW if offset < RANK_WINDOW else 0
+    candidates = backend.candidates(query, min(total, max(RANK_WINDOW, offset + limit)), total, ranked=ranked)
     window, rest = candidates[:RANK_WINDOW], [(hit, 0.0) for hit in candidates[RANK_WINDOW:]]
     if offset >= RANK_WINDOW:
         return rest[offset - RANK_WINDOW:offset - RANK_WINDOW + limit]
-    relevance = backend.relevance(query, window)
-    ranked = sorted(((hit, relevance.get(hit.id, 0.0)) for hit in window), key=_rank_key(parsed))
-    return (ranked + rest)[offset:offset + limit]
+    ranked_window = sorted(((hit, hit.relevance) for hit in window), key=_rank_key(parsed))
+    return (ranked_window + rest)[offset:offset + limit]
 
 
 def _contains(title_key: str, part: str) -> bool:
@@ -513,22 +517,26 @@ def _canonical(name: str, value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+RESULT_FIELDS = ("id", "key", "title", "url", "published_at", "year", "body_id", "area", "doc_type", "doc_number",
+                 "index_number", "attributes")
+
+
 def _results(using: str, parsed: ParsedQuery, scored: Sequence[tuple[int, float]]) -> list[SearchResult]:
-    ids = [pk for pk, _ in scored]
-    entries = SearchEntry.objects.using(using).in_bulk(ids)
-    texts = dict(SearchText.objects.using(using).filter(entry_id__in=ids).values_list("entry_id", "text"))
+    # One query for the entries and their texts (the text for the snippet).
+    rows = {row[0]: row for row in SearchEntry.objects.using(using).filter(id__in=[pk for pk, _ in scored])
+            .values_list(*RESULT_FIELDS, "source__text")}
     results = []
     for pk, score in scored:
-        entry = entries.get(pk)
-        if entry is None:  # removed between the two reads
+        row = rows.get(pk)
+        if row is None:  # removed between the two reads
             continue
+        _, key, title, url, published_at, year, body_id, area, doc_type, doc_number, index_number, attributes, text = row
         results.append(SearchResult(
-            key=entry.key, title=entry.title, url=entry.url,
-            title_html=highlight_title(entry.title, parsed),
-            snippet_html=snippet(texts.get(pk, ""), parsed),
-            score=round(score, 6), published_at=entry.published_at, year=entry.year, body_id=entry.body_id,
-            area=entry.area, doc_type=entry.doc_type, doc_number=entry.doc_number,
-            index_number=entry.index_number, attributes=entry.attributes,
+            key=key, title=title, url=url,
+            title_html=highlight_title(title, parsed),
+            snippet_html=snippet(text or "", parsed),
+            score=round(score, 6), published_at=published_at, year=year, body_id=body_id,
+            area=area, doc_type=doc_type, doc_number=doc_number, index_number=index_number, attributes=attributes,
         ))
     return results
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -158,14 +158,11 @@ class Backend:
         """Every match, with relevance. Only called when ``count`` is small."""
         raise NotImplementedError
 
-    def candidates(self, query: TextQuery, limit: int, total: int) -> list[Hit]:
+    def candidates(self, query: TextQuery, limit: int, total: int, ranked: int = 0) -> list[Hit]:
         """The first ``limit`` matches in candidate order: those whose title holds every term,
         newest first, then the others, newest first. ``total`` is the number of matches (as
-        counted). Relevance is not computed."""
-        raise NotImplementedError
-
-    def relevance(self, query: TextQuery, hits: Sequence[Hit]) -> dict[int, float]:
-        """Relevance in [0, 1) of the given matches, by id."""
+        counted). The first ``ranked`` of them come with their relevance (as ``matches`` gives
+        it), computed in the same statements; the others have relevance 0."""
         raise NotImplementedError
 
     # --- shared --------------------------------------------------------------------------------
@@ -278,36 +275,40 @@ class SQLiteBackend(Backend):
             return [Hit(rowid & ID_MASK, self.published(rowid), title_key, _bm25_relevance(bm))
                     for rowid, title_key, bm in cursor.fetchall()]
 
-    def candidates(self, query, limit, total):
+    def candidates(self, query, limit, total, ranked=0):
         rowids: list[tuple[int, bool]] = []
         with self.connection.cursor() as cursor:
             for title in _phases(query):
                 if len(rowids) >= limit:
                     break
+                # FTS5 walks the index in rowid order and stops at the limit.
                 cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT %s",
                                [self.match(query, title=title), limit - len(rowids)])
-                rowids.extend((rowid, title) for (rowid,) in cursor.fetchall())
+                rowids.extend((rowid, bool(title)) for (rowid,) in cursor.fetchall())
             titles: dict[int, str] = {}
             for start in range(0, len(rowids), 500):
                 ids = [rowid & ID_MASK for rowid, _ in rowids[start:start + 500]]
                 cursor.execute(f"SELECT id, title_key FROM {ENTRY} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
                 titles.update(cursor.fetchall())
-        return [Hit(rowid & ID_MASK, self.published(rowid), titles[rowid & ID_MASK], title_hit=bool(title))
+            relevance = self._relevance(cursor, query, [rowid for rowid, _ in rowids[:ranked]])
+        return [Hit(rowid & ID_MASK, self.published(rowid), titles[rowid & ID_MASK], relevance.get(rowid, 0.0), title)
                 for rowid, title in rowids]
 
-    def relevance(self, query, hits):
-        if not hits:
+    def _relevance(self, cursor, query: TextQuery, rowids: Sequence[int]) -> dict[int, float]:
+        """The relevance of the given rows, by rowid. Not computed in the candidates' statements:
+        bm25() counts, for each phrase of its MATCH expression, every row holding it (for the
+        IDF), once per statement, and the candidate phases' expressions hold the marked terms
+        too. One statement over the plain expression counts each term once."""
+        if not rowids:
             return {}
-        rowids = [self.rowid(hit.id, hit.published) for hit in hits]
-        with self.connection.cursor() as cursor:
-            # "+rowid": given the IN list, FTS5 would run the whole MATCH once per id. The range
-            # lets it skip the older part of the doclists.
-            cursor.execute(
-                f"SELECT rowid, bm25({FTS}, {SQLITE_WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH %s "
-                f"AND rowid >= %s AND +rowid IN ({', '.join(['%s'] * len(rowids))})",
-                [self.match(query), min(rowids), *rowids],
-            )
-            return {rowid & ID_MASK: _bm25_relevance(bm) for rowid, bm in cursor.fetchall()}
+        # "+rowid": given the IN list, FTS5 would run the whole MATCH once per id. The range
+        # lets it skip the older part of the doclists.
+        cursor.execute(
+            f"SELECT rowid, bm25({FTS}, {SQLITE_WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH %s "
+            f"AND rowid >= %s AND +rowid IN ({', '.join(['%s'] * len(rowids))})",
+            [self.match(query), min(rowids), *rowids],
+        )
+        return {rowid: _bm25_relevance(bm) for rowid, bm in cursor.fetchall()}
 
 
 def _bm25_relevance(bm25: float) -> float:
@@ -343,22 +344,32 @@ class PostgresBackend(Backend):
     def optimize(self):
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT gin_clean_pending_list('gongkai_search_vector_gin')")
-            # VACUUM (outside a transaction only) also sets the visibility map, which lets counts
-            # skip heap pages.
-            cursor.execute(f"ANALYZE {ENTRY}" if self.connection.in_atomic_block else f"VACUUM (ANALYZE) {ENTRY}")
+            # VACUUM (outside a transaction only) also sets the hint bits and the visibility map,
+            # so that the first searches after a bulk load do not write every page they read.
+            for table in (ENTRY, TEXT):
+                cursor.execute(f"ANALYZE {table}" if self.connection.in_atomic_block else f"VACUUM (ANALYZE) {table}")
 
     @contextmanager
     def session(self):
-        # Inside an enclosing transaction the previous settings are put back afterwards, so the
-        # caller's later queries are planned as before.
+        # One statement both switches the plan types off and, planned before it does so, reads
+        # the newest and oldest publication times from the date index (for candidates taken year
+        # by year): the planner settings only apply to statements planned afterwards. Inside an
+        # enclosing transaction the previous settings are put back afterwards, so the caller's
+        # later queries are planned as before.
         nested = self.connection.in_atomic_block
         settings = ("enable_seqscan", "enable_indexscan", "jit")
         with transaction.atomic(using=self.alias), self.connection.cursor() as cursor:
             if nested:
                 cursor.execute("SELECT " + ", ".join(f"current_setting('{s}')" for s in settings))
                 previous = cursor.fetchone()
-            cursor.execute("; ".join(f"SET LOCAL {s} = off" for s in settings))
-            yield
+            cursor.execute("SELECT max(published_at), min(published_at), "
+                           + ", ".join(f"set_config('{s}', 'off', true)" for s in settings) + f" FROM {ENTRY}")
+            self._published_span = cursor.fetchone()[:2]
+            try:
+                yield
+            finally:
+                self._published_span = None
+                self._title_counts = {}
             if nested:
                 cursor.execute("SELECT " + ", ".join(f"set_config('{s}', %s, true)" for s in settings), previous)
 
@@ -377,14 +388,27 @@ class PostgresBackend(Backend):
             parts.append(f"'{year_facet}'")
         return " & ".join(parts)
 
-    def _rank(self) -> str:
-        return f"ts_rank_cd('{PG_WEIGHTS}', search_vector, %s::tsquery, {PG_NORMALIZATION})"
+    def _rank(self, vector: str = "search_vector") -> str:
+        return f"ts_rank_cd('{PG_WEIGHTS}', {vector}, %s::tsquery, {PG_NORMALIZATION})"
 
     def count(self, query, cap):
+        # With terms, the same statement counts the title matches too (up to SLICE_ABOVE + 1)
+        # when it finds more than SLICE_ABOVE matches, which is when candidates() needs to know
+        # (an InitPlan, only run when the CASE asks for it).
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {ENTRY} WHERE search_vector @@ %s::tsquery LIMIT %s) s",
-                           [self.tsquery(query), cap])
-            return cursor.fetchone()[0]
+            if not query.terms:
+                cursor.execute(f"SELECT count(*) FROM (SELECT FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
+                               f"LIMIT %s) s", [self.tsquery(query), cap])
+                return cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT n, CASE WHEN n > {SLICE_ABOVE} THEN (SELECT count(*) FROM (SELECT FROM {ENTRY} "
+                f"WHERE search_vector @@ %s::tsquery LIMIT {SLICE_ABOVE + 1}) t) END FROM (SELECT count(*) AS n "
+                f"FROM (SELECT FROM {ENTRY} WHERE search_vector @@ %s::tsquery LIMIT %s) s) c",
+                [self.tsquery(query, True), self.tsquery(query), cap])
+            total, titled = cursor.fetchone()
+        if titled is not None:
+            self._title_counts = {**getattr(self, "_title_counts", {}), query: titled}
+        return total
 
     def matches(self, query):
         with self.connection.cursor() as cursor:
@@ -394,8 +418,9 @@ class PostgresBackend(Backend):
             return [Hit(pk, _seconds(published), title_key, float(rank))
                     for pk, published, title_key, rank in cursor.fetchall()]
 
-    def candidates(self, query, limit, total):
+    def candidates(self, query, limit, total, ranked=0):
         hits: list[Hit] = []
+        rank_query = self.tsquery(TextQuery(query.terms))
         with self.connection.cursor() as cursor:
             years = None
             for title in _phases(query):
@@ -404,48 +429,58 @@ class PostgresBackend(Backend):
                 if total <= SLICE_ABOVE:
                     sliced = False
                 elif title:
-                    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
-                                   f"LIMIT %s) s", [self.tsquery(query, title), SLICE_ABOVE + 1])
-                    sliced = cursor.fetchone()[0] > SLICE_ABOVE
+                    sliced = self._title_count(cursor, query) > SLICE_ABOVE
                 else:
                     sliced = True
                 if not sliced:
-                    hits += self._newest(cursor, self.tsquery(query, title), limit - len(hits), title)
+                    hits += self._newest(cursor, self.tsquery(query, title), limit - len(hits), title,
+                                         rank_query if len(hits) < ranked else None)
                     continue
                 if years is None:
                     years = self._publication_years(cursor)
                 for year in years:
                     hits += self._newest(cursor, self.tsquery(query, title, publication_year_facet(year)),
-                                         limit - len(hits), title)
+                                         limit - len(hits), title, rank_query if len(hits) < ranked else None)
                     if len(hits) >= limit:
                         break
-        return hits
+        return [hit if n < ranked or not hit.relevance else replace(hit, relevance=0.0)
+                for n, hit in enumerate(hits)]
 
-    def _newest(self, cursor, tsquery: str, limit: int, title: bool | None) -> list[Hit]:
-        cursor.execute(f"SELECT id, published_at, title_key FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
-                       f"ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s", [tsquery, limit])
-        return [Hit(pk, _seconds(published), title_key, title_hit=bool(title))
-                for pk, published, title_key in cursor.fetchall()]
+    def _title_count(self, cursor, query: TextQuery) -> int:
+        """How many entries match with every term in the title, up to SLICE_ABOVE + 1 (counted by
+        count() already when it found many matches)."""
+        known = getattr(self, "_title_counts", {}).get(query)
+        if known is not None:
+            return known
+        cursor.execute(f"SELECT count(*) FROM (SELECT FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
+                       f"LIMIT %s) s", [self.tsquery(query, True), SLICE_ABOVE + 1])
+        return cursor.fetchone()[0]
+
+    def _newest(self, cursor, tsquery: str, limit: int, title: bool | None, rank_query: str | None) -> list[Hit]:
+        """The newest ``limit`` matches of ``tsquery``, ranked by ``rank_query`` when given. The
+        rank is computed above the LIMIT, so only the returned rows' vectors are read back (the
+        sort carries TOAST pointers, not vectors)."""
+        rank = self._rank("s.search_vector") if rank_query else "NULL"
+        cursor.execute(f"SELECT id, published_at, title_key, {rank} FROM (SELECT id, published_at, title_key, "
+                       f"search_vector FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
+                       f"ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s) s",
+                       [*([rank_query] if rank_query else []), tsquery, limit])
+        return [Hit(pk, _seconds(published), title_key, 0.0 if rank is None else float(rank), bool(title))
+                for pk, published, title_key, rank in cursor.fetchall()]
 
     def _publication_years(self, cursor) -> list[int | None]:
         """Every local publication year from the newest entry's to the oldest's, then None."""
-        # Two probes of the date index (plain index scans are off for the rest of the session).
-        cursor.execute("SET LOCAL enable_indexscan = on")
-        cursor.execute(f"SELECT max(published_at), min(published_at) FROM {ENTRY}")
-        newest, oldest = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_indexscan = off")
+        span = getattr(self, "_published_span", None)
+        if span is None:  # outside session(): two probes of the date index
+            cursor.execute("SET LOCAL enable_indexscan = on")
+            cursor.execute(f"SELECT max(published_at), min(published_at) FROM {ENTRY}")
+            span = cursor.fetchone()
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        newest, oldest = span
         years: list[int | None] = []
         if newest is not None:
             years = list(range(timezone.localtime(newest).year, timezone.localtime(oldest).year - 1, -1))
         return [*years, None]
-
-    def relevance(self, query, hits):
-        if not hits:
-            return {}
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, {self._rank()} FROM {ENTRY} WHERE id = ANY(%s)",
-                           [self.tsquery(TextQuery(query.terms)), [hit.id for hit in hits]])
-            return {pk: float(rank) for pk, rank in cursor.fetchall()}
 
 
 # PostgreSQL keeps positions up to 16383 and at most 255 per lexeme; to_tsvector clamps and drops

@@ -81,13 +81,21 @@ def snippet(text: str, query: ParsedQuery, length: int = SNIPPET_CHARS) -> SafeS
         lead = _SPACE_RE.sub(" ", text[: length * 4]).strip()
         more = len(lead) > length or len(text) > length * 4
         return mark_safe(escape(lead[:length]) + ("…" if more else ""))
-    best, best_key, j = (0, 0), (-1, -1, 0), 0
+    # Slide a window over the matches: the one starting at match i reaches as far as it can within
+    # ``length``. Each match enters and leaves it once and the distinct words are counted as they
+    # do, so a text quoting the query a thousand times costs a thousand steps, not a million.
+    best, best_key, j = (0, 0), (-1, -1, 0), -1
+    inside: dict[str, int] = {}
     for i, (s, _, _) in enumerate(spans):
-        j = max(j, i)
-        while j + 1 < len(spans) and spans[j + 1][1] - s <= length:
+        if i:
+            word = spans[i - 1][2]
+            inside[word] -= 1
+            if not inside[word]:
+                del inside[word]
+        while j < i or (j + 1 < len(spans) and spans[j + 1][1] - s <= length):
             j += 1
-        window = spans[i : j + 1]
-        key = (len({w for _, _, w in window}), len(window), -s)
+            inside[spans[j][2]] = inside.get(spans[j][2], 0) + 1
+        key = (len(inside), j - i + 1, -s)
         if key > best_key:
             best, best_key = (i, j), key
     first, last = spans[best[0]][0], spans[best[1]][1]

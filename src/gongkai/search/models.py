@@ -30,6 +30,8 @@ class SearchEntry(models.Model):
     url = models.CharField(_("链接"), max_length=500, blank=True)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
     doc_number_key = models.CharField(max_length=100, blank=True, editable=False)
+    # The issuer and year of the 文号 (青农发〔2026〕): a query of just those lists the series.
+    doc_number_prefix_key = models.CharField(max_length=100, blank=True, editable=False)
     index_number = models.CharField(_("索引号"), max_length=100, blank=True)
     index_number_key = models.CharField(max_length=100, blank=True, editable=False)
     # Further equality filters (for example a catalogue item or a column), JSON scalars only.
@@ -47,6 +49,7 @@ class SearchEntry(models.Model):
             models.Index(fields=["doc_type", "published_at"], name="search_entry_doc_type"),
             models.Index(fields=["year", "published_at"], name="search_entry_year"),
             models.Index(fields=["doc_number_key"], name="search_entry_doc_number"),
+            models.Index(fields=["doc_number_prefix_key"], name="search_entry_doc_prefix"),
             models.Index(fields=["index_number_key"], name="search_entry_index_number"),
             models.Index(fields=["analyzer_version"], name="search_entry_analyzer"),
         ]
