@@ -243,3 +243,25 @@ def test_200_mb_text_file_is_streamed(tmp_path):
     assert len(lines) == planted and all('"kind": "id_card"' in line for line in lines), lines[:3]
     assert peak_mb < 80, f"peak RSS {peak_mb} MB for a {size_mb:.0f} MB file"
     print(f"\n200 MB text: {seconds:.1f} s, peak RSS {peak_mb} MB")
+
+
+def test_embedded_workbook_and_other_parts_of_a_package():
+    """A workbook pasted into a Word file travels with it: its cells are scanned too."""
+    import docx
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "数据"
+    workbook.active["B2"] = ID
+    inner = io.BytesIO()
+    workbook.save(inner)
+    document = docx.Document()
+    document.add_paragraph("见下表。")
+    outer = io.BytesIO()
+    document.save(outer)
+    with zipfile.ZipFile(outer, "a") as package:
+        package.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner.getvalue())
+        package.writestr("word/charts/chart1.xml", "<c:chartSpace xmlns:c='urn:c'><c:v>13812345678</c:v></c:chartSpace>")
+    report = scan_file(outer.getvalue(), "a.docx")
+    assert kinds_at(report) == [("mobile", "部件 word/charts/chart1.xml"),
+                                ("id_card", "嵌入对象“Microsoft_Excel_Worksheet.xlsx”·数据!B2")]

@@ -228,6 +228,7 @@ _HTML_TOKEN = re.compile(
     re.S | re.I,
 )
 _HTML_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_HTML_HIDDEN_TEXT = re.compile(r"<!--(.*?)(?:-->|\Z)|<(?:script|style)\b[^>]*>(.*?)(?:</(?:script|style)\s*>|\Z)", re.S | re.I)
 _HTML_ATTR = re.compile(r"""\b(?:href|title|alt|value|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _HTML_BLOCK = frozenset("p div br tr li ul ol h1 h2 h3 h4 h5 h6 table tbody thead tfoot section article header "
                         "footer pre blockquote dt dd form hr title caption".split())
@@ -334,6 +335,13 @@ def html_text(data: bytes) -> HtmlText:
                 add(token, m.start(), len(token), True)
             continue
         if token.startswith("<!--") or m.group(1):
+            # Not shown, but published with the page: comments and scripts are scanned too.
+            inner = _HTML_HIDDEN_TEXT.match(token)
+            k = (1 if inner.group(1) is not None else 2) if inner else 0
+            if k and inner.group(k).strip():
+                synthetic("\n", m.start())
+                add(inner.group(k), m.start() + inner.start(k), len(inner.group(k)), True)
+                synthetic("\n", m.start())
             continue
         tag = _HTML_TAG_NAME.match(token)
         if not tag:
@@ -377,18 +385,22 @@ def pdf_parts(source: str | BinaryIO) -> list[Part]:
 # ---- one file --------------------------------------------------------------------------------
 
 
-def read_document(source: str | BinaryIO, name: str, fmt: Format) -> Document:
+def read_document(source: str | BinaryIO, name: str, fmt: Format, *, depth: int = 0) -> Document:
     """Parts of a file in a non-streamed format. Raises FileRejected (Chinese message) on a damaged
-    or refused file; other exceptions from the parsers mean damage too (callers catch them)."""
+    or refused file; other exceptions from the parsers mean damage too (callers catch them).
+
+    Word and Excel files: the body, sheets and comments first (these are what masking changes),
+    then the rest of the package (``ooxml.other_parts``: embedded workbooks, chart caches, …)."""
     label = f"文件“{PurePath(name).name}”"
     if fmt is Format.DOCX:
         from gongkai.privacy import ooxml
 
         package = ooxml.Package(source, label)
-        parts = [ooxml.docx_segments(package.xml(n), n).to_part() for n in ooxml.docx_part_names(package)]
-        return Document(fmt, parts)
+        names = ooxml.docx_part_names(package)
+        parts = [ooxml.docx_segments(package.xml(n), n).to_part() for n in names]
+        return Document(fmt, parts + ooxml.other_parts(package, set(names), depth))
     if fmt is Format.XLSX:
-        return Document(fmt, xlsx_parts(source, label))
+        return Document(fmt, xlsx_parts(source, label, depth))
     if fmt is Format.PDF:
         parts = pdf_parts(source)
         if not any(p.text.strip() for p in parts):
@@ -411,13 +423,14 @@ def read_document(source: str | BinaryIO, name: str, fmt: Format) -> Document:
     return Document(fmt, [], ExtractionStatus.UNVERIFIABLE, "不支持的文件格式，无法提取文本，请人工检查")
 
 
-def xlsx_parts(source: str | BinaryIO, label: str) -> list[Part]:
+def xlsx_parts(source: str | BinaryIO, label: str, depth: int = 0) -> list[Part]:
     from gongkai.privacy import ooxml
 
     package = ooxml.Package(source, label)
     sheets = ooxml.xlsx_sheets(package)
     strings = ooxml.shared_strings(package)
     parts = []
+    done = {sheet.part for sheet in sheets}
     for sheet in sheets:
         builder = ooxml.SheetBuilder(sheet)
         for cell in ooxml.iter_sheet_cells(package, sheet):
@@ -425,10 +438,11 @@ def xlsx_parts(source: str | BinaryIO, label: str) -> list[Part]:
         parts.append(builder.finish().to_part())
         comments = ooxml.comments_part_name(package, sheet)
         if comments:
+            done.add(comments)
             segments = ooxml.comment_segments(package.xml(comments), sheet, comments)
             if segments.segments:
                 parts.append(segments.to_part())
-    return parts
+    return parts + ooxml.other_parts(package, done, depth)
 
 
 def extract(name: str, data: bytes) -> Extracted:

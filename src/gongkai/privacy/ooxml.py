@@ -483,3 +483,50 @@ def comment_segments(root: etree._Element, sheet: Sheet, name: str) -> PartSegme
             seg.location = f"{sheet.name}!{comment.get('ref', '?')}（批注）"
             out.segments.append(seg)
     return out
+
+
+# ---- the rest of a package ----------------------------------------------------------------------
+
+# Parts without user text (layout, styles, relationships) and parts read above.
+_NO_TEXT_PART = re.compile(r"(^\[Content_Types\]\.xml$|\.rels$|(^|/)(styles|settings|fontTable|webSettings|numbering|"
+                           r"calcChain|stylesWithEffects|app|workbook|sharedStrings)\.xml$|/theme/|vmlDrawing|"
+                           r"/printerSettings/|/media/|/fonts/)")
+_EMBEDDED = re.compile(r"/embeddings/[^/]+\.(docx|xlsx)$", re.I)
+MAX_EMBEDDING_DEPTH = 2
+
+
+def other_parts(package: Package, done: set[str], depth: int) -> list[Part]:
+    """Text that a reader of the file can reach outside the body, sheets and comments: embedded
+    workbooks and documents (a chart's data, an object pasted from Excel), chart and pivot caches,
+    document properties, custom XML. Located by part name; not masked (reported for manual work)."""
+    from gongkai.privacy.extraction import Format, read_document
+
+    parts: list[Part] = []
+    for name in sorted(package.names):
+        if name in done or _NO_TEXT_PART.search(name):
+            continue
+        embedded = _EMBEDDED.search(name)
+        if embedded:
+            if depth >= MAX_EMBEDDING_DEPTH:
+                continue
+            fmt = Format.DOCX if embedded.group(1).lower() == "docx" else Format.XLSX
+            inner = read_document(io.BytesIO(package.read(name)), name, fmt, depth=depth + 1)
+            label = f"嵌入对象“{posixpath.basename(name)}”"
+            for part in inner.parts:
+                parts.append(Part(part.text, lambda offset, p=part, label=label: f"{label}·{p.locate(offset)}",
+                                  part.column_label, part.tabular))
+            continue
+        if not name.endswith(".xml"):
+            continue
+        out = PartSegments(name)
+        for element in package.xml(name).iter():
+            if not isinstance(element.tag, str):
+                continue  # XML comments and processing instructions
+            for text in (element.text, element.get("v")):  # pivot-cache items keep values in v="…"
+                if text and text.strip():
+                    seg = _segment([(text.strip(), None)])
+                    seg.location = f"部件 {name}"
+                    out.segments.append(seg)
+        if out.segments:
+            parts.append(out.to_part())
+    return parts
