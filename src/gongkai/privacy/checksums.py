@@ -45,7 +45,16 @@ def id18_structure_ok(number: str, today: dt.date) -> bool:
     real date between 1900-01-01 and ``today``; the check character is not looked at."""
     if len(number) != 18 or number[:2] not in PROVINCE_CODES or not number[:17].isdigit():
         return False
-    return _valid_date(int(number[6:10]), int(number[10:12]), int(number[12:14]), today)
+    born = number[6:14]
+    known = _BIRTH_DATES.get(born)
+    if known is None or known[1] != today:
+        known = (_valid_date(int(born[:4]), int(born[4:6]), int(born[6:]), today), today)
+        if len(_BIRTH_DATES) < 100_000:  # 1900–today has about 46,000 dates; serials add noise
+            _BIRTH_DATES[born] = known
+    return known[0]
+
+
+_BIRTH_DATES: dict[str, tuple[bool, dt.date]] = {}  # YYYYMMDD -> (verdict, the day it was given for)
 
 
 def id18_check_ok(number: str) -> bool:
