@@ -265,3 +265,29 @@ def test_embedded_workbook_and_other_parts_of_a_package():
     report = scan_file(outer.getvalue(), "a.docx")
     assert kinds_at(report) == [("mobile", "部件 word/charts/chart1.xml"),
                                 ("id_card", "嵌入对象“Microsoft_Excel_Worksheet.xlsx”·数据!B2")]
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.csv", "a.docx", "a.xlsx", "a.pdf"])
+def test_finding_offsets_point_into_the_extracted_text(name):
+    """The contract the publication gate relies on: offsets index ``extract(name, data).text``."""
+    import random
+
+    from gongkai.privacy import extract
+    from tests.privacy.corpus import (
+        Content,
+        Piece,
+        Table,
+        render_csv,
+        render_docx,
+        render_pdf,
+        render_txt,
+        render_xlsx,
+    )
+
+    content = Content("名单", [Piece(f"申请人身份证号 {ID}，手机 138 1234 5678")],
+                      [Table(["姓名", "存折账号"], [[Piece("张三"), Piece("1803012345678901")]])])
+    renderer = {"txt": render_txt, "csv": render_csv, "docx": render_docx, "xlsx": render_xlsx, "pdf": render_pdf}
+    _suffix, data, _truth = renderer[name.split(".")[1]](content, random.Random(1))
+    text = extract(name, data).text
+    findings = scan_file(data, name).findings
+    assert findings and all(text[f.start:f.end] == f.text for f in findings)

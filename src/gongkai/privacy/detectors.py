@@ -93,6 +93,7 @@ _LABEL = re.compile(f"{_POS_WORDS}|{_NEG_WORDS}")
 _LABEL_KIND = {**{w: 1 for w in _POS_WORDS.split("|")}, **{w: -1 for w in _NEG_WORDS.split("|")}}
 _GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
 _LABEL_WINDOW = 24
+_HEADER_CELL = 20  # a column header is a short label
 _CELL_PREFIX = 6  # characters a value cell may hold before the number (a quote, a bank name's 行, …)
 _POS, _NEG, _NONE = 1, -1, 0
 _STRONG = 0.85  # confidence of checksum-backed readings
@@ -231,11 +232,11 @@ class _Labels:
                 line = text[ls:le]
                 if _RUN.search(line):
                     continue  # a data row, not a header
-                if line.count("\t") + line.count(",") + line.count("|") >= 2:
-                    d = next(d for d in _DELIMS if d in line)
-                    self.state["header"] = (d, [cell.strip().strip('"') for cell in line.split(d)])
-                elif len(_GAP.findall(line.strip())) >= 2:
-                    self.state["header"] = ("  ", _GAP.split(line.strip()))
+                d = next((d for d in _DELIMS if d in line), None)
+                cells = ([cell.strip().strip('"') for cell in line.split(d)] if d
+                         else _GAP.split(line.strip()) if _GAP.search(line.strip()) else [])
+                if len(cells) >= 2 and max(len(cell) for cell in cells) <= _HEADER_CELL:
+                    self.state["header"] = (d or "  ", cells)  # short labels in columns: a header
         self.seen_upto = line_start
         return self.header(delim)
 
