@@ -128,7 +128,7 @@ _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 
 _PHONE_WORDS = ("电话", "座机", "固话", "传真", "联系方式")
 _PHONE_NUMBER = re.compile(rf"(?:号码)?[：:\s]{{0,3}}([2-9２-９](?:[ \-－]?[{_D}]){{6,7}})(?![{_D}])")
-_PAREN_NUMBER = re.compile(rf"0[1-9１-９][{_D}]{{1,2}}[)）][ \u3000]?[2-9２-９][{_D}]{{6,7}}(?![{_D}])")
+_PAREN_NUMBER = re.compile(rf"0[1-9１-９][{_D}]{{1,2}}[)）][ \u3000]?[2-9２-９](?:[ \-－]?[{_D}]){{6,7}}(?![{_D}])")
 
 # Everything but digit runs and sensitive words is found by one pass of one pattern whose every
 # alternative starts with a literal character, so sre skips ahead with a character set (tech
