@@ -66,3 +66,19 @@ def test_missing_calendar_year_on_case_screen(client, make_case, handler_a):
         client.force_login(handler_a)
         html = client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
     assert "答复期限无法计算" in html and "2027年没有节假日数据" in html
+
+
+def test_publication_from_the_case_screen(client, make_case, handler_a):
+    from gongkai.requests.services.cases import transition
+
+    case = make_case("2026-03-02")
+    client.force_login(handler_a)
+    url = reverse("requests_admin:publication", args=[case.pk])
+    page = client.post(url, {"publish": "1", "public_title": "补贴名单"}, follow=True).content.decode()
+    assert "只有已作出答复的申请" in page and Case.objects.get().published_at is None
+    transition(handler_a, case, "decide", disposition="disclosed")
+    assert "答复选登" in client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
+    client.post(url, {"publish": "1", "public_title": "补贴名单", "public_summary": "已公开"})
+    assert Case.objects.get().public_title == "补贴名单" and Case.objects.get().published_at
+    client.post(url, {"publish": "0"})
+    assert Case.objects.get().published_at is None

@@ -60,6 +60,7 @@ EVENT_TYPES: dict[str, Any] = {
     "request.review_recorded": _("登记复议诉讼情况"),
     "request.imported": _("导入政府信息公开申请"),
     "request.reminder_sent": _("发送答复期限提醒"),
+    "request.publication_changed": _("设置依申请公开答复是否公开"),
     "subsidy.programme_saved": _("保存补贴项目"),
     "subsidy.imported": _("导入补贴发放名单"),
     "subsidy.notice_published": _("发布补贴公示"),

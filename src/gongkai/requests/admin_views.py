@@ -22,6 +22,7 @@ from gongkai.requests import selectors
 from gongkai.requests.models import Case
 from gongkai.requests.services.cases import allowed_actions, transition
 from gongkai.requests.services.clock import case_clock, today
+from gongkai.requests.services.publication import PUBLISHABLE_STATES, set_publication
 from gongkai.rules.case_flow import Action, CaseState
 from gongkai.rules.deadlines import ClockStatus
 from gongkai.rules.dispositions import LAPSE_DISPOSITIONS, Disposition
@@ -73,6 +74,7 @@ def case_detail(request, pk: int):
         "actions": actions, "dispositions": choosable,
         "applicant": case.applicant if rules.can_view_applicant(request.user, case) else None,
         "today": today(),
+        "can_publish": rules.can_handle_case(request.user, case.body) and case.state in PUBLISHABLE_STATES,
     })
 
 
@@ -92,4 +94,21 @@ def case_action(request, pk: int, action: str):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已{Action(action).label}")
+    return redirect("requests_admin:detail", pk=case.pk)
+
+
+@require_POST
+def case_publication(request, pk: int):
+    """Publish an anonymised account of an answered case in the portal's 答复选登, or withdraw it."""
+    case = _visible_case(request, pk)
+    publish = request.POST.get("publish") == "1"
+    try:
+        set_publication(request.user, case, publish=publish, title=request.POST.get("public_title", ""),
+                        summary=request.POST.get("public_summary", ""))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "您无权执行此操作")
+    except ServiceError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已公开到答复选登" if publish else "已取消公开")
     return redirect("requests_admin:detail", pk=case.pk)

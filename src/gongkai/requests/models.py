@@ -13,8 +13,13 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, route
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from gongkai.core.models import Body
+from gongkai.portal.models import CountyPageMixin
 from gongkai.rules.case_flow import Action, CaseState
 from gongkai.rules.deadlines import ClockEffect, PauseKind
 from gongkai.rules.dispositions import ApplicantType, Disposition, ReceiptChannel
@@ -81,6 +86,11 @@ class Case(models.Model):
     # The cache of the one due-date computation (services.clock.refresh_due_date).
     due_on = models.DateField(_("答复期限"), null=True, blank=True)
     due_error = models.CharField(_("期限计算问题"), max_length=300, blank=True)
+    # The public reading room (issue 5 §9): only what the body chose to publish, written anew by the
+    # body so that nothing of the applicant's own wording reaches the public (services.publication).
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    public_title = models.CharField(_("公开标题"), max_length=200, blank=True)
+    public_summary = models.TextField(_("答复摘要"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -268,3 +278,52 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.due_on}"
+
+
+# --- The public pages (Wagtail, architecture rule 7: editorial pages only; cases stay plain models) --
+
+
+class RequestIndexPage(RoutablePageMixin, CountyPageMixin, Page):
+    """依申请公开 on a county site (``/xxgk/ysqgk/``): the online application form (条例第二十九条),
+    its receipt, the status lookup by query code, and the reading room of answered requests the
+    bodies chose to publish. The views are in ``requests.public_views``; they only read and call
+    services."""
+
+    intro = RichTextField(_("栏目说明"), blank=True, features=["bold", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.DisclosureIndexPage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "requests/public/index.html"
+
+    class Meta:
+        verbose_name = _("依申请公开栏目")
+        verbose_name_plural = _("依申请公开栏目")
+
+    @route(r"^$")
+    def index(self, request):
+        from gongkai.requests import public_views
+
+        return public_views.index(self, request)
+
+    @route(r"^apply/$", name="apply")
+    def apply(self, request):
+        from gongkai.requests import public_views
+
+        return public_views.apply(self, request)
+
+    @route(r"^status/$", name="status")
+    def status(self, request):
+        from gongkai.requests import public_views
+
+        return public_views.status(self, request)
+
+    @route(r"^answers/$", name="answers")
+    def answers(self, request):
+        from gongkai.requests import public_views
+
+        return public_views.answers(self, request)
+
+    def sub_url(self, name: str, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage(name)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", admin_views.case_list, name="list"),
     path("<int:pk>/", admin_views.case_detail, name="detail"),
     path("<int:pk>/action/<str:action>/", admin_views.case_action, name="action"),
+    path("<int:pk>/publication/", admin_views.case_publication, name="publication"),
 ]
 
 

@@ -114,14 +114,35 @@ def _clean_applicant(applicant_type: str, data: dict, *, online: bool) -> dict:
     return {f: d.get(f) or "" for f in fields}
 
 
+# Leading bytes of the accepted identity-document formats, and the marker a complete file ends with
+# (a truncated or damaged upload is refused rather than stored as proof of identity).
+_UPLOAD_SIGNATURES = {
+    ".pdf": (b"%PDF-", b"%%EOF"),
+    ".jpg": (b"\xff\xd8\xff", b"\xff\xd9"),
+    ".jpeg": (b"\xff\xd8\xff", b"\xff\xd9"),
+    ".png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
+}
+
+
 def _check_upload(upload) -> None:
+    """Refuse an identity document that is too large, or whose content is not the PDF, JPEG or PNG
+    its name claims (checked by its first and last bytes, never by the name or browser type)."""
     if upload is None:
         return
     name = (upload.name or "").lower()
-    if not name.endswith(UPLOAD_EXTENSIONS):
+    suffix = next((s for s in UPLOAD_EXTENSIONS if name.endswith(s)), None)
+    if suffix is None:
         raise ServiceError({"id_document": ["身份证明材料须为 PDF、JPG 或 PNG 文件"]})
     if upload.size > MAX_UPLOAD_BYTES:
         raise ServiceError({"id_document": ["身份证明材料不能超过10MB"]})
+    head_sig, tail_sig = _UPLOAD_SIGNATURES[suffix]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(max(0, upload.size - 1024))
+    tail = upload.read(1024)
+    upload.seek(0)
+    if not head.startswith(head_sig) or tail_sig not in tail:
+        raise ServiceError({"id_document": ["身份证明材料文件已损坏或与扩展名不符，请重新扫描或拍照后上传"]})
 
 
 def _check_choice(field: str, value, choices, message: str) -> None:

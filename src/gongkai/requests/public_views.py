@@ -1,0 +1,110 @@
+"""The views of RequestIndexPage (依申请公开 on the county site). They parse forms, call
+``services.cases.submit_online`` or read ``requests.public``; they never write models themselves.
+
+The receipt with the query code is the response to the successful POST itself (no redirect, not
+cached, not stored in a session): the code is shown once. A resubmitted form (browser refresh,
+double click) is recognised by its one-time nonce and not registered twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.utils.cache import add_never_cache_headers
+
+from gongkai.core.services import ServiceError
+from gongkai.portal import selectors as portal_selectors
+from gongkai.requests import public
+from gongkai.requests.forms import RADIO_FIELDS, ApplicationForm, StatusForm
+from gongkai.requests.services.cases import submit_online
+
+NONCE_SECONDS = 24 * 3600
+ANSWERS_PER_PAGE = 20
+
+
+def _render(page, request, template, status=200, **context):
+    response = page.render(request, template=template, context_overrides=context)
+    response.status_code = status
+    return response
+
+
+def index(page, request):
+    return page.render(request, context_overrides={
+        "apply_url": page.sub_url("apply", request), "status_url": page.sub_url("status", request),
+        "answers_url": page.sub_url("answers", request),
+        "competent_office": portal_selectors.competent_office(page.county),
+    })
+
+
+def _bodies(page):
+    return list(portal_selectors.guide_bodies(page.county))
+
+
+def apply(page, request):
+    bodies = _bodies(page)
+    if request.method != "POST":
+        form = ApplicationForm(bodies=bodies, initial={"nonce": secrets.token_urlsafe(16)})
+        form.describe()
+        return _render(page, request, "requests/public/apply.html", form=form, radio_fields=RADIO_FIELDS,
+                       extra_crumb="在线申请")
+    form = ApplicationForm(request.POST, request.FILES, bodies=bodies)
+    nonce = (request.POST.get("nonce") or "")[:64]
+    if nonce and cache.get(f"ysq:nonce:{nonce}"):
+        response = _render(page, request, "requests/public/receipt.html", duplicate=True,
+                           status_url=page.sub_url("status", request), extra_crumb="申请回执")
+        add_never_cache_headers(response)
+        return response
+    case = None
+    if form.is_valid():
+        try:
+            case = submit_online(
+                body=form.bodies[form.cleaned_data["body"]], applicant_type=form.applicant_type,
+                subject=form.cleaned_data["subject"], description=form.cleaned_data["description"],
+                preferred_form=form.cleaned_data["preferred_form"],
+                delivery_method=form.cleaned_data["delivery_method"], applicant=form.applicant(),
+                id_document=form.cleaned_data.get("id_document"))
+        except (ServiceError, PermissionDenied) as exc:
+            form.add_service_errors(exc if isinstance(exc, ServiceError) else ServiceError(str(exc)))
+    if case is None:
+        form.describe()
+        return _render(page, request, "requests/public/apply.html", status=400, form=form,
+                       radio_fields=RADIO_FIELDS, extra_crumb="在线申请")
+    if nonce:
+        cache.set(f"ysq:nonce:{nonce}", case.pk, NONCE_SECONDS)
+    response = _render(page, request, "requests/public/receipt.html", case=case,
+                       status_url=page.sub_url("status", request), extra_crumb="申请回执")
+    add_never_cache_headers(response)
+    return response
+
+
+def status(page, request):
+    """查询办理进度: POST only for the lookup itself, so the code never lands in a URL or a log."""
+    result = None
+    limited = not_found = False
+    if request.method == "POST":
+        form = StatusForm(request.POST)
+        if form.is_valid():
+            ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+            code, digits = form.cleaned_data["code"], form.cleaned_data["digits"]
+            if public.is_limited(ip, code):
+                limited = True
+            else:
+                result = public.lookup(ip, code, digits)
+                not_found = result is None
+            form = StatusForm(initial={"code": code})  # the digits are not echoed back
+    else:
+        form = StatusForm()
+    form.describe()
+    code = 429 if limited else 400 if form.is_bound and not form.is_valid() else 200
+    response = _render(page, request, "requests/public/status.html", status=code, form=form, result=result,
+                       limited=limited, not_found=not_found, extra_crumb="查询办理进度")
+    add_never_cache_headers(response)
+    return response
+
+
+def answers(page, request):
+    listing = Paginator(public.published_answers(page.county), ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    return _render(page, request, "requests/public/answers.html", answers=listing, extra_crumb="答复选登")
