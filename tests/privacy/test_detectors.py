@@ -173,3 +173,12 @@ def test_numbers_across_chunk_borders_are_found_once():
         chunks = [body[i:i + size] for i in range(0, len(body), size)]
         streamed = [(f.kind, f.text, f.start) for f in iter_stream_findings(chunks, detector)]
         assert streamed == whole
+
+
+def test_account_word_after_the_number_and_ids_with_unknown_address_codes():
+    assert found("补贴已存入1803012345678901存折") == [("bank_card", "1803012345678901")]
+    assert found("1803012345678901元") == []
+    first17 = "16010219900101123"  # 16: not a province code, but a real date and a right check
+    (finding,) = scan_text(first17 + id_check_char(first17))
+    assert finding.kind is Kind.ID_CARD and finding.confidence == 0.9
+    assert kinds("160102199001011230" if id_check_char(first17) != "0" else "160102199001011231") == []

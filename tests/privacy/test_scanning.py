@@ -291,3 +291,25 @@ def test_finding_offsets_point_into_the_extracted_text(name):
     text = extract(name, data).text
     findings = scan_file(data, name).findings
     assert findings and all(text[f.start:f.end] == f.text for f in findings)
+
+
+def test_two_header_rows_label_the_columns():
+    import docx
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["东升村2025年补贴发放表"], ["基本信息", "", "补贴信息", ""], ["姓名", "身份证号", "存折账号", "金额"],
+                ["张三", ID, "1803012345678901", "1200"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert kinds_at(scan_file(buffer.getvalue(), "a.xlsx")) == [("id_card", "Sheet!B4"), ("bank_card", "Sheet!C4")]
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for i, row in enumerate([["基本信息", "补贴信息", ""], ["姓名", "存折账号", "金额"], ["张三", "1803012345678901", "1200"]]):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert kinds_at(scan_file(buffer.getvalue(), "a.docx")) == [("bank_card", "表格1第3行第2列")]

@@ -57,6 +57,15 @@ def id18_structure_ok(number: str, today: dt.date) -> bool:
 _BIRTH_DATES: dict[str, tuple[bool, dt.date]] = {}  # YYYYMMDD -> (verdict, the day it was given for)
 
 
+def id18_loose_ok(number: str, today: dt.date) -> bool:
+    """An 18-character number whose birth date is real and whose GB 11643 check character is
+    right, whatever its address code (codes are retired and re-issued over the decades; a correct
+    MOD 11-2 check on a real date is strong evidence on its own)."""
+    if len(number) != 18 or number[0] == "0" or not number[:17].isdigit() or not id18_check_ok(number):
+        return False
+    return _valid_date(int(number[6:10]), int(number[10:12]), int(number[12:14]), today)
+
+
 def id18_check_ok(number: str) -> bool:
     """The 18th character equals the GB 11643-1999 MOD 11-2 check character (``x`` already upper-cased)."""
     return id_check_char(number[:17]) == number[17]

@@ -94,6 +94,8 @@ _LABEL_KIND = {**{w: 1 for w in _POS_WORDS.split("|")}, **{w: -1 for w in _NEG_W
 _GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
 _LABEL_WINDOW = 24
 _HEADER_CELL = 20  # a column header is a short label
+_RUN_TAIL = re.compile(f"[{_D}{_SEP}XxＸｘ]*")
+_ACCOUNT_AFTER = re.compile(r"[ \u3000]?[）)]?(?:账户|帐户|账号|帐号|存折|银行卡|卡号|卡内|卡上|卡中)")
 _CELL_PREFIX = 6  # characters a value cell may hold before the number (a quote, a bank name's 行, …)
 _POS, _NEG, _NONE = 1, -1, 0
 _STRONG = 0.85  # confidence of checksum-backed readings
@@ -217,6 +219,12 @@ class _Labels:
         if label is None:
             label = self.cell_labels[cell] = self.classify(cell)
         return label
+
+    @staticmethod
+    def after(text: str, start: int) -> bool:
+        """Whether an account word follows the number that starts at ``start`` (存入…存折)."""
+        end = _RUN_TAIL.match(text, start).end()
+        return _ACCOUNT_AFTER.match(text, end) is not None
 
     def header(self, delim: str) -> list[str] | None:
         found = self.state.get("header")
@@ -459,6 +467,8 @@ class Detector:
                 return None
             if label != _POS:
                 return _ID_TYPO
+        elif n == 18 and self._id and checksums.id18_loose_ok(d, today):
+            return _ID_UNKNOWN_REGION
         if d[-1] == "X":
             return None
         if n == 15 and self._id and checksums.id15_structure_ok(d, today):
@@ -480,13 +490,15 @@ class Detector:
         if self._bank and 10 <= n <= 30:
             if 12 <= n <= 19 and checksums.luhn_ok(d):
                 label = labels.of(text, s) if label is None else label
+                if label == _NONE and labels.after(text, s):
+                    label = _POS  # 打入6228…账户: the word after the number says it
                 if label == _POS:
                     return _CARD_LABELLED
                 if label == _NONE and n >= 16 and checksums.card_prefix_ok(d):
                     return _CARD
             else:
                 label = labels.of(text, s) if label is None else label
-                if label == _POS:
+                if label == _POS or (label == _NONE and labels.after(text, s)):
                     return _ACCOUNT
         if self._landline and d[0] == "0" and checksums.split_landline(d):
             label = labels.of(text, s) if label is None else label
@@ -626,6 +638,7 @@ _NUMBER_KINDS = frozenset({Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.LANDL
 _ID_VALID = (Kind.ID_CARD, 0.99, "", 0)
 _ID_TYPO = (Kind.ID_CARD, 0.6, "校验位不符，疑为笔误的身份证号", 0)
 _ID_15 = (Kind.ID_CARD, 0.8, "15位（一代）身份证号", 0)
+_ID_UNKNOWN_REGION = (Kind.ID_CARD, 0.9, "地址码不在省级代码表中，但校验位正确", 0)
 _MOBILE = {cc: (Kind.MOBILE, 0.95, "", cc) for cc in (0, 2, 4)}
 _MOBILE_UNALLOCATED = {cc: (Kind.MOBILE, 0.75, "号段未分配，可能不是手机号", cc) for cc in (0, 2, 4)}
 _CARD_LABELLED = (Kind.BANK_CARD, 0.98, "", 0)

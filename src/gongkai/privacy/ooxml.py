@@ -300,11 +300,16 @@ class _Table:
         self.rows = [tr for tr in element.iter(W + "tr") if next(tr.iterancestors(W + "tbl")) is element]
         self.row_index = {tr: i for i, tr in enumerate(self.rows)}
         self.header_row, self.header = -1, {}
-        for i, tr in enumerate(self.rows[:3]):
+        for i, tr in enumerate(self.rows[:4]):
             cells = self._cells(tr)
-            if len(cells) >= 2:
-                self.header_row = i
-                self.header = {col: "".join(t.text or "" for t in tc.iter(W + "t")) for col, tc in cells}
+            texts = {col: "".join(t.text or "" for t in tc.iter(W + "t")) for col, tc in cells}
+            if self.header_row < 0:
+                if len(cells) >= 2 and not _has_data(list(texts.values())):
+                    self.header_row, self.header = i, texts
+            elif _is_header_row(list(texts.values())):
+                self.header_row = i  # a second header row: its labels win
+                self.header.update({col: text for col, text in texts.items() if text})
+            else:
                 break
 
     @staticmethod
@@ -413,6 +418,7 @@ class SheetBuilder:
         self.row: int | None = None
         self.row_cells: list[tuple[str, str, Segment]] = []
         self.header: dict[str, str] | None = None
+        self.data_seen = False
         self.rows_seen = 0
 
     def add(self, ref: str, pieces, keep_nodes: bool) -> None:
@@ -432,12 +438,17 @@ class SheetBuilder:
         if not self.row_cells:
             return
         self.rows_seen += 1
-        if self.header is not None:
+        texts = [text for _, text, _ in self.row_cells]
+        if self.header is None:
+            if self.rows_seen <= self.HEADER_ROWS and len(texts) >= 2 and not _has_data(texts):
+                self.header = {col: text for col, text, _ in self.row_cells}
+        elif not self.data_seen and _is_header_row(texts):
+            # A second header row (基本信息 | 补贴信息 above 姓名 | 一卡通账号): its labels win.
+            self.header.update({col: text for col, text, _ in self.row_cells})
+        else:
+            self.data_seen = True
             for col, _text, seg in self.row_cells:
                 seg.label = self.header.get(col)
-        elif (self.rows_seen <= self.HEADER_ROWS and len(self.row_cells) >= 2
-              and not any(re.search(r"\d{7}", text) for _, text, _ in self.row_cells)):
-            self.header = {col: text for col, text, _ in self.row_cells}
         for i, (_col, _text, seg) in enumerate(self.row_cells):
             seg.sep = "\t" if i else "\n"
             self.segments.segments.append(seg)
@@ -446,6 +457,20 @@ class SheetBuilder:
     def finish(self) -> PartSegments:
         self._flush()
         return self.segments
+
+
+_DATA = re.compile(r"\d{7}|[*＊]{2}")  # a long number or a masked one: a data row
+_HEADER_WORDS = re.compile(r"姓名|户主|身份|证件|号码|账号|帐号|账户|卡号|存折|一卡通|电话|手机|金额|序号|编号|地址|住址|备注")
+
+
+def _has_data(texts: list[str]) -> bool:
+    return any(_DATA.search(text) for text in texts)
+
+
+def _is_header_row(texts: list[str]) -> bool:
+    """Short labels, at least one of the words headers use, no data."""
+    return (len(texts) >= 2 and not _has_data(texts) and all(len(text) <= 20 for text in texts)
+            and any(_HEADER_WORDS.search(text) for text in texts))
 
 
 def iter_sheet_cells(package: Package, sheet: Sheet) -> Iterator[etree._Element]:

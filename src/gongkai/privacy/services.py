@@ -1,0 +1,276 @@
+"""Changes made by the privacy guard's users: exceptions at review, one-click masking, sweeps and
+what is done about their findings. Each function checks its ``can_*`` rule and writes the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core import audit, rules
+from gongkai.core.actors import SYSTEM
+from gongkai.core.models import Body
+from gongkai.core.services import ServiceError, require
+from gongkai.privacy.config import PrivacyConfig
+from gongkai.privacy.extraction import FileRejected
+from gongkai.privacy.gate import BODY_PART, record_text, scan_record, site_config
+from gongkai.privacy.masking import mask_file, mask_text
+from gongkai.privacy.models import (
+    ExceptionBasis,
+    FindingStatus,
+    PublicationException,
+    Rectification,
+    RectificationStatus,
+    Sweep,
+    SweepFinding,
+    SweepStatus,
+)
+
+log = logging.getLogger(__name__)
+RECTIFICATION_DAYS = 15  # default 整改期限 from the day an item is opened
+
+
+# --- at review ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_exception(actor, record, *, basis: str, legal_basis: str, note: str = "") -> PublicationException:
+    """Record that the latest revision of ``record`` may be published with what the scan found."""
+    require(rules.can_grant_privacy_exception(actor, record.body), "只有本单位的保密审查员可以登记隐私检查例外")
+    errors = {}
+    if basis not in ExceptionBasis.values:
+        errors["basis"] = ["请选择例外情形"]
+    if len(legal_basis.strip()) < 4:
+        errors["legal_basis"] = ["请写明具体的法律依据（法律法规名称和条款）"]
+    if errors:
+        raise ServiceError(errors)
+    revision = record.get_latest_revision()
+    scan = scan_record(revision.as_object())
+    if not scan.findings:
+        raise ServiceError(["该版本没有需要登记例外的隐私检查发现"])
+    exception = PublicationException.objects.create(
+        record=record, revision=revision, reviewer=actor, basis=basis, legal_basis=legal_basis.strip()[:300],
+        note=note.strip(), findings=scan.summary())
+    audit.record("privacy.exception_granted", actor, record,
+                 {"revision": revision.pk, "basis": basis, "legal_basis": exception.legal_basis,
+                  "findings": exception.findings}, scope=record.body)
+    _log_on_record(record, actor, "gongkai.privacy_exception",
+                   {"basis": exception.get_basis_display(), "legal_basis": exception.legal_basis})
+    return exception
+
+
+def _log_on_record(record, actor, action: str, data: dict) -> None:
+    """Also show the step in the record's own history in the admin (Wagtail's log)."""
+    from wagtail.log_actions import log
+
+    log(instance=record, action=action, user=actor if getattr(actor, "pk", None) else None, data=data)
+
+
+def masked_copy(attachment, config: PrivacyConfig | None = None) -> tuple[str, bytes]:
+    """A masked copy of an attachment's file (same format), checked clean. Raises ServiceError."""
+    config = config or site_config()
+    suffix = PurePath(attachment.file.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        source = os.path.join(folder, "source" + suffix)
+        target = os.path.join(folder, "masked" + suffix)
+        with attachment.file.open("rb") as handle, open(source, "wb") as out:
+            out.write(handle.read())
+        try:
+            result = mask_file(source, target, config=config)
+        except FileRejected as exc:
+            raise ServiceError([f"附件“{attachment.title}”无法自动遮盖：{exc}"]) from None
+        if not result.clean:
+            raise ServiceError([f"附件“{attachment.title}”遮盖后仍有无法自动遮盖的内容，请人工处理"])
+        with open(target, "rb") as handle:
+            data = handle.read()
+    stem = PurePath(attachment.title).stem if attachment.title.lower().endswith(suffix) else attachment.title
+    name = stem if stem.endswith("（已脱敏）") else f"{stem}（已脱敏）"
+    return name + suffix, data
+
+
+@transaction.atomic
+def mask_record(actor, record, *, attachment_ids: list[int] | None = None, text: bool = True,
+                reason: str = "隐私检查：一键遮盖"):
+    """Mask the latest revision's text (when it has findings) and the given attachments (default:
+    every maskable attachment with findings), as a new revision that goes through review again."""
+    from gongkai.disclosure.services.records import save_masked_revision
+
+    require(rules.can_mask_record(actor, record.body), "您没有遮盖该政府信息中个人信息的权限")
+    config = site_config()
+    draft = record.get_latest_revision_as_object()
+    scan = scan_record(draft, config=config)
+    wanted = set(attachment_ids) if attachment_ids is not None else {
+        part.attachment_id for part in scan.parts if part.attachment_id and part.findings and part.maskable}
+    by_id = {a.pk: a for a in draft.attachments.all()}
+    files = {}
+    for attachment_id in wanted:
+        if attachment_id not in by_id:
+            raise ServiceError([f"附件（编号 {attachment_id}）不在该政府信息的最新版本中"])
+        files[attachment_id] = masked_copy(by_id[attachment_id], config)
+    fields = {}
+    body_part = next(part for part in scan.parts if part.name == BODY_PART)
+    if text and body_part.findings:
+        fields = {"title": mask_text(draft.title, config=config), "summary": mask_text(draft.summary, config=config),
+                  "content": mask_text(draft.content, config=config)}
+    if not files and not fields:
+        raise ServiceError(["没有可以自动遮盖的内容"])
+    record, revision = save_masked_revision(actor, record, attachments=files, reason=reason, **fields)
+    _log_on_record(record, actor, "gongkai.privacy_masked", {"attachments": [n for n, _d in files.values()],
+                                                              "text": bool(fields)})
+    return record, revision
+
+
+# --- sweeps ------------------------------------------------------------------------------------
+
+
+def start_sweep(actor, county: Body) -> Sweep:
+    """Queue a sweep of ``county``'s published information (run by the scheduler or the command)."""
+    require(rules.can_run_privacy_sweep(actor, county), "只有公开办管理员可以发起存量排查")
+    running = Sweep.objects.filter(county=county, status__in=[SweepStatus.QUEUED, SweepStatus.RUNNING]).first()
+    if running is not None:
+        raise ServiceError(["已有一次排查正在进行，请等待其完成"])
+    sweep = Sweep.objects.create(county=county, requested_by=actor if getattr(actor, "pk", None) else None)
+    audit.record("privacy.sweep_started", actor, sweep, {"county": county.pk}, scope=county)
+    return sweep
+
+
+def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20) -> Sweep:
+    """Scan every published record of the sweep's county and its attachments, saving findings as
+    it goes (progress is visible while it runs). Safe to call for a queued sweep only once: the
+    sweep is claimed first, so two workers never run it twice."""
+    from gongkai.disclosure.selectors import public_records
+
+    claimed = Sweep.objects.filter(pk=sweep.pk, status=SweepStatus.QUEUED).update(
+        status=SweepStatus.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return Sweep.objects.get(pk=sweep.pk)
+    sweep.refresh_from_db()
+    try:
+        config = site_config()
+        records = public_records(sweep.county).prefetch_related("attachments")
+        sweep.total = records.count()
+        sweep.save(update_fields=["total"])
+        for record in records.iterator(chunk_size=batch):
+            _sweep_record(sweep, record, config)
+            sweep.scanned += 1
+            if sweep.scanned % batch == 0 or sweep.scanned == sweep.total:
+                sweep.save(update_fields=["scanned", "files", "unverifiable"])
+                if progress:
+                    progress(sweep)
+    except Exception as exc:  # a sweep that stops must say so, never stay "running"
+        log.exception("privacy sweep %s failed", sweep.pk)
+        sweep.status, sweep.error, sweep.finished_at = SweepStatus.FAILED, f"{type(exc).__name__}: {exc}", timezone.now()
+        sweep.save()
+        return sweep
+    sweep.status, sweep.finished_at = SweepStatus.DONE, timezone.now()
+    sweep.save()
+    audit.record("privacy.sweep_finished", SYSTEM, sweep,
+                 {"records": sweep.scanned, "files": sweep.files, "findings": sweep.findings.count()},
+                 scope=sweep.county)
+    return sweep
+
+
+def _sweep_record(sweep: Sweep, record, config: PrivacyConfig) -> None:
+    scan = scan_record(record, config=config)
+    rows = []
+    for part in scan.parts:
+        if part.attachment_id:
+            sweep.files += 1
+            if part.status.value == "unverifiable":
+                sweep.unverifiable += 1
+        for finding, context in zip(part.findings, part.contexts, strict=True):
+            rows.append(SweepFinding(sweep=sweep, body=record.body, record=record, attachment_id=part.attachment_id,
+                                     part=part.name[:200], kind=finding.kind.value, location=finding.location[:100],
+                                     masked=(finding.masked or finding.kind.label)[:200], context=context[:300],
+                                     confidence=finding.confidence))
+        if part.status.value == "error":
+            rows.append(SweepFinding(sweep=sweep, body=record.body, record=record, attachment_id=part.attachment_id,
+                                     part=part.name[:200], kind="error", context=part.message[:300]))
+    SweepFinding.objects.bulk_create(rows)
+
+
+def run_queued_sweeps() -> int:
+    """Run every queued sweep (the scheduler's job); return how many ran."""
+    count = 0
+    for sweep in Sweep.objects.filter(status=SweepStatus.QUEUED).order_by("created_at"):
+        run_sweep(sweep)
+        count += 1
+    return count
+
+
+# --- acting on findings ------------------------------------------------------------------------
+
+FINDING_ACTIONS = ("rectify", "withdraw", "mask", "dismiss")
+
+
+@transaction.atomic
+def handle_findings(actor, record, sweep: Sweep, action: str, *, note: str = "",
+                    due_date: dt.date | None = None):
+    """Act on every open finding of ``sweep`` about ``record``, in one step:
+
+    * ``rectify``: open a rectification item for the record's body (整改事项);
+    * ``withdraw``: take the record off the public site now (撤回);
+    * ``mask``: take it off the public site, mask its text and attachments as a new revision and,
+      when the actor may, send that revision to review;
+    * ``dismiss``: checked, nothing to do (a note is required)."""
+    from gongkai.disclosure.services.review import submit_for_review, withdraw_record
+
+    require(rules.can_handle_privacy_finding(actor, record.body), "只有本单位审核领导或公开办管理员可以处理排查发现")
+    if action not in FINDING_ACTIONS:
+        raise ServiceError([f"未知的处理方式：{action}"])
+    findings = SweepFinding.objects.select_for_update().filter(sweep=sweep, record=record, status=FindingStatus.OPEN)
+    if not findings.exists():
+        raise ServiceError(["该信息没有待处理的排查发现"])
+    kinds = sorted({f.kind for f in findings})
+    result = None
+    if action == "rectify":
+        result = Rectification.objects.create(
+            body=record.body, title=f"已公开信息“{record.title[:80]}”含未遮盖的个人信息",
+            detail=note.strip() or "；".join(f"{f.part} {f.location} {f.masked}".strip() for f in findings)[:2000],
+            due_date=due_date or timezone.localdate() + dt.timedelta(days=RECTIFICATION_DAYS),
+            created_by=actor if getattr(actor, "pk", None) else None)
+        result.findings.set(findings)
+        status = FindingStatus.RECTIFYING
+    elif action == "withdraw":
+        withdraw_record(actor, record, reason=note.strip() or "存量排查发现未遮盖的个人信息")
+        status = FindingStatus.WITHDRAWN
+    elif action == "mask":
+        if record.live:
+            withdraw_record(actor, record, reason=note.strip() or "存量排查发现未遮盖的个人信息，已遮盖待重新审核")
+        record.refresh_from_db()
+        mask_record(actor, record, reason="存量排查：遮盖个人信息")
+        record.refresh_from_db()
+        if rules.can_draft_record(actor, record.body) and not record.workflow_in_progress:
+            submit_for_review(actor, record)
+        status = FindingStatus.MASKED
+    else:
+        if not note.strip():
+            raise ServiceError({"note": ["请说明核实情况"]})
+        status = FindingStatus.DISMISSED
+    ids = list(findings.values_list("pk", flat=True))
+    SweepFinding.objects.filter(pk__in=ids).update(status=status)
+    audit.record("privacy.finding_handled", actor, record,
+                 {"sweep": sweep.pk, "action": action, "findings": ids, "kinds": kinds, "note": note.strip()},
+                 scope=record.body)
+    return result
+
+
+@transaction.atomic
+def close_rectification(actor, item: Rectification, *, outcome: str) -> Rectification:
+    require(rules.can_handle_privacy_finding(actor, item.body), "只有本单位审核领导或公开办管理员可以办结整改事项")
+    if not outcome.strip():
+        raise ServiceError({"outcome": ["请填写整改情况"]})
+    item.status, item.outcome, item.closed_at = RectificationStatus.DONE, outcome.strip(), timezone.now()
+    item.save()
+    audit.record("privacy.rectification_updated", actor, item, {"status": item.status, "outcome": item.outcome},
+                 scope=item.body)
+    return item
+
+
+__all__ = ["close_rectification", "grant_exception", "handle_findings", "mask_record", "masked_copy",
+           "record_text", "run_queued_sweeps", "run_sweep", "start_sweep"]
