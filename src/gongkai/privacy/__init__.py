@@ -12,6 +12,15 @@ the sweep:
   ``ScanStatus`` (``findings``)
 - ``extract(name, data) -> Extracted`` and ``FileRejected`` (``extraction``): the attachment check.
 
+Reading a result: a file passes only when ``FileReport.clean`` (status ``ok`` and no findings); an
+``unverifiable`` file (image, scanned PDF, legacy format) or an ``error`` one (damaged, zip bomb,
+unreadable) never passes silently. ``Finding.kind.personal`` separates personal data (masked on
+publication) from ``classified_marking`` and ``sensitive_word`` (a reviewer decides).
+``Finding.start/end`` index the text that ``extract(name, data)`` returns for the same file.
+``Finding.confidence`` is below 0.9 for readings that rest on a label or on a near miss (a mistyped
+check digit, a 15-digit ID, a passbook under an account column): a gate may ask a reviewer to
+confirm those instead of blocking.
+
 Modules import their parsers (lxml, pypdf, ahocorasick-rs) only when a file or list needs them.
 """
 
