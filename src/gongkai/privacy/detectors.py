@@ -87,7 +87,7 @@ _POS_WORDS = r"银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|
 _NEG_WORDS = (r"流水|订单|单号|编号|序号|序列号|批次|批号|凭证号|合同号|发票|案号|条码|条形码|运单|登记号|许可证号"
               r"|代码|交易号|业务号|受理号|申请号|查询码|查询号|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员号"
               r"|报告号|标段|邮编|邮政编码|工单|批准号|备案号|车架|发动机|IMEI|SN|票据|编码|追溯码|溯源码|防伪码"
-              r"|验证码|识别码|批次号|条目号")
+              r"|验证码|识别码|批次号|条目号|参考号|商户号|终端号|授权码|检索号|回执号")
 # No group may open an alternative: sre then skips ahead by the set of first characters.
 _LABEL = re.compile(f"{_POS_WORDS}|{_NEG_WORDS}")
 _LABEL_KIND = {**{w: 1 for w in _POS_WORDS.split("|")}, **{w: -1 for w in _NEG_WORDS.split("|")}}
