@@ -171,6 +171,14 @@ def ensure_county_site(county: Body, *, hostname: str = "127.0.0.1", port: int =
             for text in policy_texts(place, office_name):
                 _publish(column, PolicyPage(title=text.title, slug=text.slug, issuer=office_name, body=text.html()))
 
+    from gongkai.villages.models import VillageAffairsIndexPage  # the app builds on the portal's pages
+
+    _ensure_child(  # beside 政府信息公开, which keeps exactly its four statutory sub-columns (61号文)
+        home, VillageAffairsIndexPage, title="村务公开", slug="cwgk", show_in_menus=True,
+        search_description=f"{place}各乡镇（街道）、村（社区）村务公开和惠民惠农补贴发放公示",
+        intro="<p>本栏目按乡镇（街道）、村（社区）发布村务公开事项和惠民惠农财政补贴资金发放公示，"
+        "实现县、乡、村三级公开联动。公示名单中的身份证号、银行账号已作去标识化处理。</p>",
+    )
     _ensure_child(
         home, StandardisationIndexPage, title="基层政务公开标准化规范化", slug="jczwgk", show_in_menus=True,
         search_description=f"{place}基层政务公开标准目录及各领域公开事项",

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from gongkai.core.models import Body
+from gongkai.core.models import Body, BodyKind
+from gongkai.portal.models import IntroPage
 
 
 class ProgrammeCategory(models.TextChoices):
@@ -173,3 +177,79 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} 异议 #{self.pk}"
+
+
+# ---- the public column (县-乡-村 linkage) --------------------------------------------------------
+
+
+class VillageAffairsIndexPage(RoutablePageMixin, IntroPage):
+    """村务公开 (``/cwgk/``): county → township → village pages with the open 公示 (masked lists),
+    archived notices as summaries only, the objection form and the personal lookup.
+
+    It sits under the county HomePage beside 政府信息公开, not inside it: that column has exactly the
+    four sub-columns of 国办公开办函〔2019〕61号 (tests/portal asserts it)."""
+
+    parent_page_types = ["portal.HomePage"]
+    template = "villages/village_affairs_index_page.html"
+
+    class Meta:
+        verbose_name = _("村务公开栏目")
+        verbose_name_plural = _("村务公开栏目")
+
+    def _townships(self):
+        return Body.objects.filter(kind=BodyKind.TOWNSHIP, is_active=True,
+                                   path__startswith=self.county.path).order_by("path") if self.county else Body.objects.none()
+
+    def _village(self, pk: int) -> Body:
+        return get_object_or_404(Body, pk=pk, kind=BodyKind.VILLAGE, is_active=True,
+                                 path__startswith=self.county.path if self.county else "-")
+
+    @path("")
+    def index(self, request):
+        townships = list(self._townships())
+        villages = Body.objects.filter(kind=BodyKind.VILLAGE, is_active=True,
+                                       path__startswith=self.county.path).order_by("path") if self.county else []
+        by_path: dict[str, list] = {}
+        for v in villages:
+            by_path.setdefault(v.path[: -Body.steplen], []).append(v)
+        return self.render(request, context_overrides={
+            "townships": [(t, by_path.get(t.path, [])) for t in townships]})
+
+    @path("town/<int:pk>/", name="township")
+    def township(self, request, pk: int):
+        from gongkai.villages.views import township_context
+
+        town = get_object_or_404(self._townships(), pk=pk)
+        return self.render(request, template="villages/township.html",
+                           context_overrides={**township_context(town), "extra_crumb": town.name})
+
+    @path("village/<int:pk>/", name="village")
+    def village(self, request, pk: int):
+        from gongkai.villages.views import village_context
+
+        village = self._village(pk)
+        return self.render(request, template="villages/village.html",
+                           context_overrides={**village_context(village), "extra_crumb": village.name})
+
+    @path("village/<int:pk>/objection/<int:notice_id>/", name="objection")
+    def objection(self, request, pk: int, notice_id: int):
+        from gongkai.villages.views import objection_view
+
+        return objection_view(self, request, self._village(pk), notice_id)
+
+    @path("lookup/", name="lookup")
+    def lookup(self, request):
+        from gongkai.villages.views import lookup_view
+
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        return lookup_view(self, request)
+
+    def township_url(self, body) -> str:
+        return self.url + self.reverse_subpage("township", args=[body.pk])
+
+    def village_url(self, body) -> str:
+        return self.url + self.reverse_subpage("village", args=[body.pk])
+
+    def lookup_url(self) -> str:
+        return self.url + self.reverse_subpage("lookup")
