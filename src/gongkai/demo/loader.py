@@ -155,6 +155,9 @@ def load_demo(actor: SystemActor | None = None, *, records: bool = True) -> Demo
     from gongkai.demo.records import ensure_demo_records
 
     result.created_records = ensure_demo_records(actor, password_hash) if records else 0
+    from gongkai.villages.demo import ensure_demo_subsidies
+
+    ensure_demo_subsidies(actor, county)
     if result.created_bodies or result.created_users or result.created_records:
         audit.record("demo.loaded", actor, county, {"bodies": result.created_bodies, "users": result.created_users,
                                                        "records": result.created_records})
