@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "gongkai.disclosure",
     "gongkai.search",
     "gongkai.portal",
+    "gongkai.privacy.apps.PrivacyAppConfig",
     "gongkai.requests",
     "gongkai.villages",
     "wagtail.contrib.forms",

@@ -125,6 +125,7 @@ def test_demo_records_went_through_review(db):
     assert {r.body.kind for r in live} == {"county", "department", "township"}
     assert verify_chain() == []
     _demo_search_finds_the_right_records(live)
+    _demo_privacy_leaks_are_found_and_stopped()
 
 
 def _demo_search_finds_the_right_records(live):
@@ -157,3 +158,29 @@ def _demo_search_finds_the_right_records(live):
     indexed = live.exclude(index_number=None).first()
     page = search.search(indexed.index_number)
     assert page.mode == "index_number" and keys(page) == {indexed.pk}
+
+
+def _demo_privacy_leaks_are_found_and_stopped():
+    """Issue 4's acceptance on the demo county: the sweep finds the planted leaks (and nothing
+    else), and the gate stops the unmasked list waiting in review until it is masked."""
+    from gongkai.core.models import Body, Membership
+    from gongkai.demo.leaks import LEAKS
+    from gongkai.disclosure.models import Record
+    from gongkai.disclosure.services.review import decide_approval, decide_confidentiality
+    from gongkai.privacy import services
+    from gongkai.privacy.models import SweepFinding
+
+    county = Body.objects.get(depth=1)
+    sweep = services.run_sweep(services.start_sweep(SYSTEM, county))
+    flagged = set(SweepFinding.objects.filter(sweep=sweep).values_list("record__title", flat=True))
+    assert flagged == {title for _body, title, _kind, _village, in_review in LEAKS if not in_review}
+    assert {"id_card", "bank_card", "mobile"} <= set(SweepFinding.objects.filter(sweep=sweep).values_list("kind", flat=True))
+
+    waiting = Record.objects.get(title=next(t for _b, t, _k, _v, in_review in LEAKS if in_review))
+    staff = {m.role: m.user for m in Membership.objects.filter(body=waiting.body).select_related("user")}
+    task = waiting.current_workflow_task_state.specific
+    decide_confidentiality(staff["confidentiality_reviewer"], task, outcome="passed", basis="no_secret")
+    waiting.refresh_from_db()
+    assert decide_approval(staff["approving_leader"], waiting.current_workflow_task_state.specific, approve=True) is False
+    waiting.refresh_from_db()
+    assert not waiting.live

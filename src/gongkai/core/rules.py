@@ -124,6 +124,31 @@ def can_withdraw_record(user, body: Body) -> bool:
     return _any_role(user, {Role.APPROVING_LEADER, Role.OFFICE_ADMIN}, body)
 
 
+def can_mask_record(user, body: Body) -> bool:
+    """Mask personal data in a record of ``body`` (a new revision that needs review again): its
+    officer, its confidentiality reviewer, or whoever may withdraw it."""
+    return _any_role(user, {Role.INFO_OFFICER, Role.CONFIDENTIALITY_REVIEWER, Role.APPROVING_LEADER,
+                            Role.OFFICE_ADMIN}, body)
+
+
+def can_grant_privacy_exception(user, body: Body) -> bool:
+    """Let a revision of ``body`` past the privacy gate with a legal basis: the body's
+    confidentiality reviewer (part of the 保密审查, 一事一审)."""
+    return can_review_confidentiality(user, body)
+
+
+def can_run_privacy_sweep(user, county: Body) -> bool:
+    """Start a 存量排查 of a county's published information and read its report (the county's
+    disclosure office)."""
+    return _any_role(user, {Role.OFFICE_ADMIN}, county)
+
+
+def can_handle_privacy_finding(user, body: Body) -> bool:
+    """Act on a sweep finding about a record of ``body``: withdraw, mask, open a rectification
+    item or dismiss it (the body's leader or the county office)."""
+    return can_withdraw_record(user, body)
+
+
 def can_handle_request(user, body: Body) -> bool:
     """Handle 依申请公开 cases addressed to ``body``."""
     return _any_role(user, {Role.REQUEST_HANDLER, Role.OFFICE_ADMIN}, body)

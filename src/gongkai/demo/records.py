@@ -188,6 +188,9 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
                 validity = Validity.REPEALED if rng.random() < 0.6 else Validity.EXPIRED
                 set_validity(staff.leader, record, validity, date=min(today, published + dt.timedelta(days=90)),
                              note="已被新文件替代" if validity == Validity.REPEALED else "有效期届满")
+    from gongkai.demo.leaks import plant_leaks
+
+    created += len(plant_leaks(actor, password_hash))
     return created
 
 

@@ -113,10 +113,13 @@ def is_scheduled(record: Record) -> bool:
 
 def lifecycle_buttons(user, record: Record) -> list[Button]:
     """The actions on a published (or scheduled) record that ``user`` may take, for the "more"
-    menus."""
+    menus; other apps add theirs with the ``gongkai_record_buttons`` hook (``fn(user, record)``
+    returning buttons), as the privacy guard adds its check screen."""
+    from wagtail import hooks
+
+    buttons = [button for hook in hooks.get_hooks("gongkai_record_buttons") for button in hook(user, record)]
     if not rules.can_withdraw_record(user, record.body):
-        return []
-    buttons = []
+        return buttons
     if record.live or is_scheduled(record):
         label = _("撤回") if record.live else _("取消定时发布")
         buttons.append(Button(label, url=reverse(f"{URL_NAMESPACE}:withdraw", args=[record.pk]),

@@ -90,6 +90,12 @@ def run_once(actor=SCHEDULER, now: dt.datetime | None = None) -> RunResult:
         tick()
     except Exception:
         logger.exception("requests tick failed")
+    try:  # 存量排查 queued in the admin (gongkai.privacy)
+        from gongkai.privacy.services import run_queued_sweeps
+
+        run_queued_sweeps()
+    except Exception:
+        logger.exception("privacy sweep failed")
     return result
 
 

@@ -84,6 +84,12 @@ def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object
     draft revision. Nothing becomes public: a published record keeps its public text until the new
     revision passes review. Returns the record and the new revision."""
     require(rules.can_draft_record(actor, record.body), "您没有为该机构起草或修改政府信息的权限")
+    return _save_revision(actor, record, creating=creating)
+
+
+def _save_revision(actor, record: Record, *, creating: bool, event: str = "",
+                   extra: dict[str, Any] | None = None) -> tuple[Record, object]:
+    """save_draft without its permission check, for services that check their own rule."""
     changed: dict[str, dict[str, str]] = {}
     if not creating:
         stored = Record.objects.get(pk=record.pk)
@@ -106,8 +112,47 @@ def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object
         record.save()
     revision = record.save_revision(user=_user(actor), log_action=False, clean=False)  # validated above
     data = {"revision": revision.pk, "doc_type": record.doc_type, "doc_number": record.doc_number,
-            "attachments": [a.title for a in record.attachments.all()], "changed": changed}
-    audit.record("record.created" if creating else "record.updated", actor, record, data, scope=record.body)
+            "attachments": [a.title for a in record.attachments.all()], "changed": changed, **(extra or {})}
+    audit.record(event or ("record.created" if creating else "record.updated"), actor, record, data,
+                 scope=record.body)
+    return record, revision
+
+
+@transaction.atomic
+def save_masked_revision(actor, record: Record, *, title: str | None = None, content: str | None = None,
+                         summary: str | None = None, attachments: dict[int, tuple[str, bytes]] | None = None, reason: str) -> tuple[Record, object]:
+    """A new revision of ``record`` with personal data masked (隐私遮盖): the given ``content`` and
+    ``summary``, and attachment files replaced (``{attachment id: (file name, bytes)}``).
+
+    The record's officer, its confidentiality reviewer (one click during 保密审查) or whoever may
+    withdraw it (acting on a sweep finding) may do this. Nothing becomes public: the masked revision needs its own review, so a
+    review in progress starts again from 保密审查 on the new revision (with
+    WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT, approvals given to the old revision do not count)."""
+    from wagtail.models import TaskState, WorkflowState
+
+    require(rules.can_mask_record(actor, record.body), "您没有遮盖该政府信息中个人信息的权限")
+    draft = record.get_latest_revision_as_object()
+    if title is not None:
+        draft.title = title
+    if content is not None:
+        draft.content = content
+    if summary is not None:
+        draft.summary = summary
+    replaced = []
+    by_id = {a.pk: a for a in draft.attachments.all()}
+    for attachment_id, (name, data) in (attachments or {}).items():
+        attachment = by_id.get(attachment_id)
+        if attachment is None:
+            raise ServiceError([f"附件（编号 {attachment_id}）不在该政府信息的最新版本中"])
+        attachment.file = ContentFile(data, name=name)
+        attachment.title = name
+        replaced.append(name)
+    record, revision = _save_revision(actor, draft, creating=False, event="record.masked",
+                                      extra={"reason": reason, "masked_attachments": replaced})
+    state = WorkflowState.objects.for_instance(record).filter(status=WorkflowState.STATUS_IN_PROGRESS).first()
+    task_state = state.current_task_state if state else None
+    if task_state is not None and task_state.status == TaskState.STATUS_IN_PROGRESS:
+        task_state.specific.cancel(user=_user(actor), comment="遮盖个人信息后重新审查")
     return record, revision
 
 
