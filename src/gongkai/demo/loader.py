@@ -155,6 +155,10 @@ def load_demo(actor: SystemActor | None = None, *, records: bool = True) -> Demo
     from gongkai.demo.records import ensure_demo_records
 
     result.created_records = ensure_demo_records(actor, password_hash) if records else 0
+    if records:
+        from gongkai.requests.demo import ensure_demo_cases
+
+        ensure_demo_cases()
     from gongkai.villages.demo import ensure_demo_subsidies
 
     ensure_demo_subsidies(actor, county)
