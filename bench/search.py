@@ -1,19 +1,23 @@
 """Benchmark: Chinese full-text search (gongkai.search) on SQLite and PostgreSQL.
 
-Generates N synthetic but realistic county government records (default 100 000): titles and
-bodies composed from templates of 24 kinds of disclosure (subsidy notices with payout tables,
-低保 lists, annual reports, normative documents, 依申请公开 replies, budgets, procurement,
-personnel, penalties, statistics, …) with varied counties, townships, villages, years, amounts and
-dates, and 文号 / 索引号 in their usual patterns. The records are indexed into a scratch database
-(a temporary SQLite file; a PostgreSQL database created and dropped by the script), then 50
-representative queries are timed end to end through ``gongkai.search.search()`` (segmentation,
-SQL, snippets): single words, dictionary phrases, multi-word queries, places, 文号 and 索引号 in
-variant spellings, filter combinations, a deep page, and queries with no hits.
+Generates N synthetic but realistic county government records (default 100 000; they are
+streamed, so a million is fine): titles and bodies composed from templates of 24 kinds of
+disclosure (subsidy notices with payout tables, 低保 lists, annual reports, normative documents,
+依申请公开 replies, budgets, procurement, personnel, penalties, statistics, …) with varied
+counties, townships, villages, years, amounts and dates, and 文号 / 索引号 in their usual patterns.
+The records are indexed into a scratch database (a temporary SQLite file; a PostgreSQL database
+created and dropped by the script), then 50 representative queries (see ``queries``) are timed
+end to end through ``gongkai.search.search()`` (segmentation, SQL, snippets).
 
-Prints the indexing rate (records/s) and p50/p95/max latency, per database.
+Prints the indexing rate (records/s, the time spent making up the records left out), and per
+query the median and worst wall-clock time, the CPU time it used (this process plus, for a local
+PostgreSQL, its server process), the time spent in SQL and the number of statements; then p50,
+p95 and max over all runs, per database, with the load average: on a shared machine the
+wall-clock figures include waiting for a CPU.
 
     .venv/bin/python bench/search.py                       # 100 000 records, SQLite and PostgreSQL
-    .venv/bin/python bench/search.py --db sqlite --records 1000000
+    .venv/bin/python bench/search.py --db sqlite --records 1000000 --keep
+    .venv/bin/python bench/search.py --reuse /tmp/gk_search_bench_…   # the queries again, same data
     .venv/bin/python bench/search.py --db pg --pg-url postgres://postgres@127.0.0.1:5432/test
 
 Each database runs in its own process (Django is configured once per process, with DATABASE_URL

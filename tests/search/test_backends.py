@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -32,7 +33,7 @@ def test_the_database_stores_exactly_our_tokens(corpus):
     title, text, _ = CORPUS["farm-2026"]
     expected = set(index_tokens(title)) | set(index_tokens(text)) | set(index_tokens("青农发〔2026〕12号 11990101010100014X/2026-00012"))
     entry = SearchEntry.objects.get(key="farm-2026")
-    facets = {facet("published", "2026"), facet("body", "3"), facet("area", "990101"),
+    facets = {facet("published", "2026-03"), facet("body", "3"), facet("area", "990101"),
               facet("doc_type", "public_notice"), facet("year", "2026"), facet("attribute.topic", '"农业"')}
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -96,7 +97,7 @@ def test_every_backend_method_agrees(corpus):
     assert [h.title_hit for h in candidates] == [True, True, True, False]
 
 
-def test_postgres_takes_broad_candidates_year_by_year(corpus, monkeypatch):
+def test_postgres_takes_broad_candidates_month_by_month(corpus, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     from gongkai.search import backends
@@ -105,6 +106,8 @@ def test_postgres_takes_broad_candidates_year_by_year(corpus, monkeypatch):
     query = TextQuery(("补贴",))
     with backend.session():
         whole = backend.candidates(query, 10, 5)
+        assert backend._publication_months()[:3] == [(2026, 3), (2026, 2), (2026, 1)]
+        assert backend._publication_months()[-2:] == [(2023, 4), None]
         monkeypatch.setattr(backends, "SLICE_ABOVE", 0)
         assert backend.candidates(query, 10, 5) == whole
         assert backend.candidates(query, 2, 5) == whole[:2]
@@ -113,10 +116,19 @@ def test_postgres_takes_broad_candidates_year_by_year(corpus, monkeypatch):
         assert backend.candidates(query, 10, 6)[3].published is None
 
 
-def test_postgres_counts_title_matches_with_the_matches(corpus, monkeypatch):
-    # When a query matches more than SLICE_ABOVE entries, count() counts its title matches in the
-    # same statement, and candidates() takes them from there; the candidates are the same as when
-    # candidates() counts them itself, ranked or not.
+def test_slices_grow_by_doubling():
+    from gongkai.search.backends import _growing_slices
+
+    assert _growing_slices(list(range(10))) == [[0], [1, 2], [3, 4, 5, 6], [7, 8, 9]]
+    assert _growing_slices([None]) == [[None]]
+    assert _growing_slices([]) == []
+
+
+def test_postgres_takes_sliced_candidates_in_one_statement(corpus, monkeypatch):
+    # However many slices of months, the candidates are one statement (a UNION ALL under one
+    # LIMIT), ranked or not, and the same as when each phase is taken whole. count() counts the
+    # title matches as well (up to SLICE_ABOVE + 1) when many match: a phase is sliced only when
+    # it holds many.
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     from gongkai.search import backends
@@ -132,9 +144,11 @@ def test_postgres_counts_title_matches_with_the_matches(corpus, monkeypatch):
         assert backend._title_counts == {query: 3}  # 4 title matches, counted up to SLICE_ABOVE + 1
         with connection.execute_wrapper(lambda run, sql, *args: statements.append(sql) or run(sql, *args)):
             assert backend.candidates(query, 10, 5, ranked=10) == whole
-    # Taken year by year (2026, 2025, 2024 hold the 4 title matches, 2023 the fifth match), each a
-    # single statement with its rank: no counting, no probe of the dates.
-    assert statements and all(sql.startswith("SELECT id, published_at, title_key") for sql in statements)
+            assert backend.candidates(query, 3, 5) == [replace(hit, relevance=0.0) for hit in whole[:3]]
+        slices = len(backends._growing_slices(backend._publication_months()))
+    assert len(statements) == 2 and all(sql.startswith("SELECT * FROM ((SELECT 0 AS branch") for sql in statements)
+    # The title matches in slices; the other matches (5 - 3 = 2 at most) in one branch.
+    assert statements[0].count("UNION ALL") == slices
     with backend.session():
         assert backend.count(TextQuery(("低保",)), 100) == 1
         assert backend._title_counts == {}  # few matches: no title count needed
@@ -145,3 +159,18 @@ def test_migration_refuses_other_databases():
     editor = SimpleNamespace(connection=SimpleNamespace(vendor="mysql"), execute=lambda sql: None)
     with pytest.raises(RuntimeError, match="mysql"):
         migration._run({"sqlite": []})(None, editor)
+
+
+def test_postgres_has_an_index_in_listing_order(corpus):
+    # Listings are newest first with undated entries last; PostgreSQL needs an index declared in
+    # that order (migration 0005), or it sorts the whole table for every page.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from django.db import transaction
+    from django.db.models import F
+
+    listing = SearchEntry.objects.order_by(F("published_at").desc(nulls_last=True), "-id")[:20]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # nine entries: a scan would do
+        plan = listing.explain()
+    assert "search_entry_newest" in plan and "Sort" not in plan

@@ -36,8 +36,10 @@ from importlib import resources
 
 import rjieba
 
-# Bump when the token stream changes for the same dictionary (it is part of ANALYZER_VERSION).
-ALGORITHM_REVISION = "1"
+# Bump when the token stream changes for the same dictionary (it is part of ANALYZER_VERSION):
+# entries indexed under another revision are re-segmented by ``migrate``. 2: the publication
+# facet is the month, not the year (backends.publication_facet).
+ALGORITHM_REVISION = "2"
 # Longer runs of letters/digits are split into pieces of this length on both sides, the same
 # way, so neither database drops an over-long token (PostgreSQL refuses words over 2 KB).
 MAX_TOKEN_CHARS = 64

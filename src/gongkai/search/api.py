@@ -30,7 +30,7 @@ Scoring every match of a broad query is what makes a search slow: at 100 000 rec
 15 000 entries, and ranking them all took 60 ms on SQLite and 200 ms on PostgreSQL (which reads
 each vector back from TOAST, about 10 µs a row), before any other work. Candidates, by contrast,
 come straight from the full-text index in order: SQLite's FTS rowids encode the publication time,
-and PostgreSQL takes them one publication year at a time. For a query that broad, the title and
+and PostgreSQL takes them in slices of publication months, newest first. For a query that broad, the title and
 the date are what tell results apart. Counting stops at :data:`MAX_RESULTS`, which is also as far
 as one can page (``SearchPage.total_exact`` is false then); narrow the query or filter to see
 more.
@@ -70,7 +70,7 @@ from gongkai.search.analysis import (
     normalize_index_number,
     parse_query,
 )
-from gongkai.search.backends import EntryRow, Hit, TextQuery, backend_for, facet, publication_year_facet
+from gongkai.search.backends import EntryRow, Hit, TextQuery, backend_for, facet, publication_facet
 from gongkai.search.highlight import highlight_title, snippet
 from gongkai.search.models import SearchEntry, SearchText
 
@@ -238,11 +238,12 @@ def _write_batch(backend, connection, batch: dict[str, Document]) -> int:
 
 
 def _entry_facets(values: dict[str, Any]) -> list[str]:
-    """The facet tokens of an entry: its publication year, each named filter value (an empty
+    """The facet tokens of an entry: its publication month, each named filter value (an empty
     value when it has none, so that every entry has the same number of them: bm25 counts them
     in the document length) and each attribute."""
     published = values["published_at"]
-    facets = [publication_year_facet(timezone.localtime(published).year if published else None)]
+    local = timezone.localtime(published) if published else None
+    facets = [publication_facet((local.year, local.month) if local else None)]
     for name, column in CANONICAL_FILTERS.items():
         value = values[column]
         facets.append(facet(name, "" if value is None or value == "" else _canonical(name, value)))

@@ -7,7 +7,7 @@ the backends return, so the order is the same on both except where the relevance
 (bm25 on SQLite, ts_rank_cd on PostgreSQL; it only orders entries within one tier).
 
 Facets are the filters, indexed as terms: one token per filter value of an entry (body, area,
-document type, year, each attribute) and one for its publication year. A private-use character
+document type, year, each attribute) and one for its publication month. A private-use character
 starts every facet token, so no word of any text can produce one. Filtering is thereby an
 intersection inside the full-text index on both databases, never a row-by-row check. The title's
 tokens are indexed a second time behind another private-use mark, so that "the title holds
@@ -18,8 +18,13 @@ id desc) with published_at truncated to seconds and undated entries last:
 
 * SQLite: the FTS5 rowid *is* that order, ``(seconds + 2**35) << 27 | id`` (0 seconds when undated),
   so "the newest N matches" is a walk down the index that stops after N.
-* PostgreSQL has no ordered full-text index; candidates are taken one publication year at a time,
-  newest year first, each year a GIN bitmap of the matches in that year only.
+* PostgreSQL has no ordered full-text index: the matches of a statement are a GIN bitmap, every
+  one of them is read from the table and sorted. When many entries match, candidates are taken
+  by publication month, newest first: the newest month, then the two before it, then four, and so
+  on, each slice one statement matching the slice's month facets too, until enough are found. A
+  broad query is answered from its newest month or two (at a million entries, about 8 000
+  entries a month), a sparser one in a few growing steps; each slice reads at most about twice
+  the matches it needs, whatever the size of the index.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ ID_BITS = 27
 ID_MASK = (1 << ID_BITS) - 1
 EPOCH_OFFSET = 1 << 35
 
-# PostgreSQL: candidates are taken per publication year once a query matches more than this.
+# PostgreSQL: candidates are taken in slices of publication months once more than this match.
 SLICE_ABOVE = 3000
 
 
@@ -99,8 +104,9 @@ def facet(name: str, value: str) -> str:
     return FACET_MARK + digest
 
 
-def publication_year_facet(year: int | None) -> str:
-    return facet("published", str(year) if year is not None else "")
+def publication_facet(month: tuple[int, int] | None) -> str:
+    """The facet of the local publication month ``(year, month)``; None: undated."""
+    return facet("published", f"{month[0]:04d}-{month[1]:02d}" if month is not None else "")
 
 
 def _marks(row: EntryRow) -> list[str]:
@@ -331,6 +337,11 @@ class PostgresBackend(Backend):
 
     vendor = "postgresql"
 
+    def __init__(self, alias: str):
+        super().__init__(alias)
+        self._published_span = None  # (newest, oldest) publication time, read by session()
+        self._title_counts: dict[TextQuery, int] = {}  # title matches, counted by count()
+
     def upsert(self, rows):
         with self.connection.cursor() as cursor:
             return self._upsert_entries(cursor, rows, "search_vector", lambda row: tsvector_literal(
@@ -352,18 +363,21 @@ class PostgresBackend(Backend):
     @contextmanager
     def session(self):
         # One statement both switches the plan types off and, planned before it does so, reads
-        # the newest and oldest publication times from the date index (for candidates taken year
-        # by year): the planner settings only apply to statements planned afterwards. Inside an
-        # enclosing transaction the previous settings are put back afterwards, so the caller's
+        # the newest and oldest publication times from the date index (for candidates taken month
+        # by month): the planner settings only apply to statements planned afterwards. Parallel
+        # plans are off too: candidates rely on UNION ALL reading its branches in order. Inside
+        # an enclosing transaction the previous settings are put back afterwards, so the caller's
         # later queries are planned as before.
         nested = self.connection.in_atomic_block
-        settings = ("enable_seqscan", "enable_indexscan", "jit")
+        settings = {"enable_seqscan": "off", "enable_indexscan": "off", "jit": "off",
+                    "max_parallel_workers_per_gather": "0"}
         with transaction.atomic(using=self.alias), self.connection.cursor() as cursor:
             if nested:
                 cursor.execute("SELECT " + ", ".join(f"current_setting('{s}')" for s in settings))
                 previous = cursor.fetchone()
             cursor.execute("SELECT max(published_at), min(published_at), "
-                           + ", ".join(f"set_config('{s}', 'off', true)" for s in settings) + f" FROM {ENTRY}")
+                           + ", ".join(f"set_config('{s}', '{v}', true)" for s, v in settings.items())
+                           + f" FROM {ENTRY}")
             self._published_span = cursor.fetchone()[:2]
             try:
                 yield
@@ -374,18 +388,18 @@ class PostgresBackend(Backend):
                 cursor.execute("SELECT " + ", ".join(f"set_config('{s}', %s, true)" for s in settings), previous)
 
     @staticmethod
-    def tsquery(query: TextQuery, title: bool | None = None, year_facet: str = "") -> str:
+    def tsquery(query: TextQuery, title: bool | None = None, slice_facets: Sequence[str] = ()) -> str:
         """A tsquery literal (not to_tsquery(): the tokens are final and must not be re-parsed);
-        ``title`` as for ``SQLiteBackend.match``. Tokens and facets hold no apostrophes or
-        backslashes."""
+        ``title`` as for ``SQLiteBackend.match``; ``slice_facets``: one of them too (a slice of
+        publication months). Tokens and facets hold no apostrophes or backslashes."""
         terms = " & ".join(f"'{t}'" for t in query.terms)
         titled = " & ".join(f"'{TITLE_MARK}{t}'" for t in query.terms)
         parts = [titled if title else terms] if query.terms else []
         if title is False:
             parts.append(f"!({titled})")
         parts.extend("(" + " | ".join(f"'{f}'" for f in group) + ")" for group in query.facets)
-        if year_facet:
-            parts.append(f"'{year_facet}'")
+        if slice_facets:
+            parts.append("(" + " | ".join(f"'{f}'" for f in slice_facets) + ")")
         return " & ".join(parts)
 
     def _rank(self, vector: str = "search_vector") -> str:
@@ -393,8 +407,8 @@ class PostgresBackend(Backend):
 
     def count(self, query, cap):
         # With terms, the same statement counts the title matches too (up to SLICE_ABOVE + 1)
-        # when it finds more than SLICE_ABOVE matches, which is when candidates() needs to know
-        # (an InitPlan, only run when the CASE asks for it).
+        # when it finds more than SLICE_ABOVE matches: candidates() takes the title matches in
+        # slices only when there are many of them (an InitPlan, run only when the CASE asks).
         with self.connection.cursor() as cursor:
             if not query.terms:
                 cursor.execute(f"SELECT count(*) FROM (SELECT FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
@@ -407,7 +421,7 @@ class PostgresBackend(Backend):
                 [self.tsquery(query, True), self.tsquery(query), cap])
             total, titled = cursor.fetchone()
         if titled is not None:
-            self._title_counts = {**getattr(self, "_title_counts", {}), query: titled}
+            self._title_counts[query] = titled
         return total
 
     def matches(self, query):
@@ -419,68 +433,75 @@ class PostgresBackend(Backend):
                     for pk, published, title_key, rank in cursor.fetchall()]
 
     def candidates(self, query, limit, total, ranked=0):
-        hits: list[Hit] = []
-        rank_query = self.tsquery(TextQuery(query.terms))
+        # One statement: a UNION ALL of branches in candidate order (title matches, then the
+        # others), each branch its newest matches, under one LIMIT. A phase with more than
+        # SLICE_ABOVE matches is taken in slices of months, newest first, one branch each:
+        # PostgreSQL runs the branches one after the other and stops as soon as the LIMIT is
+        # reached, so the older slices cost nothing when the newest hold enough. A phase with
+        # fewer is one branch: slices of a sparse phase would cost a GIN scan each for little.
+        branches: list[tuple[bool | None, str]] = []
+        for title in _phases(query):
+            if total <= SLICE_ABOVE or title is None:
+                many = total > SLICE_ABOVE
+            else:  # the title matches, or the others (at least the total less the title count)
+                many = (self._title_count(query) if title else total - self._title_count(query)) > SLICE_ABOVE
+            if not many:
+                branches.append((title, self.tsquery(query, title)))
+            else:
+                branches.extend((title, self.tsquery(query, title, tuple(map(publication_facet, group))))
+                                for group in _growing_slices(self._publication_months()))
+        # The rank is computed above each branch's LIMIT, so only the rows returned have their
+        # vectors read back (a sort carries TOAST pointers, not vectors).
+        rank = self._rank("s.search_vector") if ranked else "NULL::real"
+        sql, params = [], []
+        for n, (_, tsquery) in enumerate(branches):
+            sql.append(f"(SELECT {n} AS branch, id, published_at, title_key, {rank} AS rank FROM (SELECT id, "
+                       f"published_at, title_key, search_vector FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
+                       f"ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s) s)")
+            params += [*([self.tsquery(TextQuery(query.terms))] if ranked else []), tsquery, limit]
         with self.connection.cursor() as cursor:
-            years = None
-            for title in _phases(query):
-                if len(hits) >= limit:
-                    break
-                if total <= SLICE_ABOVE:
-                    sliced = False
-                elif title:
-                    sliced = self._title_count(cursor, query) > SLICE_ABOVE
-                else:
-                    sliced = True
-                if not sliced:
-                    hits += self._newest(cursor, self.tsquery(query, title), limit - len(hits), title,
-                                         rank_query if len(hits) < ranked else None)
-                    continue
-                if years is None:
-                    years = self._publication_years(cursor)
-                for year in years:
-                    hits += self._newest(cursor, self.tsquery(query, title, publication_year_facet(year)),
-                                         limit - len(hits), title, rank_query if len(hits) < ranked else None)
-                    if len(hits) >= limit:
-                        break
+            cursor.execute(f"SELECT * FROM ({' UNION ALL '.join(sql)}) u LIMIT %s", [*params, limit])
+            rows = cursor.fetchall()
+        hits = sorted(((branch, Hit(pk, _seconds(published), title_key, 0.0 if rank is None else float(rank),
+                                    bool(branches[branch][0])))
+                       for branch, pk, published, title_key, rank in rows),
+                      key=lambda item: (item[0], item[1].published is None, -(item[1].published or 0), -item[1].id))
         return [hit if n < ranked or not hit.relevance else replace(hit, relevance=0.0)
-                for n, hit in enumerate(hits)]
+                for n, (_, hit) in enumerate(hits)]
 
-    def _title_count(self, cursor, query: TextQuery) -> int:
+    def _title_count(self, query: TextQuery) -> int:
         """How many entries match with every term in the title, up to SLICE_ABOVE + 1 (counted by
         count() already when it found many matches)."""
-        known = getattr(self, "_title_counts", {}).get(query)
-        if known is not None:
-            return known
-        cursor.execute(f"SELECT count(*) FROM (SELECT FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
-                       f"LIMIT %s) s", [self.tsquery(query, True), SLICE_ABOVE + 1])
-        return cursor.fetchone()[0]
+        if query not in self._title_counts:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM (SELECT FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
+                               f"LIMIT %s) s", [self.tsquery(query, True), SLICE_ABOVE + 1])
+                self._title_counts[query] = cursor.fetchone()[0]
+        return self._title_counts[query]
 
-    def _newest(self, cursor, tsquery: str, limit: int, title: bool | None, rank_query: str | None) -> list[Hit]:
-        """The newest ``limit`` matches of ``tsquery``, ranked by ``rank_query`` when given. The
-        rank is computed above the LIMIT, so only the returned rows' vectors are read back (the
-        sort carries TOAST pointers, not vectors)."""
-        rank = self._rank("s.search_vector") if rank_query else "NULL"
-        cursor.execute(f"SELECT id, published_at, title_key, {rank} FROM (SELECT id, published_at, title_key, "
-                       f"search_vector FROM {ENTRY} WHERE search_vector @@ %s::tsquery "
-                       f"ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s) s",
-                       [*([rank_query] if rank_query else []), tsquery, limit])
-        return [Hit(pk, _seconds(published), title_key, 0.0 if rank is None else float(rank), bool(title))
-                for pk, published, title_key, rank in cursor.fetchall()]
+    def _publication_months(self) -> list[tuple[int, int] | None]:
+        """Every local publication month from the newest entry's to the oldest's, newest first,
+        then None (the undated entries)."""
+        if self._published_span is None:  # outside session(): two probes of the date index
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_indexscan = on")
+                cursor.execute(f"SELECT max(published_at), min(published_at) FROM {ENTRY}")
+                self._published_span = cursor.fetchone()
+                cursor.execute("SET LOCAL enable_indexscan = off")
+        newest, oldest = self._published_span
+        if newest is None:
+            return [None]
+        first, last = (timezone.localtime(t).year * 12 + timezone.localtime(t).month - 1 for t in (newest, oldest))
+        return [(n // 12, n % 12 + 1) for n in range(first, last - 1, -1)] + [None]
 
-    def _publication_years(self, cursor) -> list[int | None]:
-        """Every local publication year from the newest entry's to the oldest's, then None."""
-        span = getattr(self, "_published_span", None)
-        if span is None:  # outside session(): two probes of the date index
-            cursor.execute("SET LOCAL enable_indexscan = on")
-            cursor.execute(f"SELECT max(published_at), min(published_at) FROM {ENTRY}")
-            span = cursor.fetchone()
-            cursor.execute("SET LOCAL enable_indexscan = off")
-        newest, oldest = span
-        years: list[int | None] = []
-        if newest is not None:
-            years = list(range(timezone.localtime(newest).year, timezone.localtime(oldest).year - 1, -1))
-        return [*years, None]
+
+def _growing_slices(units: Sequence[Any]) -> list[Sequence[Any]]:
+    """``units`` cut into consecutive slices of 1, 2, 4, 8, … units."""
+    slices, start, size = [], 0, 1
+    while start < len(units):
+        slices.append(units[start:start + size])
+        start, size = start + size, size * 2
+    return slices
 
 
 # PostgreSQL keeps positions up to 16383 and at most 255 per lexeme; to_tsvector clamps and drops
