@@ -54,7 +54,9 @@ def test_home_page_links_the_disclosure_column_and_every_guide(client, county, h
     assert 'href="#main"' in page and '<main id="main"' in page
 
 
-def test_disclosure_column_has_the_four_standard_sub_columns(client, home):
+def test_disclosure_column_has_the_four_standard_sub_columns_and_requests(client, home):
+    from gongkai.requests.models import RequestIndexPage
+
     response = client.get("/xxgk/")
     assert response.status_code == 200
     for url, title in COLUMNS.items():
@@ -65,7 +67,7 @@ def test_disclosure_column_has_the_four_standard_sub_columns(client, home):
         assert f'<span aria-current="page">{title}</span>' in text(column)  # breadcrumb
     disclosure = DisclosureIndexPage.objects.get()
     assert [type(p.specific) for p in disclosure.get_children()] == [
-        GuideIndexPage, PolicyIndexPage, ProactiveIndexPage, AnnualReportIndexPage,
+        GuideIndexPage, PolicyIndexPage, ProactiveIndexPage, AnnualReportIndexPage, RequestIndexPage,
     ]
 
 

@@ -146,9 +146,6 @@ def load_demo(actor: SystemActor | None = None, *, records: bool = True) -> Demo
     from gongkai.portal.setup import ensure_county_site
 
     home = ensure_county_site(county)
-    from gongkai.requests.setup import ensure_request_page
-
-    ensure_request_page(home)
     site_settings = SiteSettings.objects.get(site__root_page=home)
     update_site_settings(actor, site_settings,
                          **{k: v for k, v in demo.SITE_IDENTITY.items() if not getattr(site_settings, k)})

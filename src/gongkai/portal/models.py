@@ -105,6 +105,7 @@ class DisclosureIndexPage(IntroPage):
         "portal.PolicyIndexPage",
         "portal.ProactiveIndexPage",
         "portal.AnnualReportIndexPage",
+        "gongkai_requests.RequestIndexPage",  # 申请公开政府信息, beside the four standard sub-columns
     ]
 
     class Meta:

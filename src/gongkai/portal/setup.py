@@ -126,7 +126,8 @@ def ensure_county_site(county: Body, *, hostname: str = "127.0.0.1", port: int =
 
     Creates, where missing: the HomePage under Wagtail's root (taking over Wagtail's default
     "Welcome" site when ``is_default``), the 政府信息公开 column with its four standard sub-columns
-    and three starting rules under 政府信息公开制度, the Site at ``hostname:port``, the SiteSettings
+    (and 依申请公开, as county sites add 申请公开政府信息 beside them: domain facts §7.3) and three
+    starting rules under 政府信息公开制度, the 村务公开 and 基层政务公开标准化规范化 columns, the Site at ``hostname:port``, the SiteSettings
     and add/change/publish rights on the site for the 公开办管理员 group. Existing pages, sites and
     settings are left as they are, so a second call changes nothing.
 
@@ -161,7 +162,7 @@ def ensure_county_site(county: Body, *, hostname: str = "127.0.0.1", port: int =
         search_description=f"{site_name}政府信息公开平台",
         intro="<p>根据《中华人民共和国政府信息公开条例》和《关于规范政府信息公开平台有关事项的通知》"
         "（国办公开办函〔2019〕61号），本栏目统一设置政府信息公开指南、政府信息公开制度、"
-        "法定主动公开内容和政府信息公开年报四个子栏目。</p>",
+        "法定主动公开内容和政府信息公开年报四个子栏目，并提供依申请公开在线申请和办理进度查询。</p>",
     )
     for model, slug, title, summary, intro in _columns(place):
         column, created = _ensure_child(
@@ -171,6 +172,9 @@ def ensure_county_site(county: Body, *, hostname: str = "127.0.0.1", port: int =
             for text in policy_texts(place, office_name):
                 _publish(column, PolicyPage(title=text.title, slug=text.slug, issuer=office_name, body=text.html()))
 
+    from gongkai.requests.setup import ensure_request_page
+
+    ensure_request_page(home)  # 申请公开政府信息, after the four standard columns
     from gongkai.villages.models import VillageAffairsIndexPage  # the app builds on the portal's pages
 
     _ensure_child(  # beside 政府信息公开, which keeps exactly its four statutory sub-columns (61号文)
