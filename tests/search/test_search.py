@@ -79,9 +79,18 @@ def test_doc_number_prefix_lists_the_issuers_year(corpus):
     api.index("odd-spelling", title="补充通知", doc_number="青农发[2025]第07号之一", published_at=dt.date(2025, 12, 1))
     api.index("other-year", title="通知", doc_number="青农发〔2024〕1号", published_at=dt.date(2024, 12, 1))
     api.index("longer-issuer", title="通知", doc_number="青农发改〔2025〕1号", published_at=dt.date(2025, 12, 1))
+    api.index("undated", title="通知", doc_number="青农发〔2025〕9号")
     page = api.search("青农发（2025）")
-    assert (page.mode, keys(page), page.total) == ("doc_number", ["odd-spelling", "machine-2025"], 2)
+    assert (page.mode, keys(page), page.total) == ("doc_number", ["odd-spelling", "machine-2025", "undated"], 3)
     assert keys(api.search("青农发〔2025〕", page=2, page_size=1)) == ["machine-2025"]
+
+
+def test_identifier_matches_beyond_max_results_are_ordered_by_the_database(corpus, monkeypatch):
+    api.index("undated", title="通知", doc_number="青农发〔2025〕9号")
+    monkeypatch.setattr(api, "MAX_RESULTS", 1)
+    page = api.search("青农发〔2025〕")
+    assert (keys(page), page.total, page.total_exact) == (["machine-2025"], 1, False)
+    assert keys(api.search("青农发〔2025〕", page=2, page_size=1)) == []  # as far as one can page
 
 
 def test_doc_number_prefix_is_filled_in_for_entries_indexed_before_it(corpus):
