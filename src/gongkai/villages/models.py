@@ -253,3 +253,126 @@ class VillageAffairsIndexPage(RoutablePageMixin, IntroPage):
 
     def lookup_url(self) -> str:
         return self.url + self.reverse_subpage("lookup")
+
+
+# ---- 村务公开目录 (village catalogues, issue 7 point 1) ------------------------------------------
+# The standard catalogue is data (``data/village_catalogue.csv``, read by ``catalogue_standard``);
+# a village adopts it (rows copied into its own items, so later local edits stay local) and adds
+# local items. Due and late are derived on read by ``catalogue_schedule`` (style practice 6).
+
+
+class AffairsCategory(models.TextChoices):
+    PARTY = "party", _("党务公开")
+    VILLAGE = "village", _("村务公开")
+    FINANCE = "finance", _("财务公开")
+
+
+class Cadence(models.TextChoices):
+    """How often an item is posted (村民委员会组织法第三十条: 一般事项至少每季度、财务往来较多的每月、
+    重大事项随时)."""
+
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
+    YEARLY = "yearly", _("每年")
+    EVENT = "event", _("事时（随时）")
+
+
+class VillageCatalogue(models.Model):
+    """A village's 村务公开目录: adopted from the standard catalogue on ``adopted_on``; periods
+    that ended before that date are never due."""
+
+    village = models.OneToOneField(Body, on_delete=models.PROTECT, related_name="affairs_catalogue",
+                                   verbose_name=_("村（社区）"))
+    adopted_on = models.DateField(_("启用日期"))
+    standard_version = models.CharField(_("标准目录版本"), max_length=20)
+    adopted_by = models.CharField(_("启用人"), max_length=150)
+
+    class Meta:
+        verbose_name = _("村务公开目录")
+        verbose_name_plural = _("村务公开目录")
+
+    def __str__(self) -> str:
+        return f"{self.village.name}村务公开目录"
+
+
+class VillageCatalogueItem(models.Model):
+    """One item of a village's catalogue: a standard item (``standard_code`` set) or a local one."""
+
+    catalogue = models.ForeignKey(VillageCatalogue, on_delete=models.PROTECT, related_name="items",
+                                  verbose_name=_("村务公开目录"))
+    category = models.CharField(_("类别"), max_length=16, choices=AffairsCategory.choices)
+    name = models.CharField(_("公开事项"), max_length=60)
+    content = models.TextField(_("公开内容"), blank=True)
+    basis = models.CharField(_("公开依据"), max_length=200, blank=True)
+    cadence = models.CharField(_("公开时间"), max_length=16, choices=Cadence.choices)
+    standard_code = models.CharField(_("标准事项编号"), max_length=16, blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("村务公开事项")
+        verbose_name_plural = _("村务公开事项")
+        ordering = ["catalogue_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "name"], name="village_item_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_local(self) -> bool:
+        return not self.standard_code
+
+
+class CataloguePosting(models.Model):
+    """One posting of an item on the village board (and on the portal), for the period it covers.
+
+    ``period_key`` names the period of a periodic item (``2026-11``, ``2026-Q3``, ``2026``) and is
+    unique per item; 事时 postings leave it empty and may be many."""
+
+    item = models.ForeignKey(VillageCatalogueItem, on_delete=models.PROTECT, related_name="postings",
+                             verbose_name=_("公开事项"))
+    period_key = models.CharField(_("期次"), max_length=10, blank=True)
+    period_start = models.DateField(_("所属期间起"))
+    period_end = models.DateField(_("所属期间止"))
+    title = models.CharField(_("标题"), max_length=120)
+    text = models.TextField(_("公开内容"))
+    posted_on = models.DateField(_("张贴日期"))
+    posted_at = models.DateTimeField(_("登记时间"))
+    posted_by = models.CharField(_("登记人"), max_length=150)
+    photos_checked = models.BooleanField(_("已确认照片不含个人信息"), default=False)
+
+    class Meta:
+        verbose_name = _("村务公开记录")
+        verbose_name_plural = _("村务公开记录")
+        ordering = ["-posted_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "period_key"], condition=~Q(period_key=""),
+                                    name="village_posting_one_per_period"),
+        ]
+        indexes = [models.Index(fields=["item", "-posted_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PostingPhoto(models.Model):
+    """A photo of the physical notice board, the evidence of a posting."""
+
+    posting = models.ForeignKey(CataloguePosting, on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to="villages/boards/%Y/%m/", width_field="width",
+                              height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("照片说明"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("公开栏照片")
+        verbose_name_plural = _("公开栏照片")
+        ordering = ["posting_id", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text
