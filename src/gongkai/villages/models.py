@@ -10,6 +10,7 @@ and the masked account (last 4). Phone numbers in payout files are dropped on im
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
@@ -376,3 +377,78 @@ class PostingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+# ---- payout import jobs (the admin's upload, header mapping and background import) -------------
+
+
+def import_storage():
+    """Uploaded payout files and reject files hold full ID numbers and accounts: they live outside
+    MEDIA_ROOT with no URL (served only through the permission-checked admin view) and are deleted
+    when no longer needed (see gongkai.villages.import_jobs)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.VAR_DIR / "private" / "subsidy-imports", base_url=None)
+
+
+class ImportJobStatus(models.TextChoices):
+    MAPPING = "mapping", _("待确认表头")
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    SUCCEEDED = "succeeded", _("导入成功")
+    FAILED = "failed", _("导入失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ImportJob(models.Model):
+    """One payout file uploaded in the admin: stored, its header mapped (automatically or by hand),
+    then imported in the background (the scheduler or ``gongkai subsidy run-imports``) with the
+    all-or-nothing semantics of the command line."""
+
+    programme = models.ForeignKey(SubsidyProgramme, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("补贴项目"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇或县"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("上传人"))
+    created_by_label = models.CharField(_("上传人"), max_length=150)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    source_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    file = models.FileField(_("发放名单文件"), storage=import_storage, upload_to="uploads/%Y/%m/", blank=True)
+    skip_invalid = models.BooleanField(_("跳过错误行"), default=False)
+    declared_total = models.DecimalField(_("批次总额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    header_row = models.PositiveSmallIntegerField(_("表头所在行"), null=True, blank=True)
+    columns = models.JSONField(_("列对应"), default=dict, blank=True)  # field → 0-based column
+    status = models.CharField(_("状态"), max_length=16, choices=ImportJobStatus.choices,
+                              default=ImportJobStatus.MAPPING)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已校验行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)  # [{"row": n | None, "message": text}]
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    message = models.CharField(_("结果"), max_length=500, blank=True)
+    rejects = models.FileField(_("剔除行文件"), storage=import_storage, upload_to="rejects/%Y/%m/", blank=True)
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("发放批次"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发放名单导入任务")
+        verbose_name_plural = _("发放名单导入任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.programme} · {self.source_name}"
+
+    @property
+    def progress(self) -> int:
+        """Percentage of the rows checked (0–100)."""
+        if self.status == ImportJobStatus.SUCCEEDED:
+            return 100
+        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
