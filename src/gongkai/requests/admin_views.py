@@ -23,7 +23,7 @@ from gongkai.requests.models import Case
 from gongkai.requests.services.cases import allowed_actions, transition
 from gongkai.requests.services.clock import case_clock, today
 from gongkai.requests.services.publication import PUBLISHABLE_STATES, set_publication
-from gongkai.rules.case_flow import Action, CaseState
+from gongkai.rules.case_flow import TRANSITIONS, Action, CaseState
 from gongkai.rules.deadlines import ClockStatus
 from gongkai.rules.dispositions import LAPSE_DISPOSITIONS, Disposition
 
@@ -74,8 +74,17 @@ def case_detail(request, pk: int):
         "actions": actions, "dispositions": choosable,
         "applicant": case.applicant if rules.can_view_applicant(request.user, case) else None,
         "today": today(),
+        "extension_needs_head": _extension_needs_head(request.user, case, actions),
         "can_publish": rules.can_handle_case(request.user, case.body) and case.state in PUBLISHABLE_STATES,
     })
+
+
+def _extension_needs_head(user, case: Case, actions) -> bool:
+    """Whether to tell a handler that the extension this case could still get is granted by the
+    head of the disclosure office (条例第三十三条第二款), not by them: it is not among their actions."""
+    if case.extension_approved_on or any(t.action is Action.EXTEND for t in actions):
+        return False
+    return CaseState(case.state) in TRANSITIONS[Action.EXTEND].sources and rules.can_handle_case(user, case.body)
 
 
 @require_POST

@@ -1,0 +1,60 @@
+"""Fixes found by the browser journey of 依申请公开 (tests/browser/test_request_journey.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from gongkai.requests.services.cases import transition
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with freeze_time("2026-03-10 10:00:00+08:00"):
+        yield
+
+
+HINT = "须经政府信息公开工作机构负责人同意"
+
+
+def test_action_message_is_announced_once(client, make_case, handler_a):
+    """Wagtail's base template already shows messages in its role=status container; the case screen
+    showed them a second time, so screen readers announced every result twice."""
+    case = make_case("2026-03-02")
+    client.force_login(handler_a)
+    url = reverse("requests_admin:action", args=[case.pk, "request_correction"])
+    html = client.post(url, {"on": "2026-03-04", "period_end": "2026-03-20"}, follow=True).content.decode()
+    assert html.count("已发出补正通知") == 1
+    assert html.count('role="status"') == 1
+    html = client.post(url, {"on": "2026-03-05"}, follow=True).content.decode()  # refused: already asked
+    assert html.count('role="status"') == 1 and "补正" in html
+
+
+@pytest.mark.parametrize(("steps", "shown"), [
+    ([], True),  # 已登记: an extension is possible, but not the handler's to grant
+    ([("request_correction", {"on": "2026-03-04"})], False),  # the clock is stopped: no extension now
+    ([("request_correction", {"on": "2026-03-04"}), ("receive_correction", {"on": "2026-03-09"})], True),
+    ([("decide", {"on": "2026-03-09", "disposition": "disclosed"})], False),
+])
+def test_handler_is_told_who_grants_the_extension(client, make_case, handler_a, steps, shown):
+    case = make_case("2026-03-02")
+    for action, data in steps:
+        transition(handler_a, case, action, **data)
+    client.force_login(handler_a)
+    html = client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
+    assert (HINT in html) is shown
+    assert 'aria-label="延长答复期限"' not in html  # the handler still has no extension form
+
+
+def test_extension_hint_not_shown_to_those_who_grant_it_or_after_it(client, make_case, handler_a, leader_a,
+                                                                     office_admin):
+    case = make_case("2026-03-02")
+    for user in (leader_a, office_admin):
+        client.force_login(user)
+        html = client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
+        assert 'aria-label="延长答复期限"' in html and HINT not in html
+    transition(leader_a, case, "extend", on="2026-03-09", workdays=10)
+    client.force_login(handler_a)
+    html = client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
+    assert HINT not in html and "10 个工作日" in html
