@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "gongkai.privacy.apps.PrivacyAppConfig",
     "gongkai.requests",
     "gongkai.villages",
+    "gongkai.reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -191,6 +192,10 @@ GONGKAI_SERVE_WORKERS = env_int("GONGKAI_SERVE_WORKERS", 2, minimum=1)
 GONGKAI_SERVE_THREADS = env_int("GONGKAI_SERVE_THREADS", 2, minimum=1)
 GONGKAI_INDEX_NUMBER_PATTERN = env_str("GONGKAI_INDEX_NUMBER_PATTERN", "{code}/{year}-{serial:05d}")
 GONGKAI_MAX_ATTACHMENT_MB = env_int("GONGKAI_MAX_ATTACHMENT_MB", 50, minimum=1)
+# 依申请公开: whether a fee notice stops the reply clock (domain facts §3.4), and how many distinct
+# applicants asking for the same information raise a 条例第四十四条 suggestion (docs/requests.md).
+GONGKAI_REQUEST_FEE_PAUSE = env_bool("GONGKAI_REQUEST_FEE_PAUSE", True)
+GONGKAI_ART44_MIN_APPLICANTS = env_int("GONGKAI_ART44_MIN_APPLICANTS", 2, minimum=2)
 
 LOGGING = {
     "version": 1,

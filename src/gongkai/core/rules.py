@@ -247,6 +247,27 @@ def can_record_review(user, case) -> bool:
     return can_handle_case(user, case.body)
 
 
+def can_issue_letter(user, case) -> bool:
+    """Generate a letter of a case, download it, record it as sent (the letters carry applicant data)."""
+    return can_handle_case(user, case.body)
+
+
+def can_manage_letter_templates(user, county: Body) -> bool:
+    """Replace the county's letter templates and set its bodies' 发文机关代字: the office admin."""
+    return _any_role(user, {Role.OFFICE_ADMIN}, county)
+
+
+def can_view_proactive_suggestions(user, body: Body) -> bool:
+    """See 条例第四十四条 suggestions of ``body``: its officers (信息员, 依申请公开办理员, 审核领导) and the office."""
+    return _any_role(user, {Role.INFO_OFFICER, Role.REQUEST_HANDLER, Role.APPROVING_LEADER, Role.OFFICE_ADMIN}, body)
+
+
+def can_decide_proactive_suggestion(user, body: Body) -> bool:
+    """Accept (link the record disclosed) or decline a 条例第四十四条 suggestion: those who decide on
+    proactive disclosure at ``body`` (信息员, 审核领导) and the office admin."""
+    return _any_role(user, {Role.INFO_OFFICER, Role.APPROVING_LEADER, Role.OFFICE_ADMIN}, body)
+
+
 # --- 村务公开 and subsidy payout notices (gongkai.villages) ---------------------------------------
 # Payout lists are compiled by the township (乡镇财政所/信息员) from the county's "一卡通" export and
 # posted per village; the township handles objections (issue 7). Township roles do not reach into

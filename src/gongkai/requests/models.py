@@ -23,6 +23,7 @@ from gongkai.portal.models import CountyPageMixin
 from gongkai.rules.case_flow import Action, CaseState
 from gongkai.rules.deadlines import ClockEffect, PauseKind
 from gongkai.rules.dispositions import ApplicantType, Disposition, ReceiptChannel
+from gongkai.rules.reply_letters import LetterKind
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -278,6 +279,141 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.due_on}"
+
+
+# --- Letters (issue 5 §4): generated DOCX documents of a case, from templates the office can replace --
+
+
+class LetterSeries(models.Model):
+    """A body's 发文机关代字 for its 依申请公开 letters (GB/T 9704-2012 §7.2.4); the serial runs per
+    body and year over all its letters."""
+
+    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="letter_series")
+    prefix = models.CharField(_("发文机关代字"), max_length=20)
+
+    class Meta:
+        verbose_name = _("文书发文字号")
+        verbose_name_plural = _("文书发文字号")
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class LetterTemplate(models.Model):
+    """A template a county's office uploaded for one kind of letter; the active one replaces the
+    shipped file (templates/requests/letters/<kind>.docx). Replaced ones are kept, inactive."""
+
+    county = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="letter_templates")
+    kind = models.CharField(_("文书类型"), max_length=16, choices=_choices(LetterKind))
+    file = models.FileField(_("模板文件"), storage=private_storage, upload_to="letter-templates/%Y/")
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_by = models.CharField(_("上传人"), max_length=150)
+    is_active = models.BooleanField(_("使用中"), default=True)
+
+    class Meta:
+        ordering = ["county", "kind", "-uploaded_at"]
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        constraints = [models.UniqueConstraint(fields=["county", "kind"], condition=models.Q(is_active=True),
+                                               name="requests_one_active_letter_template")]
+
+    def __str__(self) -> str:
+        return f"{LetterKind(self.kind).label} {self.uploaded_at:%Y-%m-%d}"
+
+
+class Letter(models.Model):
+    """A generated letter of a case with its 发文字号. Once sent it is never regenerated: a
+    correction is a new letter that ``corrects`` the old one (services.letters)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("发文机关"))
+    kind = models.CharField(_("文书类型"), max_length=16, choices=_choices(LetterKind))
+    disposition = models.CharField(_("办理结果"), max_length=48, blank=True)
+    prefix = models.CharField(_("发文机关代字"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    serial = models.PositiveIntegerField(_("序号"))
+    doc_number = models.CharField(_("发文字号"), max_length=40)
+    title = models.CharField(_("标题"), max_length=200)
+    addressee = models.CharField(_("主送"), max_length=200)
+    written_on = models.DateField(_("成文日期"))
+    inputs = models.JSONField(_("填写内容"), default=dict, blank=True)
+    file = models.FileField(_("文件"), storage=private_storage, upload_to="letters/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    template_sha256 = models.CharField(_("所用模板"), max_length=64, blank=True)
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.CharField(_("生成人"), max_length=150)
+    sent_at = models.DateTimeField(_("送达登记时间"), null=True, blank=True)
+    sent_on = models.DateField(_("送达日期"), null=True, blank=True)
+    sent_method = models.CharField(_("送达方式"), max_length=60, blank=True)
+    sent_by = models.CharField(_("送达登记人"), max_length=150, blank=True)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="corrections", verbose_name=_("更正的文书"))
+
+    class Meta:
+        ordering = ["generated_at", "pk"]
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        constraints = [models.UniqueConstraint(fields=["body", "year", "serial"], name="requests_letter_number")]
+
+    def __str__(self) -> str:
+        return f"{self.doc_number} {self.title}"
+
+    @property
+    def kind_label(self) -> str:
+        return LetterKind(self.kind).label
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+
+# --- 条例第四十四条: several applicants, the same information → suggest proactive disclosure ------------
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", _("待研究")
+    ACCEPTED = "accepted", _("已纳入主动公开")
+    DECLINED = "declined", _("不纳入")
+
+
+class ProactiveSuggestion(models.Model):
+    """Several applicants asked ``body`` for the same disclosable information (条例第四十四条): a
+    suggestion to disclose it proactively, raised by the tick job, decided by the body."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="proactive_suggestions",
+                             verbose_name=_("机关"))
+    subject = models.CharField(_("信息名称"), max_length=300)
+    doc_number = models.CharField(_("文号"), max_length=60, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
+    record = models.ForeignKey("disclosure.Record", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("主动公开的政府信息"))
+    decline_reason = models.TextField(_("不纳入的理由"), blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = models.CharField(_("处理人"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("纳入主动公开建议")
+        verbose_name_plural = _("纳入主动公开建议")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class SuggestionCase(models.Model):
+    """A case counted in a suggestion; each case counts in at most one (the job's idempotence)."""
+
+    suggestion = models.ForeignKey(ProactiveSuggestion, on_delete=models.CASCADE, related_name="links")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="proactive_link")
+
+    class Meta:
+        ordering = ["case__received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id}: {self.case_id}"
 
 
 # --- The public pages (Wagtail, architecture rule 7: editorial pages only; cases stay plain models) --

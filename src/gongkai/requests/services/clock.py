@@ -34,8 +34,10 @@ from gongkai.rules.workdays import CalendarError, WorkCalendar
 
 
 def fee_pause_enabled() -> bool:
-    """Whether a fee notice stops the reply clock (UNCONFIRMED, domain facts §3.4; default off)."""
-    return bool(getattr(settings, "GONGKAI_REQUEST_FEE_PAUSE", False))
+    """Whether a fee notice stops the reply clock: ``GONGKAI_REQUEST_FEE_PAUSE``, on by default
+    (domain facts §3.4 recalls that the 办法 excludes the payment period; UNCONFIRMED, so a
+    deployment that reads it otherwise turns it off)."""
+    return bool(getattr(settings, "GONGKAI_REQUEST_FEE_PAUSE", True))
 
 
 def chinese_message(exc: Exception) -> str:
