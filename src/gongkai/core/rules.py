@@ -215,6 +215,34 @@ def can_finalise_catalogue(user, body: Body) -> bool:
     return body.kind in CATALOGUE_BODY_KINDS and _any_role(user, {Role.INFO_OFFICER, Role.OFFICE_ADMIN}, body)
 
 
+# --- 政府信息公开工作年度报告 (gongkai.reports) ---------------------------------------------------
+# 条例第四十九条: the county government and its departments report each year (townships by practice).
+# A body's information officer compiles its report, its leader or the county office publishes it; the
+# county office oversees every body's report (dashboard, summary).
+REPORT_BODY_KINDS = {BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP}
+
+
+def can_view_annual_report(user, body: Body) -> bool:
+    """See ``body``'s unpublished report (draft, checks) in the admin: anyone holding a role there."""
+    return body.kind in REPORT_BODY_KINDS and _any_role(user, set(Role), body)
+
+
+def can_edit_annual_report(user, body: Body) -> bool:
+    """Enter table 二 figures, generate, edit, validate and open a correction of ``body``'s report:
+    the body's information officer, or the county office admin."""
+    return body.kind in REPORT_BODY_KINDS and _any_role(user, {Role.INFO_OFFICER, Role.OFFICE_ADMIN}, body)
+
+
+def can_publish_annual_report(user, body: Body) -> bool:
+    """Publish ``body``'s report (or its correction): the body's approving leader, or the office admin."""
+    return body.kind in REPORT_BODY_KINDS and _any_role(user, {Role.APPROVING_LEADER, Role.OFFICE_ADMIN}, body)
+
+
+def can_oversee_annual_reports(user, county: Body) -> bool:
+    """See every body's report state and the county summary (汇总): the county office admin."""
+    return _any_role(user, {Role.OFFICE_ADMIN}, county)
+
+
 # --- 依申请公开 cases (gongkai.requests) ---------------------------------------------------------
 # The handlers of a case are the target body's 依申请公开办理员 and the county's office admins
 # (can_handle_request above). The extension (条例第三十三条第二款) needs the consent of the head of

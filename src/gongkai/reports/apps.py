@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "gongkai.reports"
+    label = "reports"
+    verbose_name = "政府信息公开工作年度报告"
+    default_auto_field = "django.db.models.BigAutoField"
