@@ -88,6 +88,8 @@ EVENT_TYPES: dict[str, Any] = {
     "subsidy.notice_corrected": _("发布更正公示"),
     "subsidy.notice_archived": _("补贴公示期满归档"),
     "village.item_posted": _("发布村务公开事项"),
+    "village.catalogue_adopted": _("启用村务公开目录"),
+    "village.item_added": _("新增村务公开目录事项"),
 }
 
 

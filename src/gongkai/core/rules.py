@@ -342,3 +342,25 @@ def can_file_objection(notice, today) -> bool:
     from gongkai.villages.publicity import Phase, phase
 
     return notice.status == "open" and phase(notice.starts_on, notice.ends_on, today) is Phase.OPEN
+
+
+# --- 村务公开目录 (village catalogues, gongkai.villages) -------------------------------------------
+# The township guides its villages in compiling their catalogues and watches who is late; the county
+# office sees every township. Posting stays with the village's own clerk (can_post_village_affairs).
+
+
+def can_manage_village_catalogue(user, village: Body) -> bool:
+    """Adopt the standard catalogue for ``village`` and add local items: its clerk, the township's
+    staff, the county office."""
+    if village.kind != BodyKind.VILLAGE:
+        return False
+    return (_any_role(user, TOWNSHIP_SUBSIDY_ROLES, _township_of(village))
+            or has_role(user, Role.VILLAGE_CLERK, village))
+
+
+def can_view_village_lateness(user, body: Body) -> bool:
+    """See which villages are late on which catalogue items: for a township its staff and the county
+    office; for a county (all townships) the county office."""
+    if body.kind == BodyKind.TOWNSHIP:
+        return _any_role(user, TOWNSHIP_SUBSIDY_ROLES, body)
+    return body.kind == BodyKind.COUNTY and _any_role(user, {Role.OFFICE_ADMIN}, body)

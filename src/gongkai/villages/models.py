@@ -357,6 +357,14 @@ class CataloguePosting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def period_label(self) -> str:
+        from gongkai.villages.catalogue_schedule import period_for_key
+
+        if not self.period_key:
+            return f"{self.period_start.year}年{self.period_start.month}月{self.period_start.day}日"
+        return period_for_key(self.item.cadence, self.period_key).label
+
 
 class PostingPhoto(models.Model):
     """A photo of the physical notice board, the evidence of a posting."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.services import ServiceError
-from gongkai.villages import publicity, selectors
+from gongkai.villages import catalogue_selectors, publicity, selectors
 from gongkai.villages.models import Notice, NoticeStatus
 from gongkai.villages.services import lookup as lookup_service
 from gongkai.villages.services.subsidies import file_objection
@@ -59,7 +59,8 @@ def village_context(village: Body, objection_form=None, objection_notice=None, o
     return {"village": village, "township": village.get_parent(), "open_blocks": open_blocks,
             "ended_blocks": ended_blocks, "summaries": [vy for vy in summaries if vy.blocks],
             "objection_form": objection_form or ObjectionForm(), "objection_notice": objection_notice,
-            "objection_sent": objection_sent, "lookup_form": LookupForm()}
+            "objection_sent": objection_sent, "lookup_form": LookupForm(),
+            "catalogue_sections": catalogue_selectors.public_catalogue(village, today)}
 
 
 def objection_view(page, request, village: Body, notice_id: int):

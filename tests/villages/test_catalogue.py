@@ -1,0 +1,417 @@
+"""村务公开目录: adoption, local items, posting with photos (privacy, bad uploads), the role matrix,
+the township dashboard and county overview, the public village page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from freezegun import freeze_time
+from PIL import Image
+
+from gongkai.core import rules
+from gongkai.core.actors import SYSTEM
+from gongkai.core.models import AuditEvent, Role
+from gongkai.core.services import ServiceError
+from gongkai.villages import catalogue_photos, catalogue_selectors
+from gongkai.villages.catalogue_schedule import State
+from gongkai.villages.catalogue_standard import standard_items
+from gongkai.villages.models import CataloguePosting, PostingPhoto, VillageCatalogue, VillageCatalogueItem
+from gongkai.villages.services.catalogue import add_local_item, adopt_catalogue, post_item
+from tests.conftest import PASSWORD
+from tests.villages.conftest import make_id
+
+D = dt.date
+ADOPTED = D(2026, 8, 20)
+
+
+def jpeg(size=(640, 480), exif_make: str | None = "TestPhone", fmt="JPEG") -> bytes:
+    image = Image.new("RGB", size, (200, 180, 120))
+    out = io.BytesIO()
+    kwargs = {}
+    if exif_make:
+        exif = Image.Exif()
+        exif[0x010F] = exif_make  # Make
+        exif[0x0112] = 6  # orientation: rotate 90°
+        kwargs["exif"] = exif
+    image.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def cast(county, make_user):
+    class Cast:
+        clerk_a = make_user(Role.VILLAGE_CLERK, county.village_a)
+        clerk_b = make_user(Role.VILLAGE_CLERK, county.village_b)
+        town_a = make_user(Role.INFO_OFFICER, county.township_a)
+        town_b = make_user(Role.INFO_OFFICER, county.township_b)
+        leader_a = make_user(Role.APPROVING_LEADER, county.township_a)
+        office = make_user(Role.OFFICE_ADMIN, county.office)
+        dept = make_user(Role.INFO_OFFICER, county.dept_a)
+        reviewer_a = make_user(Role.CONFIDENTIALITY_REVIEWER, county.township_a)
+
+    return Cast
+
+
+@pytest.fixture
+def adopted(county):
+    return {v: adopt_catalogue(SYSTEM, v, today=ADOPTED) for v in (county.village_a, county.village_b)}
+
+
+def item(village, code):
+    return VillageCatalogueItem.objects.get(catalogue__village=village, standard_code=code)
+
+
+FINANCE = "CF-01"  # 村级财务收支明细, monthly
+PARTY_FEES = "DW-03"  # 党费收缴, quarterly
+HOMESTEAD = "CW-05"  # 宅基地审批, 事时
+
+
+def post(actor, it, **kw):
+    args = {"title": "甲村2026年10月村级财务收支明细", "text": "收入：上级转移支付 30000.00 元。\n支出：道路维修 12000.00 元。",
+            "photos": [("board.jpg", jpeg())], "photos_checked": True, "period_key": "2026-10",
+            "today": D(2026, 11, 5)}
+    args.update(kw)
+    return post_item(actor, it, **args)
+
+
+# ---- the standard catalogue and adoption -----------------------------------------------------
+
+def test_standard_catalogue_covers_the_three_kinds_and_every_cadence():
+    items = standard_items()
+    names = {i.name for i in items}
+    for expected in ("村党组织设置及村“两委”班子成员", "党员发展", "党费收缴", "村级财务收支明细", "集体资产资源",
+                     "工程项目", "低保户评议", "宅基地审批", "一事一议筹资筹劳", "惠农补贴"):
+        assert expected in names
+    assert {i.category for i in items} == {"party", "village", "finance"}
+    assert {i.cadence.value for i in items} == {"monthly", "quarterly", "yearly", "event"}
+    assert next(i for i in items if i.name == "村级财务收支明细").cadence.value == "monthly"
+
+
+def test_adoption_copies_the_standard_items_and_is_audited(county, cast):
+    catalogue = adopt_catalogue(cast.clerk_a, county.village_a, today=ADOPTED)
+    assert catalogue.items.count() == len(standard_items())
+    assert catalogue.adopted_on == ADOPTED
+    event = AuditEvent.objects.get(event_type="village.catalogue_adopted")
+    assert event.scope_body_id == county.village_a.pk and event.data["items"] == len(standard_items())
+    with pytest.raises(ServiceError, match="已经启用"):
+        adopt_catalogue(cast.clerk_a, county.village_a)
+    with pytest.raises(ServiceError, match="不是村"):
+        adopt_catalogue(SYSTEM, county.township_a)
+
+
+def test_local_item(county, cast, adopted):
+    local = add_local_item(cast.clerk_a, county.village_a, category="village", name="村集体光伏电站收益",
+                           cadence="quarterly", content="发电量和收益", basis="村民代表会议决定")
+    assert local.is_local and local.position == len(standard_items()) + 1
+    with pytest.raises(ServiceError) as exc:
+        add_local_item(cast.clerk_a, county.village_a, category="x", name="村集体光伏电站收益", cadence="weekly")
+    assert set(exc.value.message_dict) == {"category", "cadence", "name"}
+    with pytest.raises(PermissionDenied):
+        add_local_item(cast.clerk_b, county.village_a, category="village", name="别村事项", cadence="event")
+
+
+# ---- the role matrix --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("who", "village", "post", "manage"), [
+    ("clerk_a", "village_a", True, True),
+    ("clerk_a", "village_b", False, False),
+    ("clerk_b", "village_a", False, False),
+    ("town_a", "village_a", False, True),  # the township guides the catalogue; the clerk posts
+    ("town_a", "village_b", False, False),
+    ("town_b", "village_a", False, False),
+    ("leader_a", "village_a", False, True),
+    ("reviewer_a", "village_a", False, False),
+    ("dept", "village_a", False, False),
+    ("office", "village_a", True, True),
+    ("office", "village_b", True, True),
+    ("anonymous", "village_a", False, False),
+])
+def test_village_rules(county, cast, who, village, post, manage):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if who == "anonymous" else getattr(cast, who)
+    body = getattr(county, village)
+    assert rules.can_post_village_affairs(user, body) is post
+    assert rules.can_manage_village_catalogue(user, body) is manage
+
+
+@pytest.mark.parametrize(("who", "town_a", "town_b", "county_wide"), [
+    ("clerk_a", False, False, False),
+    ("town_a", True, False, False),
+    ("leader_a", True, False, False),
+    ("reviewer_a", False, False, False),
+    ("town_b", False, True, False),
+    ("dept", False, False, False),
+    ("office", True, True, True),
+    ("anonymous", False, False, False),
+])
+def test_dashboard_rules(county, cast, who, town_a, town_b, county_wide):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if who == "anonymous" else getattr(cast, who)
+    assert rules.can_view_village_lateness(user, county.township_a) is town_a
+    assert rules.can_view_village_lateness(user, county.township_b) is town_b
+    assert rules.can_view_village_lateness(user, county.county) is county_wide
+    assert rules.can_view_village_lateness(SYSTEM, county.county)
+    assert not rules.can_view_village_lateness(cast.office, county.village_a)  # not a township or county
+
+
+def test_clerk_posts_only_for_own_village(county, cast, adopted):
+    with pytest.raises(PermissionDenied):
+        post(cast.clerk_b, item(county.village_a, FINANCE))
+    with pytest.raises(PermissionDenied):
+        post(cast.town_a, item(county.village_a, FINANCE))
+    assert CataloguePosting.objects.count() == 0
+    post(cast.clerk_a, item(county.village_a, FINANCE))
+    assert CataloguePosting.objects.count() == 1
+
+
+# ---- posting ----------------------------------------------------------------------------------
+
+def test_posting_stores_cleaned_photos_and_audits(county, cast, adopted, _media):
+    it = item(county.village_a, FINANCE)
+    posting = post(cast.clerk_a, it, photos=[("a.jpg", jpeg()), ("b.png", jpeg(fmt="PNG", exif_make=None))],
+                   caption="村委会门前公开栏")
+    assert (posting.period_start, posting.period_end, posting.period_key) == (D(2026, 10, 1), D(2026, 10, 31), "2026-10")
+    assert posting.period_label == "2026年10月" and posting.photos_checked
+    photos = list(posting.photos.all())
+    assert [p.alt_text for p in photos] == ["村委会门前公开栏照片，第1张，共2张", "村委会门前公开栏照片，第2张，共2张"]
+    with Image.open(photos[0].image.path) as stored:
+        assert stored.format == "JPEG"
+        assert dict(stored.getexif()) == {}  # no camera, no GPS, no orientation left
+        assert stored.size == (480, 640)  # turned upright from EXIF orientation 6
+    assert (photos[0].width, photos[0].height) == (480, 640)
+    event = AuditEvent.objects.get(event_type="village.item_posted")
+    assert event.scope_body_id == county.village_a.pk and event.data["period"] == "2026-10"
+    assert event.data["photos"] == [p.sha256 for p in photos]
+    # the same period again is refused, naming the earlier posting
+    with pytest.raises(ServiceError, match="已于2026年11月05日公开过"):
+        post(cast.clerk_a, it)
+
+
+def test_event_item_takes_the_posting_date_and_many_postings(county, cast, adopted):
+    it = item(county.village_a, HOMESTEAD)
+    first = post(cast.clerk_a, it, period_key="", title="宅基地审批结果公示", posted_on=D(2026, 11, 3))
+    second = post(cast.clerk_a, it, period_key="ignored", title="宅基地审批结果公示（二）")
+    assert first.period_key == second.period_key == ""
+    assert (first.period_start, second.period_start) == (D(2026, 11, 3), D(2026, 11, 5))
+    assert first.period_label == "2026年11月3日"
+
+
+def refused(fn, *, field=None, match=None):
+    before = (CataloguePosting.objects.count(), PostingPhoto.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ServiceError) as exc:
+        fn()
+    after = (CataloguePosting.objects.count(), PostingPhoto.objects.count(), AuditEvent.objects.count())
+    assert before == after
+    errors = exc.value.message_dict
+    if field:
+        assert field in errors, errors
+        if match:
+            assert any(match in m for m in errors[field]), errors[field]
+    return errors
+
+
+def test_personal_data_in_text_is_refused(county, cast, adopted):
+    it = item(county.village_a, "CW-03")
+    errors = refused(lambda: post(cast.clerk_a, it, period_key="", title="低保评议结果",
+                                  text=f"张三 身份证 {make_id(5)} 联系电话 13907975678 评议通过"),
+                     field="text", match="个人信息")
+    message = " ".join(errors["text"])
+    assert "身份证号" in message and "手机号码" in message
+    assert make_id(5) not in message and "13907975678" not in message  # the message shows masked context
+
+
+def test_county_office_phone_is_not_personal_data(county, cast, adopted):
+    it = item(county.village_a, "CW-03")
+    posting = post(cast.clerk_a, it, period_key="", title="低保评议结果",
+                   text="评议结果如有异议，请致电县政务公开办 0797-5221001。")
+    assert posting.pk
+
+
+JPEG = jpeg()
+
+
+@pytest.mark.parametrize(("photos", "match"), [
+    ([], "至少上传一张"),
+    ([("p.jpg", JPEG)] * 7, "最多上传 6 张"),
+    ([("notes.jpg", "这不是图片".encode())], "不是可以识别的图片"),
+    ([("broken.jpg", JPEG[: len(JPEG) // 2])], "已损坏"),
+    ([("empty.jpg", b"")], "空文件"),
+    ([("big.jpg", b"\xff" * (catalogue_photos.MAX_PHOTO_BYTES + 1))], "超过每张 10 MB"),
+    ([("IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")], "HEIC"),
+    ([("scan.gif", jpeg(fmt="GIF", exif_make=None))], "不是 JPEG、PNG 或 WebP 照片（GIF）"),
+    ([("ok.jpg", JPEG), ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)], "broken.png"),
+])
+def test_bad_uploads_are_refused_with_chinese_messages(county, cast, adopted, _media, photos, match):
+    refused(lambda: post(cast.clerk_a, item(county.village_a, FINANCE), photos=photos), field="photos", match=match)
+    assert not any(_media.rglob("*.jpg"))  # no file left behind
+
+
+def test_decompression_bomb_is_refused(county, cast, adopted):
+    out = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(out, format="PNG")  # 81 Mpx, a few kB
+    refused(lambda: post(cast.clerk_a, item(county.village_a, FINANCE), photos=[("bomb.png", out.getvalue())]),
+            field="photos", match="像素过多")
+
+
+def test_other_refusals_name_their_fields(county, cast, adopted):
+    it = item(county.village_a, FINANCE)
+    errors = refused(lambda: post(cast.clerk_a, it, title=" ", text="", photos_checked=False, period_key="2026-12",
+                                  posted_on=D(2026, 11, 6)))
+    assert set(errors) == {"title", "text", "photos_checked", "period_key", "posted_on"}
+    assert "尚未开始" in errors["period_key"][0]
+    refused(lambda: post(cast.clerk_a, it, period_key="2026年10月"), field="period_key", match="格式不对")
+    refused(lambda: post(cast.clerk_a, it, period_key=""), field="period_key", match="请选择")
+
+
+def test_a_failure_after_files_are_written_leaves_nothing(county, cast, adopted, _media, monkeypatch):
+    from gongkai.core import audit
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        post(cast.clerk_a, item(county.village_a, FINANCE))
+    assert CataloguePosting.objects.count() == PostingPhoto.objects.count() == 0
+    assert not any(p.is_file() for p in _media.rglob("*"))
+
+
+# ---- dashboards --------------------------------------------------------------------------------
+
+def test_township_dashboard_and_county_overview(county, cast, adopted):
+    post(cast.clerk_a, item(county.village_a, FINANCE), period_key="2026-08", today=D(2026, 9, 5))
+    post(cast.clerk_a, item(county.village_a, FINANCE), period_key="2026-09", today=D(2026, 10, 5))
+    post(cast.clerk_b, item(county.village_b, FINANCE), period_key="2026-08", today=D(2026, 9, 5))
+    today = D(2026, 11, 11)
+    rows = {r.village.name: r for r in catalogue_selectors.township_dashboard(county.township_a, today)}
+    assert list(rows) == ["甲村"]
+    late = {r.item.name: [p.key for p in r.status.late] for r in rows["甲村"].late}
+    # 财务 October is one day late; Q3 items (due 15 Oct) are late too
+    assert late["村级财务收支明细"] == ["2026-10"]
+    assert late["党费收缴"] == ["2026-Q3"]
+    assert all(r.status.state is State.EVENT for r in rows["甲村"].items if r.item.cadence == "event")
+    overview = {s.township.name: s for s in catalogue_selectors.county_overview(county.county, today)}
+    a, b = overview["测试县甲镇人民政府"], overview["测试县乙乡人民政府"]
+    assert (a.villages, a.without_catalogue, a.late_villages) == (1, 0, 1)
+    quarterly = sum(1 for s in standard_items() if s.cadence.value == "quarterly")
+    assert a.late_items == 1 + quarterly and b.late_items == 1 + quarterly
+    assert sum(len(r.status.late) for r in catalogue_selectors.township_dashboard(county.township_b, today)[0].late
+               if r.item.standard_code == FINANCE) == 2  # 乙村: September and October
+
+
+def login(user) -> Client:
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c
+
+
+BASE = "/admin/cwml/"
+
+
+def denied(response) -> bool:
+    """Wagtail answers PermissionDenied in an admin view with a redirect to the dashboard and a
+    message, not a 403 page."""
+    return response.status_code == 302 and response.url == "/admin/"
+
+
+def test_admin_screens_follow_the_rules(county, cast, adopted):
+    a, b = county.village_a, county.village_b
+    it = item(a, FINANCE)
+    with freeze_time("2026-11-12 10:00:00+08:00"):
+        clerk = login(cast.clerk_a)
+        assert clerk.get(BASE).url == f"{BASE}village/{a.pk}/"
+        page = clerk.get(f"{BASE}village/{a.pk}/")
+        assert page.status_code == 200 and "逾期未公开" in page.text and "发布" in page.text
+        assert clerk.get(f"{BASE}village/{a.pk}/post/{it.pk}/").status_code == 200
+        assert denied(clerk.get(f"{BASE}village/{b.pk}/"))
+        assert denied(clerk.get(f"{BASE}village/{b.pk}/post/{item(b, FINANCE).pk}/"))
+        assert denied(clerk.get(f"{BASE}township/{county.township_a.pk}/"))
+        assert denied(clerk.get(f"{BASE}county/{county.county.pk}/"))
+        town = login(cast.town_a)
+        assert town.get(BASE).url == f"{BASE}township/{county.township_a.pk}/"
+        dash = town.get(f"{BASE}township/{county.township_a.pk}/")
+        assert dash.status_code == 200 and "甲村" in dash.text and "2026年10月" in dash.text
+        assert denied(town.get(f"{BASE}township/{county.township_b.pk}/"))
+        assert denied(town.get(f"{BASE}county/{county.county.pk}/"))
+        assert denied(town.get(f"{BASE}village/{a.pk}/post/{it.pk}/"))
+        office = login(cast.office)
+        overview = office.get(f"{BASE}county/{county.county.pk}/")
+        assert overview.status_code == 200 and "测试县乙乡人民政府" in overview.text
+        assert office.get(f"{BASE}township/{county.township_b.pk}/").status_code == 200
+        assert denied(login(cast.dept).get(f"{BASE}township/{county.township_a.pk}/"))
+        anonymous = Client().get(f"{BASE}township/{county.township_a.pk}/")
+        assert anonymous.status_code == 302 and "/admin/login/" in anonymous.url
+
+
+def test_form_keeps_the_text_on_a_bad_photo_and_posts_on_a_good_one(county, cast, adopted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = county.village_a
+    it = item(a, FINANCE)
+    url = f"{BASE}village/{a.pk}/post/{it.pk}/"
+    with freeze_time("2026-11-12 10:00:00+08:00"):
+        clerk = login(cast.clerk_a)
+        form = clerk.get(url)
+        # the oldest missing month is offered first; every missing month since adoption can be picked
+        assert 'value="2026-08" selected' in form.text and 'value="2026-11"' in form.text
+        assert "2026年10月（应于2026年11月10日前公开）" in form.text
+        data = {"period_key": "2026-10", "posted_on": "2026-11-12", "title": "甲村十月财务收支明细",
+                "text": "收入 30000.00 元，支出 12000.00 元。", "photos_checked": "on"}
+        bad = clerk.post(url, {**data, "photos": [SimpleUploadedFile("board.jpg", b"not an image")]})
+        assert bad.status_code == 400
+        assert "不是可以识别的图片" in bad.text and "甲村十月财务收支明细" in bad.text and "收入 30000.00 元" in bad.text
+        assert "照片需要重新选择" in bad.text and CataloguePosting.objects.count() == 0
+        good = clerk.post(url, {**data, "photos": [SimpleUploadedFile("board.jpg", JPEG, "image/jpeg")]})
+        assert good.status_code == 302
+        posting = CataloguePosting.objects.get()
+        assert posting.title == "甲村十月财务收支明细" and posting.photos.count() == 1
+        assert posting.posted_by == cast.clerk_a.get_full_name() or cast.clerk_a.username
+        town = login(cast.town_a).get(f"{BASE}township/{county.township_a.pk}/")
+        assert "村级财务收支明细：2026年11月12日" in town.text
+
+
+def test_adopt_and_local_item_screens(county, cast):
+    town = login(cast.town_a)
+    page = town.get(f"{BASE}village/{county.village_a.pk}/")
+    assert "启用村务公开标准目录" in page.text
+    assert town.post(f"{BASE}village/{county.village_a.pk}/adopt/").status_code == 302
+    assert VillageCatalogue.objects.filter(village=county.village_a).exists()
+    bad = town.post(f"{BASE}village/{county.village_a.pk}/local/", {"category": "village", "name": "",
+                                                                    "cadence": "event"})
+    assert bad.status_code == 400 and "请填写公开事项名称" in bad.text
+    ok = town.post(f"{BASE}village/{county.village_a.pk}/local/", {"category": "finance", "name": "光伏收益",
+                                                                   "cadence": "yearly", "basis": "村民代表会议"})
+    assert ok.status_code == 302 and VillageCatalogueItem.objects.filter(name="光伏收益").exists()
+    assert login(cast.clerk_b).post(f"{BASE}village/{county.village_a.pk}/adopt/").status_code == 302
+    assert VillageCatalogue.objects.count() == 1
+
+
+# ---- the public village page ---------------------------------------------------------------------
+
+def test_public_village_page_lists_the_catalogue_and_latest_postings(county, cast, adopted):
+    from gongkai.portal.setup import ensure_county_site
+
+    ensure_county_site(county.county)
+    post(cast.clerk_a, item(county.village_a, FINANCE), caption="村委会门前公开栏上的十月财务明细")
+    with freeze_time("2026-11-12 10:00:00+08:00"):
+        page = Client().get(f"/cwgk/village/{county.village_a.pk}/")
+    text = page.text
+    assert page.status_code == 200
+    for label in ("村务公开目录", "党务公开", "村务公开", "财务公开", "宅基地审批", "暂无公开记录"):
+        assert label in text
+    assert "2026年10月：甲村2026年10月村级财务收支明细（2026年11月5日张贴）" in text
+    photo = PostingPhoto.objects.get()
+    assert f'src="{photo.image.url}" alt="村委会门前公开栏上的十月财务明细照片，第1张，共1张"' in text
+    assert "逾期" not in text  # lateness is the township's working view
