@@ -10,22 +10,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from gongkai.core import rules
+from gongkai.core.models import Body, BodyKind
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
+from gongkai.requests import letters as letter_rendering
 from gongkai.requests import selectors
-from gongkai.requests.models import Case
+from gongkai.requests.models import Case, Letter
+from gongkai.requests.services import letters as letter_services
 from gongkai.requests.services.cases import allowed_actions, transition
 from gongkai.requests.services.clock import case_clock, today
 from gongkai.requests.services.publication import PUBLISHABLE_STATES, set_publication
 from gongkai.rules.case_flow import TRANSITIONS, Action, CaseState
 from gongkai.rules.deadlines import ClockStatus
 from gongkai.rules.dispositions import LAPSE_DISPOSITIONS, Disposition
+from gongkai.rules.reply_letters import LetterKind
 
 STATUS_CHOICES = [(s.value, s.label) for s in ClockStatus] + [("error", "期限无法计算")]
 
@@ -76,7 +80,141 @@ def case_detail(request, pk: int):
         "today": today(),
         "extension_needs_head": _extension_needs_head(request.user, case, actions),
         "can_publish": rules.can_handle_case(request.user, case.body) and case.state in PUBLISHABLE_STATES,
+        **_letter_context(request.user, case),
     })
+
+
+def _letter_context(user, case: Case) -> dict:
+    if not rules.can_issue_letter(user, case):
+        return {"can_issue_letter": False}
+    kinds = [(kind, [(f, letter_services.INPUT_LABELS[f]) for f in letter_services.INPUT_FIELDS[kind]])
+             for kind in letter_services.applicable_kinds(case)]
+    return {"can_issue_letter": True, "letters": case.letters.select_related("corrects").all(), "letter_kinds": kinds}
+
+
+def _error(request, exc) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or "您无权执行此操作")
+    else:
+        messages.error(request, "；".join(exc.messages))
+
+
+def _letter_inputs(request) -> dict:
+    return {f: request.POST.get(f, "") for f in letter_services.INPUT_LABELS}
+
+
+@require_POST
+def letter_generate(request, pk: int):
+    case = _visible_case(request, pk)
+    try:
+        letter = letter_services.generate_letter(request.user, case, request.POST.get("kind", ""),
+                                                 inputs=_letter_inputs(request))
+    except (PermissionDenied, ServiceError) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已生成{letter.kind_label}（{letter.doc_number}）")
+    return redirect("requests_admin:detail", pk=case.pk)
+
+
+def _case_letter(request, pk: int, letter_id: int) -> Letter:
+    case = _visible_case(request, pk)
+    letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id, case=case)
+    if not rules.can_issue_letter(request.user, case):
+        raise Http404
+    return letter
+
+
+def letter_download(request, pk: int, letter_id: int):
+    letter = _case_letter(request, pk, letter_id)
+    name = f"{letter.case.number}-{letter.kind_label}-{letter.doc_number}.docx"
+    response = FileResponse(letter.file.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def letter_sent(request, pk: int, letter_id: int):
+    letter = _case_letter(request, pk, letter_id)
+    try:
+        letter_services.mark_sent(request.user, letter, on=request.POST.get("on", ""),
+                                  method=request.POST.get("method", ""))
+    except (PermissionDenied, ServiceError) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已登记{letter.doc_number}送达")
+    return redirect("requests_admin:detail", pk=pk)
+
+
+@require_POST
+def letter_correct(request, pk: int, letter_id: int):
+    letter = _case_letter(request, pk, letter_id)
+    inputs = {**letter.inputs, **{k: v for k, v in _letter_inputs(request).items() if v.strip()}}
+    try:
+        new = letter_services.correct_letter(request.user, letter, inputs=inputs)
+    except (PermissionDenied, ServiceError) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已生成更正文书{new.doc_number}")
+    return redirect("requests_admin:detail", pk=pk)
+
+
+# --- The office's letter templates ---------------------------------------------------------------
+
+
+def _template_county(request) -> Body:
+    counties = [c for c in Body.objects.filter(kind=BodyKind.COUNTY, is_active=True).order_by("path")
+                if rules.can_manage_letter_templates(request.user, c)]
+    if not counties:
+        raise PermissionDenied
+    chosen = request.GET.get("county") or request.POST.get("county")
+    return next((c for c in counties if str(c.pk) == chosen), counties[0])
+
+
+def letter_templates(request):
+    county = _template_county(request)
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "upload":
+                letter_services.upload_template(request.user, county, request.POST.get("kind", ""),
+                                                request.FILES.get("file"))
+                messages.success(request, "已更换模板")
+            elif op == "revert":
+                letter_services.revert_template(request.user, county, request.POST.get("kind", ""))
+                messages.success(request, "已恢复系统内置模板")
+            elif op == "prefix":
+                body = get_object_or_404(Body, pk=request.POST.get("body"))
+                if body.get_county() != county:
+                    raise Http404
+                letter_services.set_letter_prefix(request.user, body, request.POST.get("prefix", ""))
+                messages.success(request, f"已设置{body.name}的发文机关代字")
+        except (PermissionDenied, ServiceError) as exc:
+            _error(request, exc)
+        except ValueError:
+            messages.error(request, "请选择文书类型")
+        return redirect(f"{request.path}?county={county.pk}")
+    kinds = [(kind, letter_rendering.active_template(county, kind)) for kind in LetterKind]
+    bodies = [(b, letter_services.letter_prefix(b)) for b in Body.get_tree(county).filter(
+        kind__in=[BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP], is_active=True)]
+    return TemplateResponse(request, "requests/admin/letter_templates.html", {
+        "county": county, "kinds": kinds, "bodies": bodies, "fields": letter_rendering.TEMPLATE_FIELDS.items(),
+        "intro": "各类文书使用下列模板。可下载当前模板，在 Word 或 WPS 中修改版式和固定文字后上传替换；"
+                 "模板中的 {{ 字段 }} 会在生成时填入。",
+        "loop_help": "正文段落为列表，写法：{%p for paragraph in paragraphs %}、{{ paragraph }}、{%p endfor %} "
+                     "各占一段。使用未列出字段的模板不能上传。",
+    })
+
+
+def letter_template_download(request, kind: str):
+    county = _template_county(request)
+    try:
+        kind = LetterKind(kind)
+    except ValueError as exc:
+        raise Http404 from exc
+    data = letter_rendering.template_bytes(county, kind)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{kind.value}.docx"
+    return response
 
 
 def _extension_needs_head(user, case: Case, actions) -> bool:

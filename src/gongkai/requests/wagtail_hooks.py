@@ -10,6 +10,12 @@ urlpatterns = [
     path("<int:pk>/", admin_views.case_detail, name="detail"),
     path("<int:pk>/action/<str:action>/", admin_views.case_action, name="action"),
     path("<int:pk>/publication/", admin_views.case_publication, name="publication"),
+    path("<int:pk>/letters/", admin_views.letter_generate, name="letter_generate"),
+    path("<int:pk>/letters/<int:letter_id>/", admin_views.letter_download, name="letter_download"),
+    path("<int:pk>/letters/<int:letter_id>/sent/", admin_views.letter_sent, name="letter_sent"),
+    path("<int:pk>/letters/<int:letter_id>/correct/", admin_views.letter_correct, name="letter_correct"),
+    path("letter-templates/", admin_views.letter_templates, name="letter_templates"),
+    path("letter-templates/<str:kind>.docx", admin_views.letter_template_download, name="letter_template_download"),
 ]
 
 
@@ -23,6 +29,20 @@ class CaseMenuItem(MenuItem):
         return rules.can_access_admin(request.user)
 
 
+class TemplateMenuItem(MenuItem):
+    def is_shown(self, request):
+        from gongkai.core.models import Membership, Role
+
+        return rules.is_platform_operator(request.user) or Membership.objects.filter(
+            user=request.user, role=Role.OFFICE_ADMIN).exists()
+
+
 @hooks.register("register_admin_menu_item")
 def register_menu():
     return CaseMenuItem("依申请公开", reverse("requests_admin:list"), icon_name="mail", order=230)
+
+
+@hooks.register("register_admin_menu_item")
+def register_template_menu():
+    return TemplateMenuItem("依申请公开文书模板", reverse("requests_admin:letter_templates"), icon_name="doc-full",
+                            order=231)
