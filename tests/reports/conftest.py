@@ -8,11 +8,11 @@ import itertools
 
 import pytest
 from django.utils import timezone
-from tests.rules.test_annual_report import ALL_CASES, DOCUMENTS, REVIEWS
 
 from gongkai.core.models import Role
 from gongkai.disclosure.models import Record
 from gongkai.requests.models import Case, Review
+from tests.rules.test_annual_report import ALL_CASES, DOCUMENTS, REVIEWS
 
 _serial = itertools.count(1)
 

@@ -7,6 +7,14 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+
+from gongkai.core.models import AuditEvent
+from gongkai.core.services import ServiceError
+from gongkai.reports import selectors, services
+from gongkai.reports.document import report_document
+from gongkai.reports.models import AnnualReport, ReportStatus
+from gongkai.requests.models import FeeNotice
+from gongkai.rules import annual_report as ar
 from tests.reports.conftest import add_case
 from tests.rules.test_annual_report import (
     ALL_CASES,
@@ -18,14 +26,6 @@ from tests.rules.test_annual_report import (
     REVIEWS,
     full,
 )
-
-from gongkai.core.models import AuditEvent
-from gongkai.core.services import ServiceError
-from gongkai.reports import selectors, services
-from gongkai.reports.document import report_document
-from gongkai.reports.models import AnnualReport, ReportStatus
-from gongkai.requests.models import FeeNotice
-from gongkai.rules import annual_report as ar
 
 JAN_2026 = dt.date(2026, 1, 20)
 

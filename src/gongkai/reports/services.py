@@ -85,7 +85,8 @@ def save_figures(actor, body: Body, year, *, licensing=0, penalty=0, coercion=0,
 def compute(body: Body, year: int) -> AnnualReport:
     """An unsaved report with the tables computed from the database, drafted sections and checks
     (read-only: the command line exports it when no report was saved yet)."""
-    report = AnnualReport(body=body, year=year)
+    _check_body(body)
+    report = AnnualReport(body=body, year=_check_year(year))
     _fill_tables(report)
     _draft(report, redraft=True)
     report.checks = _run_checks(report)
