@@ -19,7 +19,9 @@ gives exactly the page an unknown code gives.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
@@ -40,6 +42,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"IEND\xaeB`\x82"
 # Freezegun must leave the clocks of Playwright's event loop alone.
 REAL_TIME = ["asyncio", "playwright", "greenlet", "selectors", "concurrent"]
+SHOTS = os.environ.get("GONGKAI_BROWSER_SHOTS")  # a directory: save screenshots there
 
 APPLICANT = {
     "name": "王晓明", "id_number": "36070219880808283X", "phone": "13907975678", "email": "wxm@example.com",
@@ -72,6 +75,9 @@ def check_a11y(page, label: str) -> None:
         assert width <= PHONE["width"], f"{label} ({mode}): {width}px wide at a {PHONE['width']}px viewport"
         violations = axe_violations(page)
         assert not violations, f"{label} ({mode}):\n{describe(violations)}"
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SHOTS) / f"request-{label}-{mode}.png"), full_page=True)
     page.get_by_role("button", name="长者模式").click()  # back to normal for the next page
     assert not page.evaluate("document.documentElement.classList.contains('mode-elder')")
 
@@ -207,7 +213,9 @@ def test_citizen_applies_handler_corrects_extends_decides_citizen_follows(browse
         assert "待补正" in handler.locator("main").inner_text()
 
         state = progress_after(citizen, live_server, code)
-        assert state["当前状态"] == "待补正" and state["答复期限"] == "暂停计时", state
+        assert state["当前状态"] == "待补正" and state["答复期限"].startswith("暂停计时"), state
+        assert state["补正期限"].startswith("2026年3月20日前") and "视为放弃申请" in state["补正期限"], state
+        check_a11y(citizen, "status-correction")
         assert "项目名称" not in citizen.locator("main").inner_text()  # notes stay internal
 
         # --- Monday 9 March: the corrected application arrives; the handler records it -----------

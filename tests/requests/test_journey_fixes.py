@@ -58,3 +58,43 @@ def test_extension_hint_not_shown_to_those_who_grant_it_or_after_it(client, make
     client.force_login(handler_a)
     html = client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
     assert HINT not in html and "10 个工作日" in html
+
+
+STATUS = "/xxgk/ysqgk/status/"
+
+
+@pytest.fixture
+def site(county):
+    from gongkai.portal.setup import ensure_county_site
+    from gongkai.requests.setup import ensure_request_page
+
+    return ensure_request_page(ensure_county_site(county.county))
+
+
+def status_html(client, case, digits="1234") -> str:
+    response = client.post(STATUS, {"code": case.query_code, "digits": digits}, REMOTE_ADDR="10.9.0.1")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_status_tells_the_applicant_the_correction_deadline(client, site, make_case, handler_a):
+    """While a 补正 is awaited the status page said only 待补正 and 暂停计时: the applicant did not
+    learn by when to correct, nor that the application lapses after that day (条例第三十条)."""
+    case = make_case("2026-03-02")
+    html = status_html(client, case)
+    assert "补正期限" not in html and "2026年3月30日" in html
+    transition(handler_a, case, "request_correction", on="2026-03-04", period_end="2026-03-20")
+    html = status_html(client, case)
+    assert "待补正" in html and "补正期限" in html and '<time datetime="2026-03-20">2026年3月20日</time>' in html
+    assert "视为放弃申请" in html and "补正期间不计算答复期限" in html
+    transition(handler_a, case, "receive_correction", on="2026-03-09")
+    html = status_html(client, case)
+    assert "补正期限" not in html and "2026年4月7日" in html  # the clock restarted from the correction
+    assert "补正期间不计算答复期限" not in html
+
+
+def test_wrong_digits_show_no_correction_deadline(client, site, make_case, handler_a):
+    case = make_case("2026-03-02")
+    transition(handler_a, case, "request_correction", on="2026-03-04", period_end="2026-03-20")
+    html = status_html(client, case, digits="9999")
+    assert "没有找到" in html and "补正期限" not in html and "2026年3月20日" not in html

@@ -50,6 +50,7 @@ class PublicStatus:
     decided_on: dt.date | None
     stages: tuple[Stage, ...]
     closed: bool
+    correction_due: dt.date | None = None  # the applicant's last day to correct, while awaited
 
 
 def normalise_code(code: str) -> str:
@@ -111,7 +112,8 @@ def lookup(ip: str, code: str, digits: str) -> PublicStatus | None:
     return PublicStatus(
         query_code=case.query_code, body_name=case.body.name, state_label=CaseState(case.state).label,
         received_on=case.received_on, due_on=case.due_on, clock_label=view.label, clock_code=view.code,
-        decided_on=case.decided_on, stages=stages, closed=case.decided_on is not None)
+        decided_on=case.decided_on, stages=stages, closed=case.decided_on is not None,
+        correction_due=case.correction_period_end if case.state == CaseState.CORRECTION_REQUESTED else None)
 
 
 def published_answers(county):
