@@ -96,6 +96,12 @@ def run_once(actor=SCHEDULER, now: dt.datetime | None = None) -> RunResult:
         run_queued_sweeps()
     except Exception:
         logger.exception("privacy sweep failed")
+    try:  # payout files queued in the admin (gongkai.villages)
+        from gongkai.villages.import_jobs import run_queued_imports
+
+        run_queued_imports()
+    except Exception:
+        logger.exception("payout import jobs failed")
     return result
 
 

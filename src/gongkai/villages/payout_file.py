@@ -190,6 +190,59 @@ def match_header(cell) -> str | None:
     return _LOOKUP.get(stripped)
 
 
+@dataclass
+class HeaderGuess:
+    """What :func:`guess_header` found in the first rows of a file, for the admin's mapping form."""
+
+    header_row: int | None  # 1-based; None: no row looks like a header
+    cells: list[str]  # the header row's cell texts
+    columns: dict[str, int]  # field → 0-based column (first match of each field)
+    ambiguous: dict[str, list[int]]  # field → every column whose header names it, when more than one
+    rows: list[tuple[int, list]]  # the header row and the rows after it (for the preview)
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in (*REQUIRED_FIELDS, "village") if f not in self.columns]
+
+    @property
+    def complete(self) -> bool:
+        """Every field the import needs was found, and no field by two columns."""
+        return self.header_row is not None and not self.missing and not self.ambiguous
+
+
+def guess_header(table: Iterable[tuple[int, list]], preview_rows: int = 8) -> HeaderGuess:
+    """Look for the header row in the first :data:`HEADER_SCAN_ROWS` rows: the first row with every
+    required field, else the row with the most recognised headers (the officer maps the rest by
+    hand), else the first non-empty row. Reads no further than the header and ``preview_rows``."""
+    rows: list[tuple[int, list]] = []
+    for number, cells in table:
+        rows.append((number, list(cells)))
+        if len(rows) >= HEADER_SCAN_ROWS + preview_rows:
+            break
+    chosen = None
+    best: tuple[int, int] | None = None  # (recognised headers, row number)
+    for number, cells in rows[:HEADER_SCAN_ROWS]:
+        found = detect_columns(cells)
+        if all(f in found for f in REQUIRED_FIELDS):
+            chosen = number
+            break
+        if found and (best is None or len(found) > best[0]):
+            best = (len(found), number)
+    if chosen is None:
+        chosen = best[1] if best else next((n for n, c in rows if any(_text(x) for x in c)), None)
+    if chosen is None:
+        return HeaderGuess(None, [], {}, {}, rows)
+    cells = next(c for n, c in rows if n == chosen)
+    every: dict[str, list[int]] = {}
+    for i, cell in enumerate(cells):
+        f = match_header(cell)
+        if f is not None:
+            every.setdefault(f, []).append(i)
+    return HeaderGuess(chosen, [_text(c) for c in cells], {f: cols[0] for f, cols in every.items()},
+                       {f: cols for f, cols in every.items() if len(cols) > 1},
+                       [(n, c) for n, c in rows if chosen <= n <= chosen + preview_rows])
+
+
 def detect_columns(cells: list, mapping: Mapping[str, str] | None = None) -> dict[str, int]:
     """Field → column index for one candidate header row. ``mapping`` (field → header text, set by
     hand in the admin or on the command line) wins over the synonyms."""
@@ -310,6 +363,10 @@ def parse_payouts(
     declared_total: Decimal | None = None,
     already_imported: Callable[[str], bool] | None = None,
     today: dt.date | None = None,
+    header_row: int | None = None,
+    columns: Mapping[str, int] | None = None,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 2000,
 ) -> ParsedFile:
     """Read and check every row of ``table`` (from :func:`read_table`).
 
@@ -317,7 +374,9 @@ def parse_payouts(
     ``ambiguous_villages``: names of more than one village in scope (a row naming one is refused);
     ``default_village``: the village of a file without a village column; ``declared_total``: the
     batch total to check (a 合计 row in the file is checked too); ``already_imported(id_number)``:
-    True if that person already has a payout in this programme and year.
+    True if that person already has a payout in this programme and year; ``header_row`` and
+    ``columns`` (field → 0-based column, as mapped by hand in the admin): the header as given, no
+    detection; ``progress(rows_read)`` is called every ``progress_every`` data rows.
 
     Returns a ParsedFile whose ``rows`` are the valid rows and ``problems`` each bad row's number
     and reason plus file-level problems (row None). Raises PayoutFileError when no header is found.
@@ -325,15 +384,26 @@ def parse_payouts(
     today = today or dt.date.today()
     ambiguous = {village_key(v) for v in ambiguous_villages}
     rows_iter = iter(table)
-    header_row = None
-    columns: dict[str, int] = {}
-    for number, cells in rows_iter:
-        found = detect_columns(cells, mapping)
-        if all(f in found for f in REQUIRED_FIELDS):
-            header_row, columns = number, found
-            break
-        if number >= HEADER_SCAN_ROWS:
-            break
+    if columns is not None and header_row is not None:
+        columns = dict(columns)
+        missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if f not in columns]
+        if missing:
+            raise PayoutFileError(f"没有指定{'、'.join(missing)}所在的列")
+        for number, _cells in rows_iter:
+            if number >= header_row:
+                break
+        else:
+            raise PayoutFileError(f"文件没有第 {header_row} 行")
+    else:
+        header_row = None
+        columns = {}
+        for number, cells in rows_iter:
+            found = detect_columns(cells, mapping)
+            if all(f in found for f in REQUIRED_FIELDS):
+                header_row, columns = number, found
+                break
+            if number >= HEADER_SCAN_ROWS:
+                break
     if header_row is None:
         need = "、".join(FIELD_LABELS[f] for f in REQUIRED_FIELDS)
         raise PayoutFileError(f"在文件前 {HEADER_SCAN_ROWS} 行中没有找到表头（至少需要{need}三列）；"
@@ -362,6 +432,8 @@ def parse_payouts(
                 parsed.problems.append(Problem(number, str(exc)))
             continue
         parsed.data_rows += 1
+        if progress is not None and parsed.data_rows % progress_every == 0:
+            progress(parsed.data_rows)
         reasons: list[str] = []
         # 姓名
         if not name_text:

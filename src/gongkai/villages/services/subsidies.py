@@ -90,7 +90,10 @@ def _village_scope(county_or_township: Body) -> tuple[dict[str, Body], set[str]]
 def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgramme, year: int,
                    township: Body | None = None, county: Body | None = None, dry_run: bool = False,
                    skip_invalid: bool = False, mapping: dict[str, str] | None = None,
-                   declared_total: Decimal | None = None, today: dt.date | None = None) -> ImportResult:
+                   declared_total: Decimal | None = None, today: dt.date | None = None,
+                   header_row: int | None = None, columns: dict[str, int] | None = None,
+                   progress=None, progress_every: int = 2000,
+                   table: list[tuple[int, list]] | None = None) -> ImportResult:
     """Import one payout file for ``programme`` and ``year``.
 
     Scope: the villages of ``township`` (or, without it, of ``county``). Every row is checked
@@ -98,6 +101,9 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
     each bad row) unless ``skip_invalid``, which imports the valid rows and returns the rejects as
     CSV text. File-level problems (no header, total mismatch) always refuse the file. ``dry_run``
     checks and reports without writing. ID numbers and accounts are stored only hashed and masked.
+    ``header_row`` and ``columns`` (field → 0-based column): a header mapped by hand (the admin);
+    ``progress(rows_checked)`` is called every ``progress_every`` rows checked (the background job);
+    ``table``: the file already read (``payout_file.read_table``), so that it is not read twice.
 
     Raises PermissionDenied, ServiceError (unreadable file, bad arguments)."""
     scope = township or county
@@ -119,9 +125,10 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
                 .values_list("id_hash", flat=True))
     try:
         parsed = payout_file.parse_payouts(
-            payout_file.read_table(data, filename), year=year, villages=villages, ambiguous_villages=ambiguous,
+            iter(table) if table is not None else payout_file.read_table(data, filename), year=year, villages=villages, ambiguous_villages=ambiguous,
             mapping=mapping, declared_total=declared_total, today=today or timezone.localdate(),
-            already_imported=(lambda n: conf.id_hash(n) in known) if known else None)
+            already_imported=(lambda n: conf.id_hash(n) in known) if known else None,
+            header_row=header_row, columns=columns, progress=progress, progress_every=progress_every)
     except payout_file.PayoutFileError as exc:
         raise ServiceError(str(exc)) from None
     result = ImportResult(parsed=parsed, dry_run=dry_run)
@@ -132,7 +139,8 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
     result.per_village = {k: (v[0], v[1]) for k, v in per_village.items()}
     refused = bool(parsed.file_problems) or (parsed.problems and not skip_invalid) or not parsed.rows
     if parsed.problems and skip_invalid:
-        result.rejects_csv = payout_file.write_rejects(parsed, payout_file.read_table(data, filename))
+        result.rejects_csv = payout_file.write_rejects(
+            parsed, iter(table) if table is not None else payout_file.read_table(data, filename))
     if refused or dry_run:
         return result
     with transaction.atomic():

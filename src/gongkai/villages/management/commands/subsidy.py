@@ -5,6 +5,7 @@
 - ``publish --programme NAME --year YYYY --township NAME [--start DATE] [--days N] [--phone TEXT]``
 - ``notices --year YYYY --out DIR [--village NAME] [--township NAME] [--json] [--paper A4|A3]``
 - ``tick``: archive notices whose 公示期 has ended (idempotent; run daily)
+- ``run-imports``: run the payout import jobs queued in the admin (the scheduler does this too)
 
 Exit status: 0 done, 1 refused (bad rows or file; nothing written), 2 usage error.
 
@@ -75,10 +76,11 @@ class Command(BaseCommand):
         p.add_argument("--json", action="store_true", help="在标准输出打印各村合计（JSON）")
         p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4；村务公开栏可用 A3）")
         sub.add_parser("tick", help="把公示期已满的公示归档（可重复运行）")
+        sub.add_parser("run-imports", help="执行后台排队的发放名单导入任务（管理后台上传的文件）")
 
     def handle(self, *args, action, **options):
         try:
-            return getattr(self, f"_{action}")(**options)
+            return getattr(self, f"_{action.replace('-', '_')}")(**options)
         except ServiceError as exc:
             raise CommandError(_messages(exc)) from None
         except PermissionDenied as exc:
@@ -168,6 +170,13 @@ class Command(BaseCommand):
     def _tick(self, **_):
         archived = subsidies.archive_ended_notices(command_line_actor())
         self.stdout.write(f"归档公示 {len(archived)} 个")
+
+
+    # ---- run-imports ----
+    def _run_imports(self, **_):
+        from gongkai.villages.import_jobs import run_queued_imports
+
+        self.stdout.write(f"执行导入任务 {run_queued_imports()} 个")
 
 
 def _json_dumps(data) -> str:
