@@ -413,5 +413,10 @@ def test_public_village_page_lists_the_catalogue_and_latest_postings(county, cas
         assert label in text
     assert "2026年10月：甲村2026年10月村级财务收支明细（2026年11月5日张贴）" in text
     photo = PostingPhoto.objects.get()
-    assert f'src="{photo.image.url}" alt="村委会门前公开栏上的十月财务明细照片，第1张，共1张"' in text
+    src = f"/cwgk/village/{county.village_a.pk}/photo/{photo.pk}/"
+    assert f'src="{src}" alt="村委会门前公开栏上的十月财务明细照片，第1张，共1张"' in text
+    served = Client().get(src)
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
+    assert Client().get(f"/cwgk/village/{county.village_b.pk}/photo/{photo.pk}/").status_code == 404
     assert "逾期" not in text  # lateness is the township's working view

@@ -238,6 +238,21 @@ class VillageAffairsIndexPage(RoutablePageMixin, IntroPage):
 
         return objection_view(self, request, self._village(pk), notice_id)
 
+    @path("village/<int:pk>/photo/<int:photo_id>/", name="board_photo")
+    def board_photo(self, request, pk: int, photo_id: int):
+        """A photo of the village board (村务公开目录 posting). Served by id, never by storage path;
+        the stored copy carries no metadata (see catalogue_photos)."""
+        from django.http import FileResponse, Http404
+
+        photo = get_object_or_404(PostingPhoto, pk=photo_id, posting__item__catalogue__village=self._village(pk))
+        try:
+            handle = photo.image.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
+
     @path("lookup/", name="lookup")
     def lookup(self, request):
         from gongkai.villages.views import lookup_view
