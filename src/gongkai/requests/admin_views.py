@@ -21,8 +21,9 @@ from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
 from gongkai.requests import letters as letter_rendering
 from gongkai.requests import selectors
-from gongkai.requests.models import Case, Letter
+from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionStatus
 from gongkai.requests.services import letters as letter_services
+from gongkai.requests.services import proactive
 from gongkai.requests.services.cases import allowed_actions, transition
 from gongkai.requests.services.clock import case_clock, today
 from gongkai.requests.services.publication import PUBLISHABLE_STATES, set_publication
@@ -259,3 +260,53 @@ def case_publication(request, pk: int):
     else:
         messages.success(request, "已公开到答复选登" if publish else "已取消公开")
     return redirect("requests_admin:detail", pk=case.pk)
+
+
+# --- 条例第四十四条 suggestions -----------------------------------------------------------------------
+
+
+def proactive_list(request):
+    if not rules.can_access_admin(request.user):
+        raise PermissionDenied
+    from gongkai.disclosure.models import Record
+
+    status = request.GET.get("status", SuggestionStatus.OPEN)
+    qs = proactive.suggestions_visible_to(request.user)
+    if status in SuggestionStatus.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    rows = []
+    for suggestion in qs[:200]:
+        cases = [(link.case, rules.can_view_case(request.user, link.case)) for link in suggestion.links.all()]
+        decidable = (suggestion.status == SuggestionStatus.OPEN
+                     and rules.can_decide_proactive_suggestion(request.user, suggestion.body))
+        records = (Record.objects.filter(body=suggestion.body).order_by("-updated_at")
+                   .only("pk", "title", "index_number")[:200] if decidable else [])
+        rows.append((suggestion, cases, decidable, records))
+    return TemplateResponse(request, "requests/admin/proactive_list.html", {
+        "rows": rows, "status": status, "statuses": SuggestionStatus.choices,
+        "min_applicants": proactive.min_applicants(),
+    })
+
+
+@require_POST
+def proactive_decide(request, pk: int):
+    from gongkai.disclosure.models import Record
+
+    suggestion = get_object_or_404(ProactiveSuggestion.objects.select_related("body"), pk=pk)
+    if not rules.can_view_proactive_suggestions(request.user, suggestion.body):
+        raise Http404
+    try:
+        if request.POST.get("op") == "accept":
+            record = Record.objects.filter(pk=request.POST.get("record") or 0, body=suggestion.body).first()
+            proactive.accept_suggestion(request.user, suggestion, record)
+            messages.success(request, "已记录：纳入主动公开")
+        else:
+            proactive.decline_suggestion(request.user, suggestion, request.POST.get("reason", ""))
+            messages.success(request, "已记录：不纳入主动公开")
+    except (PermissionDenied, ServiceError) as exc:
+        _error(request, exc)
+    except ValueError:
+        messages.error(request, "请选择政府信息")
+    return redirect("requests_admin:proactive")

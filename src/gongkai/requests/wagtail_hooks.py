@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/letters/<int:letter_id>/correct/", admin_views.letter_correct, name="letter_correct"),
     path("letter-templates/", admin_views.letter_templates, name="letter_templates"),
     path("letter-templates/<str:kind>.docx", admin_views.letter_template_download, name="letter_template_download"),
+    path("proactive/", admin_views.proactive_list, name="proactive"),
+    path("proactive/<int:pk>/", admin_views.proactive_decide, name="proactive_decide"),
 ]
 
 
@@ -46,3 +48,17 @@ def register_menu():
 def register_template_menu():
     return TemplateMenuItem("依申请公开文书模板", reverse("requests_admin:letter_templates"), icon_name="doc-full",
                             order=231)
+
+
+class ProactiveMenuItem(MenuItem):
+    def is_shown(self, request):
+        from gongkai.core.models import Membership, Role
+
+        return rules.is_platform_operator(request.user) or Membership.objects.filter(
+            user=request.user, role__in=[Role.INFO_OFFICER, Role.REQUEST_HANDLER, Role.APPROVING_LEADER,
+                                         Role.OFFICE_ADMIN]).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_proactive_menu():
+    return ProactiveMenuItem("纳入主动公开建议", reverse("requests_admin:proactive"), icon_name="resubmit", order=232)

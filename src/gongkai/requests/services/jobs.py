@@ -21,7 +21,7 @@ from gongkai.core.models import Membership, Role
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
 from gongkai.requests.models import Case, Reminder
-from gongkai.requests.services import clock
+from gongkai.requests.services import clock, proactive
 from gongkai.requests.services.cases import transition
 from gongkai.rules.case_flow import CLOSED_STATES, Action, CaseState
 from gongkai.rules.deadlines import DUE_SOON_WORKDAYS, fee_payment_due, has_lapsed
@@ -37,21 +37,25 @@ class TickResult:
     reminded: list[str] = field(default_factory=list)
     recomputed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    suggested: list[int] = field(default_factory=list)  # 条例第四十四条 suggestions created or extended
 
     def summary(self) -> str:
         return (f"依申请公开：视为放弃 {len(self.lapsed)} 件，提醒 {len(self.reminded)} 件，"
-                f"重新计算期限 {len(self.recomputed)} 件，问题 {len(self.problems)} 件")
+                f"重新计算期限 {len(self.recomputed)} 件，纳入主动公开建议 {len(self.suggested)} 条，"
+                f"问题 {len(self.problems)} 件")
 
     def as_dict(self) -> dict:
         return {"lapsed": self.lapsed, "reminded": self.reminded, "recomputed": self.recomputed,
-                "problems": self.problems}
+                "suggested": self.suggested, "problems": self.problems}
 
 
 def tick(today: dt.date | None = None, actor: SystemActor = TICK_ACTOR) -> TickResult:
     """Lapse cases whose 补正 or payment period ran out (条例第三十条, 国办函〔2020〕109号), retry due
-    dates missing calendar data, and remind handlers of cases due within 5 working days."""
+    dates missing calendar data, raise 条例第四十四条 suggestions (services.proactive), and remind
+    handlers of cases due within 5 working days."""
     today = today or clock.today()
     result = TickResult()
+    result.suggested = [s.pk for s in proactive.raise_suggestions(actor, today)]
     cal = work_calendar()
     for case in Case.objects.filter(state=CaseState.CORRECTION_REQUESTED, correction_period_end__lt=today):
         _lapse(actor, case, Action.LAPSE_CORRECTION, result)
