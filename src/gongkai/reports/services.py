@@ -285,3 +285,38 @@ def start_correction(actor, report: AnnualReport, reason: str) -> AnnualReport:
             "year": report.year, "version": correction.version, "corrects": report.pk, "reason": reason.strip()},
             scope=report.body)
     return correction
+
+
+def import_history(actor, body: Body, year, data: bytes) -> AnnualReport:
+    """Import an earlier year's published report from XLSX (2021 layout or 2019 trial layout,
+    ``reports.history``) so that the next year's cross-year check has last year's 结转下年度.
+
+    The report is stored as published (it was published elsewhere) with its checks, including the
+    cross-year comparison with the year before when that one is on the platform; arithmetic that
+    does not add up is recorded, not refused (history is kept as printed). Refused: an unreadable
+    workbook (the message names the row), a year that already has a published report.
+    """
+    from gongkai.reports import history
+
+    _check_body(body)
+    require(rules.can_edit_annual_report(actor, body), "您无权导入该机构的年度报告")
+    year = _check_year(year)
+    try:
+        parsed = history.parse_xlsx(data)
+    except history.HistoryError as exc:
+        raise ServiceError(f"无法导入：{exc}") from exc
+    with transaction.atomic():
+        if AnnualReport.objects.filter(body=body, year=year).exists():
+            raise ServiceError(f"{body.name}{year}年度报告已在平台上，不能再导入")
+        report = AnnualReport(body=body, year=year, layout=parsed.layout, source="imported",
+                              table2=parsed.table2, table3=parsed.table3, table4=parsed.table4,
+                              status=ReportStatus.PUBLISHED)
+        previous = selectors.previous_report(body, year)
+        found = [*ar.validate_table3(parsed.table3), *ar.validate_table4(parsed.table4),
+                 *ar.cross_year_checks(parsed.table3, previous.table3 if previous else None, year)]
+        report.checks = [c.as_dict() for c in found]
+        report.snapshot = report_document(report)
+        report.save()
+        audit.record("report.imported", actor, report, {
+            "year": year, "layout": parsed.layout, "checks": [c["cell"] for c in report.checks]}, scope=body)
+    return report

@@ -4,6 +4,8 @@
   for a year — the published version if there is one, else the open draft, else computed from the
   data without saving anything. Text formats (json, html) go to standard output without ``-o``;
   docx and xlsx need ``-o``. The JSON shape is documented in docs/annual-report.md.
+- ``import FILE --body CODE --year YYYY``: an earlier year's report from XLSX (2021 layout or the
+  2019 trial layout), stored as published, so the next year's cross-year check has its 结转下年度.
 """
 
 from __future__ import annotations
@@ -25,20 +27,46 @@ class Command(BaseCommand):
         p.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
         p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt", help="输出格式")
         p.add_argument("-o", "--output", metavar="FILE", help="输出文件（json、html 缺省输出到标准输出）")
+        p = sub.add_parser("import", help="导入以往年度的年度报告（XLSX，2021年格式或2019年试行格式）")
+        p.add_argument("file", help="XLSX 文件")
+        p.add_argument("--body", required=True, metavar="CODE", help="机构的统一社会信用代码")
+        p.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
 
     def handle(self, *args, action, **options):
         return getattr(self, f"do_{action}")(**options)
 
-    def do_annual(self, *, body, year, fmt, output=None, **options):
+    def do_import(self, *, file, body, year, **options):
+        from gongkai.core.actors import command_line_actor
+        from gongkai.core.services import ServiceError
+        from gongkai.reports import services
+
+        found = self._body(body)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"文件不存在：{file}")
+        try:
+            report = services.import_history(command_line_actor(), found, year, path.read_bytes())
+        except ServiceError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        self.stdout.write(f"已导入{report}（{report.get_layout_display()}），校验提示{len(report.checks)}项")
+        for check in report.checks:
+            self.stdout.write(f"  {check['message']}")
+
+    def _body(self, code: str):
         from gongkai.core.models import Body
+
+        found = Body.objects.filter(code=code.strip().upper()).first()
+        if found is None:
+            raise CommandError(f"没有统一社会信用代码为 {code} 的机构")
+        return found
+
+    def do_annual(self, *, body, year, fmt, output=None, **options):
         from gongkai.core.services import ServiceError
         from gongkai.reports import selectors, services
         from gongkai.reports.document import report_document
         from gongkai.reports.exports import render
 
-        found = Body.objects.filter(code=body.strip().upper()).first()
-        if found is None:
-            raise CommandError(f"没有统一社会信用代码为 {body} 的机构")
+        found = self._body(body)
         if found.kind not in selectors.REPORT_BODY_KINDS:
             raise CommandError(f"{found.name}不单独编制政府信息公开工作年度报告")
         if fmt not in TEXT_FORMATS and not output:
