@@ -158,3 +158,17 @@ def test_admin_list_and_decide(client, answered, officer_a, handler_b, county, m
     assert ProactiveSuggestion.objects.get().record == record
     html = client.get(url + "?status=accepted").content.decode()
     assert "已纳入主动公开" in html and SUBSIDY in html
+
+
+def test_suggestion_permission_matrix(county, make_user, officer_a, handler_a, handler_b, leader_a, office_admin):
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.core import rules
+
+    citizen = make_user(None, county.county)
+    expected = [(AnonymousUser(), False, False), (citizen, False, False), (handler_a, True, False),
+                (handler_b, False, False), (leader_a, True, True), (officer_a, True, True),
+                (make_user(Role.INFO_OFFICER, county.dept_b), False, False), (office_admin, True, True)]
+    for user, view, decide in expected:
+        assert rules.can_view_proactive_suggestions(user, county.dept_a) is view, user
+        assert rules.can_decide_proactive_suggestion(user, county.dept_a) is decide, user

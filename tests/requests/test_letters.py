@@ -272,3 +272,20 @@ def test_applicant_text_cannot_break_the_document(make_case, handler_a):
         case = make_case("2026-03-02", subject="<w:p>关于A&B公司</w:p> 的补贴")
         letter = generate_letter(handler_a, case, "receipt")
     assert "<w:p>关于A&B公司</w:p> 的补贴" in docx_text(letter)
+
+
+def test_letter_permission_matrix(make_case, county, make_user, handler_a, handler_b, leader_a, office_admin):
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.core import rules
+
+    with freeze_time("2026-03-02 10:00:00+08:00"):
+        case = make_case("2026-03-02")
+    citizen = make_user(None, county.county)
+    officer_a = make_user("info_officer", county.dept_a)
+    expected = [(AnonymousUser(), False, False), (citizen, False, False), (handler_a, True, False),
+                (handler_b, False, False), (leader_a, False, False), (officer_a, False, False),
+                (office_admin, True, True)]
+    for user, issue, templates in expected:
+        assert rules.can_issue_letter(user, case) is issue, user
+        assert rules.can_manage_letter_templates(user, county.county) is templates, user

@@ -93,6 +93,10 @@ def _page_number(paragraph) -> None:
 
 def build(kind: LetterKind):
     doc = Document()
+    props = doc.core_properties
+    props.author = props.last_modified_by = "Gongkai"
+    props.title = f"依申请公开{kind.label}模板"
+    props.comments = "docxtpl 模板；可用字段见 docs/requests.md"
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)

@@ -45,7 +45,7 @@ from gongkai.rules.dispositions import (
 )
 
 LITIGATION_LAW = "《中华人民共和国行政诉讼法》"
-SHORT = "《条例》"  # after the first full citation in a letter
+SHORT = REGULATION  # always in full: a letter's paragraphs are placed by the office's template
 
 
 class LetterFactsError(ValueError):
@@ -134,8 +134,8 @@ def remedy_text(disposition: Disposition | None, facts: CaseFacts, document: str
 
 
 def _recital(facts: CaseFacts) -> str:
-    return (f"本机关于{chinese_date(facts.received_on)}收到您通过{facts.channel}提出的政府信息公开申请"
-            f"（编号：{facts.case_number}），申请获取“{facts.subject}”。")
+    return (f"本机关于{chinese_date(facts.received_on)}收到您提出的政府信息公开申请（申请方式：{facts.channel}；"
+            f"编号：{facts.case_number}），申请获取“{facts.subject}”。")
 
 
 def receipt_text(facts: CaseFacts) -> LetterText:
