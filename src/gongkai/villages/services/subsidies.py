@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -148,14 +148,12 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
             programme=programme, year=year, body=scope, source_name=filename[:200],
             sha256=hashlib.sha256(data).hexdigest(), row_count=len(parsed.rows),
             rejected_count=len(parsed.bad_rows), total_amount=parsed.total, imported_by=actor_label(actor)[:150])
-        objs = [Payout(batch=batch, programme=programme, year=year, village=row.village, row_number=row.row,
-                       name=row.name, id_hash=conf.id_hash(row.id_number),
-                       id_masked=mask_value(Kind.ID_CARD, row.id_number),
-                       account_masked=mask_value(Kind.BANK_CARD, row.account) if row.account else "",
-                       area=row.area, standard=row.standard, amount=row.amount, paid_on=row.paid_on)
-                for row in parsed.rows]
+        rows = [(batch.pk, programme.pk, year, row.village.pk, row.row, row.name, conf.id_hash(row.id_number),
+                 mask_value(Kind.ID_CARD, row.id_number),
+                 mask_value(Kind.BANK_CARD, row.account) if row.account else "",
+                 row.area, row.standard, row.amount, row.paid_on, False) for row in parsed.rows]
         try:
-            Payout.objects.bulk_create(objs, batch_size=2000)
+            _insert_payouts(rows)
         except IntegrityError:
             raise ServiceError("此文件中有人员在本补贴项目本年度已有发放记录（可能同时有另一次导入），未导入") from None
         audit.record("subsidy.imported", actor, batch, {
@@ -164,6 +162,42 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
             "villages": len(per_village)}, scope=scope)
     result.batch = batch
     return result
+
+
+_PAYOUT_FIELDS = ("batch", "programme", "year", "village", "row_number", "name", "id_hash", "id_masked",
+                  "account_masked", "area", "standard", "amount", "paid_on", "is_void")
+INSERT_CHUNK = 500  # rows per INSERT (14 parameters each: far below SQLite's 32 766)
+
+
+def _insert_payouts(rows: list[tuple]) -> None:
+    """Insert payout rows (values in :data:`_PAYOUT_FIELDS` order) with multi-row INSERT statements.
+
+    ``bulk_create`` spent most of an import's write in per-field preparation of 1.4 million values
+    (100 000 rows); here the few typed columns are adapted once per value with the backend's own
+    adapters and everything else is passed as is. Plain parameterised SQL: both SQLite and
+    PostgreSQL take it. Runs inside the caller's transaction."""
+    ops = connection.ops
+    meta = Payout._meta
+    fields = [meta.get_field(name) for name in _PAYOUT_FIELDS]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    decimals = {i: f for i, f in enumerate(fields) if f.get_internal_type() == "DecimalField"}
+    date_at = _PAYOUT_FIELDS.index("paid_on")
+
+    def adapt(row: tuple) -> list:
+        values = list(row)
+        for i, f in decimals.items():
+            if values[i] is not None:
+                values[i] = ops.adapt_decimalfield_value(values[i], f.max_digits, f.decimal_places)
+        values[date_at] = ops.adapt_datefield_value(values[date_at])
+        return values
+
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start:start + INSERT_CHUNK]
+            params = [v for row in chunk for v in adapt(row)]
+            cursor.execute(f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "
+                           + ", ".join([one] * len(chunk)), params)
 
 
 # ---- notices ---------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
+import html
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import localize
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -33,3 +36,30 @@ def plain_decimal(value) -> str:
 @register.filter
 def money(value) -> str:
     return f"{Decimal(value or 0):.2f}"
+
+
+@register.filter
+def payout_rows_html(block) -> str:
+    """The ``<tr>`` rows of a notice's payout table (``ProgrammeBlock.rows``), one per line, exactly
+    as the template loop rendered them (escaped, numbers and dates localised) but built in Python:
+    the template engine took ~0.1 ms a row, seconds for a township's 100 000 payouts."""
+    dates: dict = {}
+    plain = localize(1234567) == "1234567" and localize(Decimal("-1234567.25")) == "-1234567.25"
+    esc = html.escape
+    area = block.has_area
+    out = []
+    for i, p in enumerate(block.rows, start=1):
+        paid = p.paid_on
+        if paid is None:
+            paid_text = ""
+        else:
+            paid_text = dates.get(paid)
+            if paid_text is None:
+                paid_text = dates[paid] = esc(localize(paid))
+        out.append(
+            f'<tr><td class="num">{i if plain else localize(i)}</td><td>{esc(p.name)}</td>'
+            f"<td>{esc(p.id_masked)}</td><td>{esc(p.account_masked)}</td>"
+            + (f'<td class="num">{esc(plain_decimal(p.area))}</td><td class="num">{esc(plain_decimal(p.standard))}</td>'
+               if area else "")
+            + f'<td class="num">{p.amount if plain else esc(localize(p.amount))}</td><td>{paid_text}</td></tr>\n')
+    return mark_safe("".join(out))
