@@ -1,6 +1,6 @@
 """About 200 demo 依申请公开 cases, created through the services (register, transition,
 record_review, set_publication), so every row, event, due-date change and audit entry is what real
-work would leave.
+work would leave. The 条例第四十四条 sweep runs at the end, so the demo has open suggestions.
 
 Deterministic (fixed seed). Dates are back-dated relative to ``today``: cases were received over the
 last 14 months, so some are carried over from last year, some are overdue, some are due soon, some
@@ -21,6 +21,7 @@ from gongkai.core.actors import SystemActor
 from gongkai.core.models import Body
 from gongkai.core.selectors import work_calendar
 from gongkai.requests.models import Case
+from gongkai.requests.services import proactive
 from gongkai.requests.services.cases import record_review, register, transition
 from gongkai.requests.services.publication import set_publication
 from gongkai.rules.dispositions import LAPSE_DISPOSITIONS, Disposition
@@ -108,6 +109,8 @@ def ensure_demo_cases(today: dt.date | None = None) -> int:
                         delivery_method=rng.choice(["post", "email", "pickup", "download"]))
         created += 1
         _play(scenario, n, case, handler, leader, received, today, lambda: next(dispositions), rng)
+    # 条例第四十四条: several applicants asked for the same disclosable information → suggestions.
+    proactive.raise_suggestions(LAPSE_ACTOR, today)
     return created
 
 
