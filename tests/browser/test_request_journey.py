@@ -170,11 +170,26 @@ def test_citizen_applies_handler_corrects_extends_decides_citizen_follows(browse
         citizen.get_by_label("电子邮箱").fill(APPLICANT["email"])
         citizen.get_by_label("通信地址").fill(APPLICANT["address"])
         citizen.get_by_label("邮政编码").fill(APPLICANT["postcode"])
-        citizen.get_by_label("受理机关").select_option(label="测试县农业农村局")
         citizen.get_by_label("所需政府信息的名称").fill(SUBJECT)
         citizen.get_by_label("文号或者便于查询的特征性描述").fill(DESCRIPTION)
         citizen.get_by_label("电子", exact=True).check()
         citizen.get_by_label("电子邮件", exact=True).check()
+        # The citizen forgets the 受理机关: the error is named beside it, the data are kept.
+        with citizen.expect_navigation():
+            citizen.get_by_role("button", name="提交申请").click()
+        assert "申请表有 1 处需要修改" in citizen.get_by_role("alert").inner_text()
+        assert citizen.console_errors == [  # the invalid form is answered 400, as intended
+            "Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+        citizen.console_errors.clear()
+        body = citizen.get_by_label("受理机关")
+        assert body.get_attribute("aria-invalid") == "true"
+        assert citizen.locator(f"#{body.get_attribute('aria-describedby').split()[-1]}").inner_text() == \
+            "请选择受理申请的行政机关"
+        assert citizen.get_by_label("申请人姓名").input_value() == APPLICANT["name"]
+        check_a11y(citizen, "apply-error")
+        body.select_option(label="测试县农业农村局")
+        citizen.get_by_label("身份证明材料").set_input_files(  # a browser never keeps a chosen file
+            files=[{"name": "身份证.png", "mimeType": "image/png", "buffer": PNG}])
         with citizen.expect_navigation():
             citizen.get_by_role("button", name="提交申请").click()
         assert citizen.get_by_role("heading", level=1).inner_text() == "政府信息公开申请回执"

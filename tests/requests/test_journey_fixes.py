@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from freezegun import freeze_time
@@ -98,3 +100,34 @@ def test_wrong_digits_show_no_correction_deadline(client, site, make_case, handl
     transition(handler_a, case, "request_correction", on="2026-03-04", period_end="2026-03-20")
     html = status_html(client, case, digits="9999")
     assert "没有找到" in html and "补正期限" not in html and "2026年3月20日" not in html
+
+
+def test_empty_application_names_every_missing_item_in_one_round(client, site, county):
+    """The form checked only its own required fields; the applicant's name and a contact method were
+    reported by the service in a second round, after the first errors had been fixed."""
+    response = client.post("/xxgk/ysqgk/apply/", {"nonce": "n-empty"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    for message in ("请选择申请人类型", "请填写申请人姓名", "请填写证件号码", "请至少填写联系电话、电子邮箱或通信地址中的一项",
+                    "请选择受理申请的行政机关", "请填写所需政府信息的名称"):
+        assert message in html, message
+    name_input = re.search(r'<input[^>]*id="id_name"[^>]*>', html).group(0)
+    assert 'aria-describedby="id_name_error"' in name_input and 'aria-invalid="true"' in name_input
+    assert 'id="id_phone_error"' in html
+
+
+@pytest.mark.parametrize(("kind", "org", "name", "expected", "absent"), [
+    ("organisation", "", "", "请填写法人或其他组织名称", "请填写申请人姓名"),  # an organisation names itself
+    ("organisation", "某某律师事务所", "", None, "请填写申请人姓名"),
+    ("natural", "", "", "请填写申请人姓名", "请填写法人或其他组织名称"),
+])
+def test_required_applicant_items_by_kind(client, site, county, kind, org, name, expected, absent):
+    data = {"applicant_kind": kind, "org_type": "legal_service" if kind == "organisation" else "",
+            "organisation": org, "name": name, "id_type": "resident_id", "id_number": "",
+            "email": "a@example.com", "body": county.dept_a.code, "subject": "某文件",
+            "preferred_form": "electronic", "delivery_method": "email"}
+    html = client.post("/xxgk/ysqgk/apply/", data).content.decode()
+    assert "请填写证件号码" in html  # left empty on purpose: the form is not submitted
+    assert absent not in html and "请至少填写联系电话" not in html
+    if expected:
+        assert expected in html

@@ -90,9 +90,18 @@ class ApplicationForm(DescribedForm):
         return upload
 
     def clean(self):
+        """Report every missing required item at once. The service checks these again (with the
+        formats); without them here an applicant fixing the first errors met a second round."""
         data = super().clean()
-        if data.get("applicant_kind") == ORGANISATION and not data.get("org_type"):
+        organisation = data.get("applicant_kind") == ORGANISATION
+        if organisation and not data.get("org_type"):
             self.add_error("org_type", "请选择组织类型")
+        if organisation and not (data.get("organisation") or "").strip():
+            self.add_error("organisation", "请填写法人或其他组织名称")
+        if not organisation and not (data.get("name") or "").strip():
+            self.add_error("name", "请填写申请人姓名")
+        if not any((data.get(k) or "").strip() for k in ("phone", "email", "address")) and "phone" not in self.errors:
+            self.add_error("phone", "请至少填写联系电话、电子邮箱或通信地址中的一项")
         return data
 
     @property
