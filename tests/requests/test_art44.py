@@ -172,3 +172,17 @@ def test_suggestion_permission_matrix(county, make_user, officer_a, handler_a, h
     for user, view, decide in expected:
         assert rules.can_view_proactive_suggestions(user, county.dept_a) is view, user
         assert rules.can_decide_proactive_suggestion(user, county.dept_a) is decide, user
+
+
+def test_unchanged_data_is_not_swept_again(answered, monkeypatch):
+    from gongkai.requests.services import proactive
+
+    answered(1)
+    calls = []
+    real = proactive._sweep_body
+    monkeypatch.setattr(proactive, "_sweep_body", lambda *a: calls.append(a[1]) or real(*a))
+    tick()
+    tick()  # nothing changed: the grouping is not run again
+    assert len(calls) == 1
+    answered(2)
+    assert len(tick().suggested) == 1 and len(calls) == 2

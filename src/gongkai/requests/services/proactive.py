@@ -23,7 +23,9 @@ import datetime as dt
 from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from gongkai.core import audit, rules
@@ -36,6 +38,7 @@ from gongkai.requests.services.transfer import IMPORTED_APPLICANT
 from gongkai.rules.dispositions import Disposition
 
 LOOKBACK_DAYS = 730
+SWEEP_CACHE_KEY = "gongkai:requests:art44-sweep"
 ELIGIBLE = (Disposition.DISCLOSED.value, Disposition.PARTIAL.value)
 
 
@@ -67,17 +70,31 @@ def _ask(case: Case) -> matching.Ask | None:
     return matching.make_ask(case.pk, key, case.subject, case.description, _cut)
 
 
+def _fingerprint(today: dt.date, unlinked) -> str:
+    agg = unlinked.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return f"{today}|{min_applicants()}|{agg['n']}|{agg['last']}|{SuggestionCase.objects.count()}"
+
+
 def raise_suggestions(actor, today: dt.date) -> list[ProactiveSuggestion]:
-    """The sweep (module docstring); returns the suggestions created or extended now."""
+    """The sweep (module docstring); returns the suggestions created or extended now.
+
+    Grouping is quadratic per body (about 2 s for 2,000 unlinked cases of one body), and the tick
+    runs every minute: when nothing it reads has changed since the last sweep (same day, same
+    unlinked cases and their last change, same links; remembered in the cache) it returns at once.
+    """
     touched: list[ProactiveSuggestion] = []
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
-    fresh = (Case.objects.filter(disposition__in=ELIGIBLE, received_on__gte=since, proactive_link__isnull=True)
-             .select_related("applicant").order_by("body_id", "received_on", "pk"))
+    unlinked = Case.objects.filter(disposition__in=ELIGIBLE, received_on__gte=since, proactive_link__isnull=True)
+    fingerprint = _fingerprint(today, unlinked)
+    if cache.get(SWEEP_CACHE_KEY) == fingerprint:
+        return []
+    fresh = unlinked.select_related("applicant").order_by("body_id", "received_on", "pk")
     by_body: dict[int, list[Case]] = {}
     for case in fresh:
         by_body.setdefault(case.body_id, []).append(case)
     for body_id, cases in by_body.items():
         touched.extend(_sweep_body(actor, Body.objects.get(pk=body_id), cases))
+    cache.set(SWEEP_CACHE_KEY, _fingerprint(today, unlinked), timeout=24 * 3600)
     return touched
 
 
