@@ -21,10 +21,12 @@ def code(n: int, category: str = "11") -> str:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     """Tests render pages without running collectstatic first (production uses the manifest
     storage), hash passwords fast, and start with an empty cache: Wagtail caches site root paths,
-    and a rolled-back test must not leak them into the next."""
+    and a rolled-back test must not leak them into the next. Uploads (the demo's board photos too)
+    go to a temporary directory, never into the checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

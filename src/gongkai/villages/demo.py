@@ -54,7 +54,11 @@ def _file(villages: list[Body], per_village: int, start: int, standard: Decimal 
 
 
 def ensure_demo_subsidies(actor, county: Body) -> int:
-    """Load the demo payouts once (nothing happens when 2025 payouts exist). Returns rows imported."""
+    """Load the demo payouts once (nothing happens when 2025 payouts exist). Returns rows imported.
+    Also gives every demo village its 村务公开目录 with some postings (catalogue_demo, idempotent)."""
+    from gongkai.villages.catalogue_demo import ensure_demo_catalogues
+
+    ensure_demo_catalogues(actor, county)
     if Payout.objects.filter(year=YEAR, village__path__startswith=county.path).exists():
         return 0
     programmes = {p.name: p for p in SubsidyProgramme.objects.all()}
