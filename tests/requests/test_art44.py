@@ -186,3 +186,12 @@ def test_unchanged_data_is_not_swept_again(answered, monkeypatch):
     assert len(calls) == 1
     answered(2)
     assert len(tick().suggested) == 1 and len(calls) == 2
+
+
+def test_case_screen_names_the_suggestion(client, answered, handler_a):
+    case = answered(1)
+    answered(2)
+    tick()
+    client.force_login(handler_a)
+    html = client.get(reverse("requests_admin:detail", args=[case.pk])).content.decode()
+    assert "本案已计入纳入主动公开建议" in html and "待研究" in html

@@ -21,7 +21,7 @@ from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
 from gongkai.requests import letters as letter_rendering
 from gongkai.requests import selectors
-from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionStatus
+from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionCase, SuggestionStatus
 from gongkai.requests.services import letters as letter_services
 from gongkai.requests.services import proactive
 from gongkai.requests.services.cases import allowed_actions, transition
@@ -90,7 +90,9 @@ def _letter_context(user, case: Case) -> dict:
         return {"can_issue_letter": False}
     kinds = [(kind, [(f, letter_services.INPUT_LABELS[f]) for f in letter_services.INPUT_FIELDS[kind]])
              for kind in letter_services.applicable_kinds(case)]
-    return {"can_issue_letter": True, "letters": case.letters.select_related("corrects").all(), "letter_kinds": kinds}
+    link = SuggestionCase.objects.filter(case=case).select_related("suggestion").first()
+    return {"can_issue_letter": True, "letters": case.letters.select_related("corrects").all(), "letter_kinds": kinds,
+            "proactive_suggestion": link.suggestion if link else None}
 
 
 def _error(request, exc) -> None:

@@ -159,7 +159,7 @@ def _render_into(letter: Letter, case: Case, kind: LetterKind, text: LetterText,
     except Exception as exc:  # an uploaded template that broke after upload checks (should not happen)
         raise ServiceError(f"文书模板无法生成文书：{exc}") from exc
     previous = letter.file.name if letter.file else ""
-    name = f"{case.number}-{kind.value}-{letter.year}-{letter.serial}.docx"
+    name = f"case{case.pk}-{kind.value}-{letter.year}-{letter.serial}.docx"  # never from typed text
     letter.file.save(name, ContentFile(data), save=False)
     if previous:  # an unsent letter regenerated: drop the old file once the new row is committed
         storage = letter.file.storage
