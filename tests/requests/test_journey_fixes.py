@@ -131,3 +131,85 @@ def test_required_applicant_items_by_kind(client, site, county, kind, org, name,
     assert absent not in html and "请至少填写联系电话" not in html
     if expected:
         assert expected in html
+
+
+# --- 登记申请: applications that arrived by other channels could not be recorded in the admin ----
+
+REGISTER = "/admin/requests/register/"
+
+
+def intake_data(county, **changes):
+    data = {"body": county.dept_a.code, "channel": "letter_signed", "arrived_at": "2026-03-05T09:30",
+            "confirmed_on": "", "applicant_kind": "natural", "org_type": "", "name": "赵六", "id_type": "resident_id",
+            "id_number": "", "phone": "0797-5550123", "email": "", "address": "测试县城关镇3号", "postcode": "",
+            "subject": "2025年测试县农机购置补贴资金分配表", "description": "", "preferred_form": "paper",
+            "delivery_method": "post"}
+    data.update(changes)
+    return data
+
+
+def test_handler_registers_a_posted_application(client, county, handler_a):
+    from gongkai.core.models import AuditEvent
+    from gongkai.requests.models import Case
+
+    client.force_login(handler_a)
+    listing = client.get(reverse("requests_admin:list")).content.decode()
+    assert f'href="{REGISTER}"' in listing
+    form = client.get(REGISTER)
+    html = form.content.decode()
+    assert form.status_code == 200 and 'value="2026-03-10T10:00"' in html  # arrival defaults to now
+    assert "测试县农业农村局" in html and "测试县教育局" not in html  # only bodies this user handles
+    response = client.post(REGISTER, intake_data(county))
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("requests_admin:detail", args=[case.pk])
+    assert case.channel == "letter_signed" and str(case.received_on) == "2026-03-05"
+    assert str(case.due_on) == "2026-04-02" and case.applicant.id_number == ""  # 20 working days (条例第三十三条)
+    assert AuditEvent.objects.filter(event_type="request.registered").count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert f"已登记，查询码 {case.query_code}" in page and "赵六" in page
+
+
+def test_ordinary_letter_needs_the_confirmation_day(client, county, handler_a):
+    from gongkai.requests.models import Case
+
+    client.force_login(handler_a)
+    response = client.post(REGISTER, intake_data(county, channel="letter"))
+    html = response.content.decode()
+    assert response.status_code == 400 and not Case.objects.exists()
+    assert "以与申请人确认之日为收到申请之日，请填写确认日期" in html
+    assert 'id="id_confirmed_on_error"' in html
+    client.post(REGISTER, intake_data(county, channel="letter", confirmed_on="2026-03-09"))
+    case = Case.objects.get()
+    assert str(case.received_on) == "2026-03-09" and case.late_confirmation
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"channel": ""}, "请选择申请方式"),
+    ({"arrived_at": "5 March"}, "申请到达时间格式应为"),
+    ({"arrived_at": "2026-03-11T09:00"}, "申请到达时间不能晚于现在"),
+    ({"body": "not-a-body"}, "请选择受理申请的行政机关"),
+    ({"name": "", "phone": "", "address": ""}, "请至少填写联系电话"),
+])
+def test_bad_intake_input_is_named_beside_its_field(client, county, handler_a, changes, message):
+    from gongkai.requests.models import Case
+
+    client.force_login(handler_a)
+    response = client.post(REGISTER, intake_data(county, **changes))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_who_may_register(client, county, handler_b, leader_a, office_admin):
+    from gongkai.requests.models import Case
+
+    client.force_login(leader_a)  # approves extensions, does not register
+    refused = client.get(REGISTER)  # Wagtail turns PermissionDenied into a redirect to the dashboard
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
+    assert f'href="{REGISTER}"' not in client.get(reverse("requests_admin:list")).content.decode()
+    client.force_login(handler_b)  # another body's handler cannot register for 农业农村局
+    html = client.post(REGISTER, intake_data(county)).content.decode()
+    assert "请选择受理申请的行政机关" in html and not Case.objects.exists()
+    client.force_login(office_admin)  # the county's office admin may register for any body
+    assert client.post(REGISTER, intake_data(county)).status_code == 302
+    client.logout()
+    assert client.get(REGISTER)["Location"].startswith("/admin/login/")

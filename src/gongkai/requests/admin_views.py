@@ -21,6 +21,7 @@ from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
 from gongkai.requests import letters as letter_rendering
 from gongkai.requests import selectors
+from gongkai.requests.intake_views import intake_bodies
 from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionCase, SuggestionStatus
 from gongkai.requests.services import letters as letter_services
 from gongkai.requests.services import proactive
@@ -58,6 +59,7 @@ def case_list(request):
         "rows": rows, "page": page, "state": state, "status": status, "total": visible.count(),
         "states": [(s.value, s.label) for s in CaseState], "statuses": STATUS_CHOICES,
         "counts": [(label, counts.get(code, 0), code) for code, label in STATUS_CHOICES],
+        "can_register": bool(intake_bodies(request.user)),
     })
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from gongkai.requests.models import DeliveryMethod, IdDocumentType, PreferredForm
 from gongkai.requests.services.cases import MAX_UPLOAD_BYTES
-from gongkai.rules.dispositions import ApplicantType
+from gongkai.rules.dispositions import ApplicantType, ReceiptChannel
 
 NATURAL, ORGANISATION = "natural", "organisation"
 ORG_TYPES = [(t.value, t.label) for t in ApplicantType if t is not ApplicantType.NATURAL_PERSON]
@@ -126,6 +126,36 @@ class ApplicationForm(DescribedForm):
         for key, errors in exc.message_dict.items():
             key = {"applicant_type": "org_type", "channel": None, "arrived_at": None, "confirmed_on": None}.get(
                 key, key)
+            self.add_error(key if key in self.fields else None, errors)
+
+
+class IntakeForm(ApplicationForm):
+    """Staff record an application that arrived in person, by post, by ordinary letter, by fax or
+    online elsewhere (``services.cases.register``): the channel, when it arrived and, where the
+    receipt date is a day of confirmation with the applicant, that day (条例第三十一条). The identity
+    number is optional here: a letter may lack it (the service decides)."""
+
+    channel = forms.ChoiceField(label="申请方式", choices=[("", "请选择")] + [(c.value, c.label) for c in ReceiptChannel],
+                                error_messages={"required": "请选择申请方式", "invalid_choice": "请选择申请方式"})
+    arrived_at = forms.DateTimeField(
+        label="申请到达时间", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="当面提交的填提交时间，邮寄的填签收时间，平常信函、传真和其他网上渠道的填到达时间。",
+        error_messages={"required": "请填写申请到达时间", "invalid": "申请到达时间格式应为 YYYY-MM-DD HH:MM"})
+    confirmed_on = forms.DateField(
+        label="与申请人确认之日", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="平常信函、传真和其他网上渠道提交的，以与申请人确认之日为收到申请之日（条例第三十一条）。",
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    id_number = forms.CharField(label="证件号码", max_length=40, required=False,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, errors in exc.message_dict.items():
+            key = "org_type" if key == "applicant_type" else key
             self.add_error(key if key in self.fields else None, errors)
 
 

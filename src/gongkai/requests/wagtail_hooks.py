@@ -3,10 +3,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from gongkai.core import rules
-from gongkai.requests import admin_views
+from gongkai.requests import admin_views, intake_views
 
 urlpatterns = [
     path("", admin_views.case_list, name="list"),
+    path("register/", intake_views.case_register, name="register"),
     path("<int:pk>/", admin_views.case_detail, name="detail"),
     path("<int:pk>/action/<str:action>/", admin_views.case_action, name="action"),
     path("<int:pk>/publication/", admin_views.case_publication, name="publication"),
