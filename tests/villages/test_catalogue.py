@@ -420,3 +420,5 @@ def test_public_village_page_lists_the_catalogue_and_latest_postings(county, cas
     assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
     assert Client().get(f"/cwgk/village/{county.village_b.pk}/photo/{photo.pk}/").status_code == 404
     assert "逾期" not in text  # lateness is the township's working view
+    town = Client().get(f"/cwgk/town/{county.township_a.pk}/").text
+    assert "甲村</a>（村务公开目录最近更新：2026年11月5日）" in town

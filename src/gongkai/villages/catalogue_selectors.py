@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 
 from gongkai.core.models import Body, BodyKind
 from gongkai.villages import catalogue_schedule
@@ -135,3 +135,10 @@ def public_catalogue(village: Body, today: dt.date) -> list[CategorySection]:
 
 def recent_postings(item: VillageCatalogueItem, limit: int = 12) -> list[CataloguePosting]:
     return list(item.postings.order_by("-posted_on", "-pk").prefetch_related("photos")[:limit])
+
+
+def last_posted_on(villages: list[Body]) -> dict[int, dt.date]:
+    """Village id → the date of its latest catalogue posting (the township's public page)."""
+    return dict(CataloguePosting.objects.filter(item__catalogue__village__in=villages)
+                .values("item__catalogue__village").annotate(last=Max("posted_on"))
+                .values_list("item__catalogue__village", "last"))

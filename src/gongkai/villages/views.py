@@ -35,7 +35,8 @@ def township_context(town: Body) -> dict:
     for n in Notice.objects.filter(village__in=villages, status=NoticeStatus.OPEN, starts_on__lte=today,
                                    ends_on__gte=today):
         open_counts[n.village_id] = open_counts.get(n.village_id, 0) + 1
-    return {"township": town, "villages": [(v, open_counts.get(v.pk, 0)) for v in villages]}
+    return {"township": town, "villages": [(v, open_counts.get(v.pk, 0)) for v in villages],
+            "last_posted": catalogue_selectors.last_posted_on(villages)}
 
 
 def village_context(village: Body, objection_form=None, objection_notice=None, objection_sent=None) -> dict:
