@@ -286,3 +286,49 @@ def progress_after(page, live_server, code: str, digits: str = APPLICANT["phone"
     look_up(page, live_server, code, digits)
     assert_no_personal_data(page)
     return progress(page)
+
+
+def test_handler_registers_a_posted_application_and_the_applicant_follows_it(browser, browser_page, live_server,
+                                                                            cast):
+    """A paper application signed for on Thursday 5 March is registered on the 登记申请 screen (the
+    receipt date is the day of signing, 条例第三十一条); the applicant then follows it by phone."""
+    staff: list = []
+    with freeze_time("2026-03-06 09:00:00+08:00", tick=True, ignore=REAL_TIME):
+        handler = sign_in(browser, live_server, cast["handler"], staff)
+        handler.goto(f"{live_server.url}/admin/requests/")
+        handler.get_by_role("link", name="登记申请").click()
+        handler.wait_for_url("**/admin/requests/register/")
+        violations = axe_violations(handler)
+        assert not violations, describe(violations)
+        if SHOTS:
+            handler.screenshot(path=str(Path(SHOTS) / "request-admin-register.png"), full_page=True)
+        form = handler.get_by_role("form", name="登记申请")
+        form.get_by_label("受理机关").select_option(label="测试县农业农村局")
+        form.get_by_label("申请方式").select_option(label="邮寄（需签收）")
+        form.get_by_label("申请到达时间").fill("2026-03-05T15:20")
+        form.get_by_label("自然人（公民个人）").check()
+        form.get_by_label("申请人姓名").fill("赵六")
+        form.get_by_label("联系电话").fill("0797-5550123")
+        form.get_by_label("通信地址").fill("测试县城关镇3号")
+        form.get_by_label("所需政府信息的名称").fill("2025年测试县农机购置补贴资金分配表")
+        form.get_by_label("纸质", exact=True).check()
+        form.get_by_label("邮寄", exact=True).check()
+        with handler.expect_navigation():
+            form.get_by_role("button", name="登记").click()
+        notice = handler.get_by_role("status").inner_text()
+        code = re.search(r"已登记，查询码 (2026-[0-9A-Z]{8})", notice).group(1)
+        main = handler.locator("main").inner_text()
+        assert "邮寄（需签收）" in main and "2026-03-05" in main and "2026-04-02" in main
+
+        citizen = browser_page
+        citizen.set_viewport_size(PHONE)
+        look_up(citizen, live_server, code, "0123")
+        state = progress(citizen)
+        assert state["当前状态"] == "已登记" and state["收到申请之日"] == "2026年3月5日", state
+        assert state["答复期限"].startswith("2026年4月2日"), state
+        assert "赵六" not in citizen.content() and "5550123" not in citizen.content()
+
+    for page in (*staff, citizen):
+        assert page.console_errors == [], page.console_errors
+    for page in staff:
+        page.context.close()
