@@ -423,3 +423,14 @@ def test_villages_and_sections_have_no_report():
 ])
 def test_is_late(published, today, late):
     assert is_late(D("2026-01-31"), D(published) if published else None, D(today)) is late
+
+
+def test_county_summary_adds_cell_by_cell_and_keeps_the_identities():
+    from gongkai.rules.annual_report import sum_tables
+
+    t2024, t2025 = table3(ALL_CASES, 2024), table3(ALL_CASES, 2025)
+    summary = sum_tables([t2024, t2025])
+    assert summary["new"]["total"] == 30 and summary["carried_forward"]["natural_person"] == 2
+    assert validate_table3(summary) == []
+    assert sum_tables([table4(REVIEWS, 2025), table4(REVIEWS, 2026)])["litigation_direct"] == {
+        "upheld": 0, "corrected": 0, "other": 1, "pending": 2, "total": 3}

@@ -159,6 +159,9 @@ def load_demo(actor: SystemActor | None = None, *, records: bool = True) -> Demo
     from gongkai.villages.demo import ensure_demo_subsidies
 
     ensure_demo_subsidies(actor, county)
+    from gongkai.reports.demo import ensure_demo_reports
+
+    ensure_demo_reports()
     if result.created_bodies or result.created_users or result.created_records:
         audit.record("demo.loaded", actor, county, {"bodies": result.created_bodies, "users": result.created_users,
                                                        "records": result.created_records})

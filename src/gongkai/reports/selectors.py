@@ -10,6 +10,7 @@ compare both on the same data.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -182,3 +183,61 @@ def rectification_facts(body: Body, year: int) -> dict:
     done = items.filter(closed_at__isnull=False, closed_at__lt=hi)
     return {"total": items.count(), "done": done.count(),
             "open_titles": list(items.exclude(pk__in=done.values("pk")).values_list("title", flat=True)[:5])}
+
+
+# --- The office's overview (条例第四十九条 deadlines) -------------------------------------------------
+
+STATE_LABELS = {"missing": "未编制", "draft": "草稿", "validated": "已校验", "published": "已发布"}
+
+
+@dataclass(frozen=True)
+class BodyReportState:
+    body: Body
+    report: AnnualReport | None
+    deadline: dt.date
+    state: str  # missing | draft | validated | published
+    late: bool
+
+    @property
+    def label(self) -> str:
+        if self.late:
+            return "逾期发布" if self.state == "published" else "逾期未发布"
+        return STATE_LABELS[self.state]
+
+
+def reporting_bodies(county: Body):
+    return (Body.objects.filter(path__startswith=county.path, kind__in=REPORT_BODY_KINDS, is_active=True)
+            .order_by("path"))
+
+
+def overview(county: Body, year: int, today: dt.date | None = None) -> list[BodyReportState]:
+    """Each reporting body of ``county`` with its report state for ``year`` and whether it is late
+    against its Art. 49 deadline (rules.annual_report.publication_deadline; status derived on read)."""
+    today = today or timezone.localdate()
+    bodies = list(reporting_bodies(county))
+    reports: dict[int, AnnualReport] = {}
+    for report in (AnnualReport.objects.filter(body__in=bodies, year=year)
+                   .exclude(status=ReportStatus.SUPERSEDED).order_by("version")):
+        current = reports.get(report.body_id)
+        # The published version counts for the deadline; an open correction does not undo it.
+        if current is None or current.status != ReportStatus.PUBLISHED:
+            reports[report.body_id] = report
+    rows = []
+    for body in bodies:
+        report = reports.get(body.pk)
+        deadline = ar.publication_deadline(body.kind, year)
+        state = report.status if report else "missing"
+        published_on = (timezone.localtime(report.published_at).date()
+                        if report and report.published_at else None)
+        if report and report.status == ReportStatus.PUBLISHED and published_on is None:
+            published_on = deadline  # imported from before the platform: taken as on time
+        rows.append(BodyReportState(body, report, deadline, state, ar.is_late(deadline, published_on, today)))
+    return rows
+
+
+def county_summary(county: Body, year: int) -> dict:
+    """汇总 of the county's published reports for ``year``: tables 三 and 四 added cell by cell."""
+    published = [r for r in (s.report for s in overview(county, year)) if r and r.status == ReportStatus.PUBLISHED
+                 and r.layout == "2021"]
+    return {"reports": len(published), "table3": ar.sum_tables(r.table3 for r in published) or ar.empty_table3(),
+            "table4": ar.sum_tables(r.table4 for r in published) or ar.empty_table4()}

@@ -224,11 +224,19 @@ def validate(actor, report: AnnualReport) -> list[dict]:
     return report.checks
 
 
-def publish(actor, report: AnnualReport, *, note: str | None = None, today: dt.date | None = None) -> AnnualReport:
+def publish(actor, report: AnnualReport, *, note: str | None = None, today: dt.date | None = None,
+            published_at: dt.datetime | None = None) -> AnnualReport:
     """Publish ``report`` (条例第四十九条). Refused before the year has ended, while any hard check
     fails (the ServiceError lists each failing cell by name), or while a warning has no note. The
-    published JSON is frozen in ``snapshot``; a correction supersedes the version it corrects."""
+    published JSON is frozen in ``snapshot``; a correction supersedes the version it corrects.
+    ``published_at`` records a publication that happened earlier (e.g. on the website before the
+    report was entered here); it cannot lie in the future or before the year's end."""
     require(rules.can_publish_annual_report(actor, report.body), "您无权发布该机构的年度报告")
+    now = timezone.now()
+    if published_at is not None:
+        if published_at > now:
+            raise ServiceError("发布时间不能晚于当前时间")
+        today = timezone.localtime(published_at).date()
     today = today or timezone.localdate()
     with transaction.atomic():
         report = AnnualReport.objects.select_for_update().get(pk=report.pk)
@@ -249,7 +257,7 @@ def publish(actor, report: AnnualReport, *, note: str | None = None, today: dt.d
         if report.corrects_id:
             AnnualReport.objects.filter(pk=report.corrects_id).update(status=ReportStatus.SUPERSEDED)
         report.status = ReportStatus.PUBLISHED
-        report.published_at = timezone.now()
+        report.published_at = published_at or now
         report.snapshot = report_document(report)
         report.save()
         audit.record("report.published", actor, report, {

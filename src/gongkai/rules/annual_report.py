@@ -490,3 +490,16 @@ def is_late(deadline: dt.date, published_on: dt.date | None, today: dt.date) -> 
 RESULT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (g.label, tuple(d.value for d in Disposition if d.group is g)) for g in DispositionGroup
 )
+
+
+def sum_tables(tables: Iterable[Mapping]) -> dict[str, dict[str, int]]:
+    """Cell-by-cell sum of several table 三 (or table 四) dicts: the county summary (汇总) the office
+    compiles across its bodies' reports (条例第四十九条 oversight). Identities that hold in each
+    table hold in the sum."""
+    total: dict[str, dict[str, int]] = {}
+    for table in tables:
+        for row, columns in table.items():
+            target = total.setdefault(row, {})
+            for column, n in columns.items():
+                target[column] = target.get(column, 0) + n
+    return total

@@ -1,0 +1,144 @@
+"""Wagtail admin screens of annual reports: the list (the office: every reporting body of its county
+with state draft / validated / published / late against the Art. 49 deadline, and the county 汇总;
+officers: their bodies) and the report screen (checks, tables, text, actions as forms, downloads).
+
+Views only read and call services; a ServiceError or PermissionDenied comes back as a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core import rules
+from gongkai.core.models import Body
+from gongkai.core.services import ServiceError
+from gongkai.reports import exports, layout, selectors, services
+from gongkai.reports.document import report_document
+from gongkai.reports.models import AnnualReport
+
+
+def _year(request) -> int:
+    default = timezone.localdate().year - 1
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if services.MIN_YEAR <= year <= default + 1 else default
+
+
+def report_list(request):
+    if not rules.can_access_admin(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    visible = rules.bodies_visible_to(request.user)
+    counties = [b for b in Body.objects.filter(kind="county", pk__in=visible.values("pk")).order_by("path")
+                if rules.can_oversee_annual_reports(request.user, b)]
+    blocks = []
+    for county in counties:
+        rows = selectors.overview(county, year)
+        blocks.append({"county": county, "rows": rows, "summary": selectors.county_summary(county, year),
+                       "late": sum(r.late for r in rows)})
+    own = []
+    if not counties:
+        bodies = [b for b in visible.filter(kind__in=selectors.REPORT_BODY_KINDS).order_by("path")
+                  if rules.can_view_annual_report(request.user, b)]
+        for body in bodies:
+            county = body.get_county()
+            own.extend(r for r in selectors.overview(county, year) if r.body.pk == body.pk)
+    summaries = [(b["county"], layout.table3_grid(b["summary"]["table3"]), layout.table4_grid(b["summary"]["table4"]),
+                  b["summary"]["reports"]) for b in blocks]
+    return TemplateResponse(request, "reports/admin/report_list.html", {
+        "year": year, "years": range(timezone.localdate().year, services.MIN_YEAR - 1, -1), "blocks": blocks,
+        "own": own, "summaries": summaries})
+
+
+def _body(request, body_id: int) -> Body:
+    body = get_object_or_404(Body, pk=body_id)
+    if not rules.can_view_annual_report(request.user, body):
+        raise Http404
+    return body
+
+
+def report_detail(request, body_id: int, year: int):
+    body = _body(request, body_id)
+    versions = list(AnnualReport.objects.filter(body=body, year=year).order_by("-version"))
+    current = selectors.current_report(body, year)
+    document = report_document(current) if current else None
+    figures = selectors.figures(body, year)
+    return TemplateResponse(request, "reports/admin/report_detail.html", {
+        "body": body, "year": year, "report": current, "versions": versions,
+        "document": document, **(exports.html_context(document) if document else {}),
+        "figures": figures, "can_edit": rules.can_edit_annual_report(request.user, body),
+        "can_publish": rules.can_publish_annual_report(request.user, body),
+        "deadline": selectors.ar.publication_deadline(body.kind, year),
+    })
+
+
+def _error(request, exc) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or "您无权执行此操作")
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+@require_POST
+def report_action(request, body_id: int, year: int, action: str):
+    body = _body(request, body_id)
+    current = selectors.current_report(body, year)
+    post = request.POST
+    try:
+        if action == "generate":
+            services.generate(request.user, body, year, redraft=post.get("redraft") == "1")
+            messages.success(request, "已根据平台数据生成年度报告")
+        elif action == "figures":
+            services.save_figures(request.user, body, year, licensing=post.get("licensing", "0"),
+                                  penalty=post.get("penalty", "0"), coercion=post.get("coercion", "0"),
+                                  fees_wan=post.get("fees_wan", "0"))
+            messages.success(request, "已保存表二填报数据；请重新生成年度报告")
+        elif current is None:
+            raise ServiceError("请先生成年度报告")
+        elif action == "sections":
+            services.edit(request.user, current, sections={k: post.get(k, "") for k in services.SECTION_FIELDS},
+                          warning_note=post.get("warning_note", ""))
+            messages.success(request, "已保存")
+        elif action == "validate":
+            checks = services.validate(request.user, current)
+            errors = sum(c["level"] == "error" for c in checks)
+            messages.success(request, f"校验完成：错误{errors}项，提示{len(checks) - errors}项")
+        elif action == "publish":
+            services.publish(request.user, current, note=post.get("warning_note") or None)
+            messages.success(request, "年度报告已发布")
+        elif action == "correct":
+            services.start_correction(request.user, current, post.get("reason", ""))
+            messages.success(request, "已建立更正版本（草稿）；原版本在更正版本发布前继续公开")
+        else:
+            raise Http404
+    except (ServiceError, PermissionDenied) as exc:
+        _error(request, exc)
+    return redirect("reports_admin:detail", body_id=body.pk, year=year)
+
+
+def report_download(request, body_id: int, year: int, fmt: str):
+    body = _body(request, body_id)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    current = selectors.current_report(body, year)
+    if current is None:
+        raise Http404
+    try:
+        content = exports.render(report_document(current), fmt)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports_admin:detail", body_id=body.pk, year=year)
+    _render, content_type, ext = exports.FORMATS[fmt]
+    response = HttpResponse(content.encode("utf-8") if isinstance(content, str) else content,
+                            content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="annual-report-{body.code}-{year}.{ext}"'
+    return response

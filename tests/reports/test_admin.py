@@ -1,0 +1,62 @@
+"""The annual-report screens in the Wagtail admin: the office's overview with late states and the
+county summary, an officer's report screen and its actions (all through the services)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from gongkai.reports.models import AnnualReport
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with freeze_time("2026-02-10 10:00:00+08:00"):
+        yield
+
+
+def test_office_overview_marks_late_bodies(client, county, office_admin, facts_in_db, officer_a, leader_a):
+    client.force_login(officer_a)
+    client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "generate"]))
+    client.force_login(leader_a)
+    client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "publish"]))
+    client.force_login(office_admin)
+    html = client.get(reverse("reports_admin:list") + "?year=2025").content.decode()
+    assert "测试县人民政府 2025年度（逾期 5 个）" in html  # dept_a published 2026-02-10 after 31 Jan, four never
+    assert html.count("逾期未发布") == 4 and "逾期发布" in html
+    assert "已发布报告 1 份" in html and "三、收到和处理政府信息公开申请情况（汇总）" in html
+
+
+def test_officer_generates_edits_and_downloads(client, facts_in_db, officer_a):
+    client.force_login(officer_a)
+    url = reverse("reports_admin:detail", args=[facts_in_db.pk, 2025])
+    assert "尚未生成" in client.get(url).content.decode()
+    client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "figures"]),
+                {"licensing": "5", "penalty": "1", "coercion": "0", "fees_wan": "0.1234"})
+    client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "generate"]))
+    html = client.get(url).content.decode()
+    assert "草稿（第1版）" in html and 'headers="t3-applicants t3-c-natural_person t3-new"' in html
+    client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "sections"]),
+                {"overview": "总体情况。", "problems": "问题。", "other": "其他。", "warning_note": ""})
+    assert AnnualReport.objects.get().section_overview == "总体情况。"
+    response = client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "publish"]), follow=True)
+    assert "您无权发布该机构的年度报告" in response.content.decode()
+    download = client.get(reverse("reports_admin:download", args=[facts_in_db.pk, 2025, "xlsx"]))
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_bad_figures_come_back_as_a_message(client, facts_in_db, officer_a):
+    client.force_login(officer_a)
+    response = client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "figures"]),
+                           {"licensing": "-1", "penalty": "0", "coercion": "0", "fees_wan": "0"}, follow=True)
+    assert response.status_code == 200 and "应为非负整数" in response.content.decode()
+
+
+def test_other_body_sees_nothing(client, county, facts_in_db, officer_b):
+    client.force_login(officer_b)
+    assert client.get(reverse("reports_admin:detail", args=[facts_in_db.pk, 2025])).status_code == 404
+    assert client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "generate"])).status_code == 404
+    html = client.get(reverse("reports_admin:list")).content.decode()
+    assert county.dept_b.name in html and county.dept_a.name not in html
