@@ -434,3 +434,17 @@ def test_county_summary_adds_cell_by_cell_and_keeps_the_identities():
     assert validate_table3(summary) == []
     assert sum_tables([table4(REVIEWS, 2025), table4(REVIEWS, 2026)])["litigation_direct"] == {
         "upheld": 0, "corrected": 0, "other": 1, "pending": 2, "total": 3}
+
+
+@pytest.mark.parametrize(("today", "published", "kind"), [
+    ("2026-01-16", False, None),  # 15 days before 31 January
+    ("2026-01-17", False, "due_soon"),  # 14 days before
+    ("2026-01-31", False, "due_soon"),  # the last day
+    ("2026-02-01", False, "overdue"),
+    ("2026-01-20", True, None),
+    ("2026-03-01", True, None),
+])
+def test_reminder_kind(today, published, kind):
+    from gongkai.rules.annual_report import reminder_kind
+
+    assert reminder_kind(D("2026-01-31"), D(today), published) == kind

@@ -67,6 +67,7 @@ EVENT_TYPES: dict[str, Any] = {
     "report.published": _("发布政府信息公开工作年度报告"),
     "report.correction_started": _("发起年度报告更正"),
     "report.imported": _("导入历史年度报告"),
+    "report.reminder_sent": _("发送年度报告发布期限提醒"),
     "request.registered": _("登记政府信息公开申请"),
     "request.transitioned": _("办理政府信息公开申请"),
     "request.due_date_changed": _("重新计算答复期限"),

@@ -106,3 +106,20 @@ class AnnualFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body.name} {self.year}"
+
+
+class DeadlineReminder(models.Model):
+    """One reminder about a body's unpublished report (kind due_soon or overdue), sent once: the
+    unique row claims it, so the daily job can run again safely."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["body", "year", "kind"], name="reports_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.year} {self.kind}"

@@ -503,3 +503,15 @@ def sum_tables(tables: Iterable[Mapping]) -> dict[str, dict[str, int]]:
             for column, n in columns.items():
                 target[column] = target.get(column, 0) + n
     return total
+
+
+REMINDER_DAYS = 14  # reminders start two weeks before the Art. 49 deadline
+
+
+def reminder_kind(deadline: dt.date, today: dt.date, published: bool, days: int = REMINDER_DAYS) -> str | None:
+    """Which reminder an unpublished report needs today (条例第四十九条 deadlines): ``"due_soon"``
+    from ``days`` days before the deadline up to the deadline itself, ``"overdue"`` after it, None
+    when published or too early. Each kind is sent once per body and year (the service's job)."""
+    if published or today < deadline - dt.timedelta(days=days):
+        return None
+    return "due_soon" if today <= deadline else "overdue"

@@ -4,6 +4,8 @@
   for a year — the published version if there is one, else the open draft, else computed from the
   data without saving anything. Text formats (json, html) go to standard output without ``-o``;
   docx and xlsx need ``-o``. The JSON shape is documented in docs/annual-report.md.
+- ``remind [--date YYYY-MM-DD]``: deadline reminders (two weeks before, and once when overdue) to the
+  body's 信息员 and 审核领导 and the county office; daily from cron, safe to rerun.
 - ``import FILE --body CODE --year YYYY``: an earlier year's report from XLSX (2021 layout or the
   2019 trial layout), stored as published, so the next year's cross-year check has its 结转下年度.
 """
@@ -27,6 +29,8 @@ class Command(BaseCommand):
         p.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
         p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt", help="输出格式")
         p.add_argument("-o", "--output", metavar="FILE", help="输出文件（json、html 缺省输出到标准输出）")
+        p = sub.add_parser("remind", help="发送年度报告发布期限提醒（每日运行，可重复运行）")
+        p.add_argument("--date", metavar="YYYY-MM-DD", help="按该日计算（缺省为今天）")
         p = sub.add_parser("import", help="导入以往年度的年度报告（XLSX，2021年格式或2019年试行格式）")
         p.add_argument("file", help="XLSX 文件")
         p.add_argument("--body", required=True, metavar="CODE", help="机构的统一社会信用代码")
@@ -34,6 +38,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         return getattr(self, f"do_{action}")(**options)
+
+    def do_remind(self, *, date=None, **options):
+        import datetime as dt
+
+        from gongkai.reports.jobs import remind
+
+        try:
+            today = dt.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise CommandError(f"日期“{date}”格式应为 YYYY-MM-DD") from None
+        self.stdout.write(remind(today).summary())
 
     def do_import(self, *, file, body, year, **options):
         from gongkai.core.actors import command_line_actor
