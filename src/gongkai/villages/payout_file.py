@@ -61,6 +61,7 @@ TOTAL_MARKERS = ("合计", "总计", "小计", "合 计")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＡＢＣＤＥＦ（）：，．　", "0123456789XxABCDEF():,. ")
 _UNIT = re.compile(r"\((?:元|亩|元/亩|万元)\)$")
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\s]{1,40}$")
+_PLAIN_NUMBER = {places: re.compile(rf"\d{{1,15}}(?:\.\d{{1,{places}}})?") for places in (2, 4)}
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -266,6 +267,8 @@ def detect_columns(cells: list, mapping: Mapping[str, str] | None = None) -> dic
 def _text(cell) -> str:
     if cell is None:
         return ""
+    if type(cell) is str:
+        return cell.strip() if cell.isascii() else cell.translate(_FULLWIDTH).strip()
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     return str(cell).translate(_FULLWIDTH).strip()
@@ -274,6 +277,8 @@ def _text(cell) -> str:
 def parse_money(cell, label: str, places: int = 2) -> Decimal | None:
     """A non-negative decimal with at most ``places`` decimals, from a number or text such as
     ``¥1,234.50`` / ``1234.5元``. None when empty. Raises ValueError with a Chinese message."""
+    if type(cell) is str and _PLAIN_NUMBER[places].fullmatch(cell):
+        return Decimal(cell)  # the common case: digits with at most ``places`` decimals
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
     if isinstance(cell, bool):
@@ -412,6 +417,8 @@ def parse_payouts(
         raise PayoutFileError("文件没有“村”或“村（社区）”列；请加上该列，或在导入时指定村")
     parsed = ParsedFile(header_row=header_row, columns=columns, declared_total=declared_total)
     seen: dict[str, int] = {}
+    village_keys: dict[str, str] = {}
+    dates: dict[str, tuple] = {}
     all_amounts = Decimal("0.00")
     amounts_complete = True
     file_total: Decimal | None = None
@@ -424,8 +431,10 @@ def parse_payouts(
         if not any(_text(c) for c in cells):
             continue
         name_text = _text(cell(cells, "name"))
-        if name_text.replace(" ", "") in TOTAL_MARKERS or any(_text(c).replace(" ", "") in TOTAL_MARKERS
-                                                             for c in cells[:2]):
+        # Every total marker has 计: the full test only runs on the rows that might be a total row.
+        if ("计" in name_text or any(isinstance(c, str) and "计" in c for c in cells[:2])) and (
+                name_text.replace(" ", "") in TOTAL_MARKERS
+                or any(_text(c).replace(" ", "") in TOTAL_MARKERS for c in cells[:2])):
             try:
                 file_total = parse_money(cell(cells, "amount"), "合计金额")
             except ValueError as exc:
@@ -467,7 +476,9 @@ def parse_payouts(
         village_text = ""
         if "village" in columns:
             village_text = _text(cell(cells, "village"))
-            key = village_key(village_text)
+            key = village_keys.get(village_text)
+            if key is None:
+                key = village_keys[village_text] = village_key(village_text)
             if not key:
                 reasons.append("缺少村（社区）名称")
             elif key in ambiguous:
@@ -504,7 +515,19 @@ def parse_payouts(
         # 发放日期
         paid_on = None
         try:
-            paid_on = parse_date(cell(cells, "paid_on"))
+            raw = cell(cells, "paid_on")
+            if type(raw) is str:  # a file has few distinct dates: each text is read once
+                hit = dates.get(raw)
+                if hit is None:
+                    try:
+                        hit = dates[raw] = (parse_date(raw), None)
+                    except ValueError as exc:
+                        hit = dates[raw] = (None, str(exc))
+                if hit[1] is not None:
+                    raise ValueError(hit[1])
+                paid_on = hit[0]
+            else:
+                paid_on = parse_date(raw)
             if paid_on is not None and not (year <= paid_on.year <= year + 1):
                 reasons.append(f"发放日期 {paid_on.isoformat()} 不在 {year} 年度（或次年）内")
             elif paid_on is not None and paid_on > today:

@@ -166,11 +166,12 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
 
 _PAYOUT_FIELDS = ("batch", "programme", "year", "village", "row_number", "name", "id_hash", "id_masked",
                   "account_masked", "area", "standard", "amount", "paid_on", "is_void")
-INSERT_CHUNK = 500  # rows per INSERT (14 parameters each: far below SQLite's 32 766)
+INSERT_CHUNK = 5000  # rows per executemany call
 
 
 def _insert_payouts(rows: list[tuple]) -> None:
-    """Insert payout rows (values in :data:`_PAYOUT_FIELDS` order) with multi-row INSERT statements.
+    """Insert payout rows (values in :data:`_PAYOUT_FIELDS` order): one parameterised INSERT run
+    with ``executemany`` (SQLite's C loop; psycopg pipelines it, see :func:`_insert_cursor`).
 
     ``bulk_create`` spent most of an import's write in per-field preparation of 1.4 million values
     (100 000 rows); here the few typed columns are adapted once per value with the backend's own
@@ -191,13 +192,23 @@ def _insert_payouts(rows: list[tuple]) -> None:
         values[date_at] = ops.adapt_datefield_value(values[date_at])
         return values
 
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
+    sql = (f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES ("
+           + ", ".join(["%s"] * len(fields)) + ")")
+    with connection.wrap_database_errors, _insert_cursor() as cursor:  # driver errors as Django's
         for start in range(0, len(rows), INSERT_CHUNK):
-            chunk = rows[start:start + INSERT_CHUNK]
-            params = [v for row in chunk for v in adapt(row)]
-            cursor.execute(f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "
-                           + ", ".join([one] * len(chunk)), params)
+            cursor.executemany(sql, [adapt(row) for row in rows[start:start + INSERT_CHUNK]])
+
+
+def _insert_cursor():
+    """A cursor for :func:`_insert_payouts`. On PostgreSQL, psycopg's server-side binding cursor
+    (the same SQL; the parameters travel separately instead of being quoted into 100 000
+    statements by Django's default client-side binding: a third of the write time)."""
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        return psycopg.Cursor(connection.connection)
+    return connection.cursor()
 
 
 # ---- notices ---------------------------------------------------------------------------------
