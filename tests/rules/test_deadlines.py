@@ -164,6 +164,14 @@ def test_correction_restart_trail_and_late_notice_warning():
     assert "7个工作日" in late.trail[1].warning
 
 
+def test_correction_received_the_day_the_notice_went_out():
+    """Corrected in person at the counter the day the 补正 notice was handed over: the notice comes
+    first, then the restart (it once raised KeyError: the restart sorted before the notice)."""
+    result = compute_due_date(ClockInputs(D(2026, 3, 2), Correction(D(2026, 3, 4), D(2026, 3, 4))), CAL)
+    assert [s.effect for s in result.trail] == [ClockEffect.START, ClockEffect.PAUSE_START, ClockEffect.RESTART]
+    assert result.due == D(2026, 4, 1)  # 20 working days counted from 4 Mar
+
+
 def test_remaining_workdays_while_stopped():
     consulting = compute_due_date(ClockInputs(D(2026, 1, 26), pauses=(Pause(THIRD, D(2026, 2, 10)),)), CAL)
     assert (consulting.due, consulting.remaining_workdays) == (None, 9)  # 11 of 20 WD used by 10 Feb

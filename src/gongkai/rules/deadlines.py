@@ -253,7 +253,8 @@ def _check(inputs: ClockInputs) -> None:
 @dataclass(frozen=True)
 class _Event:
     on: dt.date
-    order: int  # on one day: restart 0, pause ends 1, pause starts 2, end of a same-day pause 3, extension 4
+    order: int  # on one day: restart 0, pause ends 1, pause starts 2, end of a same-day pause or
+    # correction 3, extension 4
     effect: ClockEffect
     key: object  # "correction", "extension" or the index of a pause
 
@@ -264,7 +265,9 @@ def _events(inputs: ClockInputs) -> list[_Event]:
     if c is not None:
         events.append(_Event(c.requested_on, 2, ClockEffect.PAUSE_START, "correction"))
         if c.received_on is not None:
-            events.append(_Event(c.received_on, 0, ClockEffect.RESTART, "correction"))
+            # Corrected the day the notice went out: the notice (order 2) comes first, then the restart.
+            same_day = c.received_on == c.requested_on
+            events.append(_Event(c.received_on, 3 if same_day else 0, ClockEffect.RESTART, "correction"))
     for i, p in enumerate(inputs.pauses):
         events.append(_Event(p.start, 2, ClockEffect.PAUSE_START, i))
         if p.end is not None:
