@@ -360,3 +360,19 @@ def test_permission_matrix(client, county, villages, programme, make_user, offic
 def test_anonymous_is_sent_to_login(client, county):
     response = client.get(reverse("villages_imports:list"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_progress_page_refreshes_itself_while_the_job_is_queued_or_running(client, county, villages, programme,
+                                                                           officer_a):
+    job = import_jobs.upload(officer_a, data=csv_bytes(rows_for(["甲村"], 4)), filename="f.csv",
+                             programme=programme, year=2025, body=county.township_a)
+    import_jobs.confirm_mapping(officer_a, job, header_row=job.header_row, columns=job.columns)
+    client.force_login(officer_a)
+    url = reverse("villages_imports:job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh" content="3"' in page and "排队中" in page and "取消导入" in page
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING, rows_done=2000, rows_total=8000)
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' in page and "已校验 2000/8000 行（25%）" in page and 'value="25"' in page
+    listing = client.get(reverse("villages_imports:list")).content.decode()
+    assert "导入中" in listing and "2000/8000（25%）" in listing
