@@ -92,3 +92,14 @@ def test_lookup_page(site):
     assert found["Cache-Control"] == "no-store"
     miss = c.post(f"{BASE}lookup/", {"name": "张二甲", "id_number": make_id(2)})
     assert "未查到" in miss.text and make_id(2) not in miss.text
+
+
+def test_township_records_list_links_to_its_villages(site):
+    """县-乡-村 linkage: the township's list in 法定主动公开内容 leads to its 村务公开 page; a
+    department's list has no such link."""
+    c = Client()
+    town = c.get(f"/xxgk/fdzdgknr/body/{site.township_a.code}/")
+    assert town.status_code == 200
+    assert f'href="{BASE}town/{site.township_a.pk}/"' in town.text and "村务公开（2个村）" in town.text
+    department = c.get(f"/xxgk/fdzdgknr/body/{site.dept_a.code}/")
+    assert department.status_code == 200 and "村务公开（" not in department.text

@@ -225,10 +225,24 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
         records = filter_records(typed, area=listing.area_code, item=listing.item_id)
         page = Paginator(records, self.RECORDS_PER_PAGE).get_page(request.GET.get("page"))
         return self.render(request, template="portal/body_records.html", context_overrides={
-            "body": body, "records": page, "listing": listing, "area_nav": selectors.area_navigation(body, typed, listing),
+            "village_affairs": self._village_affairs(body, request), "body": body, "records": page, "listing": listing, "area_nav": selectors.area_navigation(body, typed, listing),
             "listing_doc_types": DocumentType.choices,
             "extra_crumb": body.name,
         })
+
+    def _village_affairs(self, body, request) -> dict | None:
+        """县-乡-村 linkage: a township's list links to its villages' 村务公开 (``/cwgk/``), which the
+        villages app serves under the same county home page."""
+        from gongkai.core.models import BodyKind
+        from gongkai.villages.models import VillageAffairsIndexPage  # the app builds on the portal's pages
+
+        if body.kind != BodyKind.TOWNSHIP:
+            return None
+        column = VillageAffairsIndexPage.objects.live().descendant_of(self.get_site().root_page).first()
+        if column is None:
+            return None
+        villages = body.get_children().filter(kind=BodyKind.VILLAGE, is_active=True).count()
+        return {"url": column.township_url(body), "villages": villages}
 
     @path("search/", name="search")
     def search_view(self, request):
