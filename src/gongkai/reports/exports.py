@@ -16,15 +16,10 @@ import json
 
 from django.template.loader import render_to_string
 
+from gongkai.core.official_documents import BODY_PT, LINE_PT, SANS, SERIF, TITLE_PT, name_font, set_up_pages
 from gongkai.reports import layout
 
-SERIF = "Noto Serif CJK SC"
-SANS = "Noto Sans CJK SC"
-BODY_PT = 16  # 3号
-TITLE_PT = 22  # 2号
 TABLE_PT = 9  # 小五 (9 pt) fits table 四's 15 columns in 156 mm
-PAGE_NUMBER_PT = 14  # 4号
-LINE_PT = 225 / 22 / 25.4 * 72  # 22 lines in the 225 mm 版心
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -117,65 +112,18 @@ def to_xlsx(document: dict) -> bytes:
 # --- DOCX -------------------------------------------------------------------------------------------
 
 
-def _fonts(run_or_style, family: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    run_or_style.font.name = family
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), family)
-
-
-def _page_number(paragraph) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    paragraph.add_run("— ")
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        else:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        run._r.append(el)
-    paragraph.add_run(" —")
-    for r in paragraph.runs:
-        _fonts(r, SERIF)
-        r.font.size = Pt(PAGE_NUMBER_PT)
-
-
 def to_docx(document: dict) -> bytes:
     """The report as a Word document in the GB/T 9704 basics with the official table layouts."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(21)
-    doc.settings.odd_and_even_pages_header_footer = True
-    odd = section.footer.paragraphs[0]
-    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _page_number(odd)
-    even = section.even_page_footer.paragraphs[0]
-    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _page_number(even)
+    set_up_pages(doc)
 
     normal = doc.styles["Normal"]
-    _fonts(normal, SERIF)
+    name_font(normal, SERIF)
     normal.font.size = Pt(BODY_PT)
 
     def para(text: str, *, family=SERIF, size=BODY_PT, bold=False, align=None, indent=True, exact=True):
@@ -190,7 +138,7 @@ def to_docx(document: dict) -> bytes:
         if align is not None:
             p.alignment = align
         run = p.add_run(text)
-        _fonts(run, family)
+        name_font(run, family)
         run.font.size, run.font.bold = Pt(size), bold
         return p
 
@@ -217,7 +165,7 @@ def to_docx(document: dict) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if cell.number else (
                 WD_ALIGN_PARAGRAPH.LEFT if cell.scope in ("row", "rowgroup") else WD_ALIGN_PARAGRAPH.CENTER)
             run = p.add_run(cell.text)
-            _fonts(run, SANS if cell.header else SERIF)
+            name_font(run, SANS if cell.header else SERIF)
             run.font.size = Pt(TABLE_PT if grid.columns > 4 else 10.5)
         para("", indent=False, exact=False)
     if document.get("note"):

@@ -20,18 +20,11 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
+from gongkai.core.official_documents import BODY_PT, LINE_PT, SANS, SERIF, TITLE_PT, name_font, set_up_pages
 from gongkai.rules.reply_letters import LetterKind
 
-SERIF = "Noto Serif CJK SC"  # 仿宋 / 小标宋 equivalent
-SANS = "Noto Sans CJK SC"  # 黑体 equivalent
-BODY_PT = 16  # 3号
-TITLE_PT = 22  # 2号
-PAGE_NUMBER_PT = 14  # 4号
-LINE_PT = 225 / 22 / 25.4 * 72  # 22 lines in the 225 mm 版心
 SHIPPED_DIR = Path(__file__).parent / "templates" / "requests" / "letters"
 
 _NOTES = {
@@ -44,22 +37,10 @@ def shipped_path(kind: LetterKind) -> Path:
     return SHIPPED_DIR / f"{kind.value}.docx"
 
 
-def _fonts(target, family: str) -> None:
-    """Name the font for Latin and East Asian text alike (Word otherwise falls back per script)."""
-    target.font.name = family
-    rpr = target.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), family)
-
-
 def _style(doc, name: str, family: str, size: int, *, bold: bool = False, align=None, indent: bool = False):
     styles = doc.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    _fonts(style, family)
+    name_font(style, family)
     style.font.size = Pt(size)
     style.font.bold = bold
     fmt = style.paragraph_format
@@ -73,44 +54,13 @@ def _style(doc, name: str, family: str, size: int, *, bold: bool = False, align=
     return style
 
 
-def _page_number(paragraph) -> None:
-    """``— PAGE —`` with a field, so every page numbers itself."""
-    paragraph.add_run("— ")
-    run = paragraph.add_run()
-    begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    text.set(qn("xml:space"), "preserve")
-    text.text = "PAGE"
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(begin)
-    run._r.append(text)
-    run._r.append(end)
-    paragraph.add_run(" —")
-    for r in paragraph.runs:
-        _fonts(r, SERIF)
-        r.font.size = Pt(PAGE_NUMBER_PT)
-
-
 def build(kind: LetterKind):
     doc = Document()
     props = doc.core_properties
     props.author = props.last_modified_by = "Gongkai"
     props.title = f"依申请公开{kind.label}模板"
     props.comments = "docxtpl 模板；可用字段见 docs/requests.md"
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(21)
-    doc.settings.odd_and_even_pages_header_footer = True
-    odd = section.footer.paragraphs[0]
-    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    odd.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
-    _page_number(odd)
-    even = section.even_page_footer.paragraphs[0]
-    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    even.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
-    _page_number(even)
+    set_up_pages(doc)
 
     _style(doc, "Normal", SERIF, BODY_PT)
     body = _style(doc, "GK 正文", SERIF, BODY_PT, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
