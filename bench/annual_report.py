@@ -34,58 +34,17 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from scratch import scratch_database  # bench/scratch.py (this directory is on sys.path)
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 YEAR = 2025
 
 
 def run_one(db: str, cases: int, runs: int, pg_url: str) -> int:
-    pg_name = ""
-    scratch_dir = Path(tempfile.mkdtemp(prefix="gk_report_bench_"))
-    if db == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch_dir / 'bench.sqlite3'}"
-        label = "SQLite"
-    else:
-        import psycopg
-
-        try:
-            psycopg.connect(pg_url, connect_timeout=3).close()
-        except psycopg.Error as exc:
-            print(f"PostgreSQL not reachable at {pg_url} ({str(exc).strip()}): skipped")
-            scratch_dir.rmdir()
-            return 0
-        pg_name = f"gk_report_bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE \"{pg_name}\" TEMPLATE template0 ENCODING 'UTF8'")
-        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{pg_name}"))
-        label = "PostgreSQL"
-    os.environ["GONGKAI_VAR_DIR"] = str(scratch_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    try:
-        import django
-
-        django.setup()
-        return _bench(label, cases, runs)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(pg_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-        for path in scratch_dir.rglob("*"):
-            if path.is_file():
-                path.unlink()
-        for path in sorted(scratch_dir.rglob("*"), reverse=True):
-            path.rmdir()
-        scratch_dir.rmdir()
+    with scratch_database(db, pg_url, "gk_report_bench") as scratch:
+        return 0 if scratch is None else _bench(scratch.label, cases, runs)
 
 
 def _random_case(r: random.Random, received: dt.date, applicants, dispositions) -> dict:

@@ -35,13 +35,12 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from scratch import reused_database, scratch_database  # bench/scratch.py (this directory is on sys.path)
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test"
 REPO = Path(__file__).resolve().parent.parent
@@ -501,55 +500,16 @@ def queries(samples: list[dict]) -> list[tuple[str, str, dict, int]]:
 def run_one(db: str, records: int, runs: int, pg_url: str, keep: bool, batch_size: int, reuse: str = "") -> int:
     if reuse:
         # The queries only, on a database kept by an earlier run (its directory holds bench.json).
-        scratch_dir = Path(reuse)
-        saved = json.loads((scratch_dir / "bench.json").read_text())
-        os.environ["DATABASE_URL"] = saved["database_url"]
-        label = saved["label"]
-        pg_name = ""
-        keep = True
-    elif db == "sqlite":
-        scratch_dir = Path(tempfile.mkdtemp(prefix="gk_search_bench_"))
-        pg_name = ""
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch_dir / 'bench.sqlite3'}"
-        label = "SQLite"
-    else:
-        import psycopg
-
-        try:
-            psycopg.connect(pg_url, connect_timeout=3).close()
-        except psycopg.Error as exc:
-            print(f"PostgreSQL not reachable at {pg_url} ({str(exc).strip()}): skipped")
+        saved = json.loads((Path(reuse) / "bench.json").read_text())
+        with reused_database(Path(reuse), saved["database_url"], saved["label"]) as scratch:
+            return _queries(scratch.label, saved["records"], runs, saved["samples"], saved["chars"])
+    with scratch_database(db, pg_url, "gk_search_bench", keep=keep) as scratch:
+        if scratch is None:
             return 0
-        scratch_dir = Path(tempfile.mkdtemp(prefix="gk_search_bench_"))
-        pg_name = f"gk_search_bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE \"{pg_name}\" TEMPLATE template0 ENCODING 'UTF8'")
-        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{pg_name}"))
-        label = "PostgreSQL"
-    os.environ["GONGKAI_VAR_DIR"] = str(scratch_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    try:
-        import django
-
-        django.setup()
-        if reuse:
-            return _queries(label, saved["records"], runs, saved["samples"], saved["chars"])
-        return _bench(label, records, runs, batch_size, scratch_dir)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
+        result = _bench(scratch.label, records, runs, batch_size, scratch.directory)
         if keep:
-            print(f"kept scratch database: {os.environ['DATABASE_URL']} (queries only: --reuse {scratch_dir})")
-        else:
-            if pg_name:
-                import psycopg
-
-                with psycopg.connect(pg_url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-            for path in scratch_dir.glob("*"):
-                path.unlink()
-            scratch_dir.rmdir()
+            print(f"kept scratch database: {scratch.database_url} (queries only: --reuse {scratch.directory})")
+        return result
 
 
 def _bench(label: str, records: int, runs: int, batch_size: int, scratch_dir: Path) -> int:

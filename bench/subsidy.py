@@ -29,14 +29,14 @@ import csv
 import io
 import os
 import pstats
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+from scratch import scratch_database  # bench/scratch.py (this directory is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -87,44 +87,13 @@ def phase(name: str, profile_dir: Path | None):
             (profile_dir / f"{name}.txt").write_text(out.getvalue())
 
 
-def _empty_pg_schema(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
 def run_one(db: str, rows: int, village_count: int, pg_url: str, keep: bool, profile_dir: Path | None) -> int:
-    scratch = Path(tempfile.mkdtemp(prefix="gk_subsidy_bench_"))
-    if db == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
-        label = "SQLite"
-    else:
-        import psycopg
-
-        try:
-            psycopg.connect(pg_url, connect_timeout=3).close()
-        except psycopg.Error as exc:
-            print(f"PostgreSQL not reachable at {pg_url} ({str(exc).strip()}): skipped")
+    with scratch_database(db, pg_url, "gk_subsidy_bench", keep=keep) as scratch:
+        if scratch is None:
             return 0
-        _empty_pg_schema(pg_url)
-        os.environ["DATABASE_URL"] = pg_url
-        label = "PostgreSQL"
-    os.environ["GONGKAI_VAR_DIR"] = str(scratch)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    try:
-        import django
-
-        django.setup()
-        return _bench(label, rows, village_count, scratch, profile_dir and profile_dir / db)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if db == "pg" and not keep:
-            _empty_pg_schema(pg_url)
-        shutil.rmtree(scratch, ignore_errors=True)
+        if keep:
+            print(f"keeping the scratch database: {scratch.database_url}")
+        return _bench(scratch.label, rows, village_count, scratch.directory, profile_dir and profile_dir / db)
 
 
 def _bench(label: str, rows: int, village_count: int, scratch: Path, profile_dir: Path | None) -> int:
