@@ -102,6 +102,12 @@ def run_once(actor=SCHEDULER, now: dt.datetime | None = None) -> RunResult:
         run_queued_imports()
     except Exception:
         logger.exception("payout import jobs failed")
+    try:  # annual-report deadline reminders, each sent once (gongkai.reports, `gongkai report remind`)
+        from gongkai.reports.jobs import remind
+
+        remind()
+    except Exception:
+        logger.exception("annual report reminders failed")
     return result
 
 

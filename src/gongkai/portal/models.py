@@ -338,19 +338,51 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
         return self.get_url(request) + self.reverse_subpage("body_records", kwargs={"code": body.code})
 
 
-class AnnualReportIndexPage(IntroPage):
-    """政府信息公开年报 of every disclosure body (Art. 49-50)."""
+class AnnualReportIndexPage(RoutablePageMixin, IntroPage):
+    """政府信息公开年报 of every disclosure body (Art. 49-50): the index, each published report at
+    ``<code>/<year>/``, superseded versions at ``<code>/<year>/v<N>/`` and their DOCX/XLSX. The views
+    are in ``reports.public_views`` (the reports app builds on the portal's pages)."""
 
     parent_page_types = ["portal.DisclosureIndexPage"]
+    template = "reports/public/index.html"
 
     class Meta:
         verbose_name = _("政府信息公开年报栏目")
         verbose_name_plural = _("政府信息公开年报栏目")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["groups"] = selectors.body_groups(self.county)
-        return context
+    @path("")
+    def index(self, request):
+        from gongkai.reports import public_views
+
+        return public_views.index(self, request)
+
+    @path("<str:code>/<int:year>/", name="report")
+    def report(self, request, code: str, year: int):
+        from gongkai.reports import public_views
+
+        return public_views.report(self, request, code, year)
+
+    @path("<str:code>/<int:year>/v<int:version>/", name="report_version")
+    def report_version(self, request, code: str, year: int, version: int):
+        from gongkai.reports import public_views
+
+        return public_views.report(self, request, code, year, version)
+
+    @path("<str:code>/<int:year>/v<int:version>/<str:fmt>/", name="download")
+    def download(self, request, code: str, year: int, version: int, fmt: str):
+        from gongkai.reports import public_views
+
+        return public_views.download(self, request, code, year, version, fmt)
+
+    def report_url(self, body, year: int, version: int | None = None, request=None) -> str:
+        kwargs = {"code": body.code, "year": year}
+        if version is None:
+            return self.get_url(request) + self.reverse_subpage("report", kwargs=kwargs)
+        return self.get_url(request) + self.reverse_subpage("report_version", kwargs={**kwargs, "version": version})
+
+    def download_url(self, body, year: int, version: int, fmt: str, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage(
+            "download", kwargs={"code": body.code, "year": year, "version": version, "fmt": fmt})
 
 
 class StandardisationIndexPage(RoutablePageMixin, IntroPage):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from gongkai.core.models import Body, BodyKind
 from gongkai.disclosure.models import DocumentType, Record, Validity
-from gongkai.reports.models import AnnualFigures, AnnualReport, ReportStatus
+from gongkai.reports.models import AnnualFigures, AnnualReport, ReportLayout, ReportStatus
 from gongkai.requests.models import Case, FeeNotice, Review
 from gongkai.rules import annual_report as ar
 
@@ -241,3 +241,53 @@ def county_summary(county: Body, year: int) -> dict:
                  and r.layout == "2021"]
     return {"reports": len(published), "table3": ar.sum_tables(r.table3 for r in published) or ar.empty_table3(),
             "table4": ar.sum_tables(r.table4 for r in published) or ar.empty_table4()}
+
+
+# --- The public 政府信息公开年报 column (portal.AnnualReportIndexPage) ---------------------------------
+
+PUBLIC_STATUSES = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
+
+
+@dataclass
+class PublicYear:
+    """One body's year on the public column: the version in force and the versions it corrected."""
+
+    year: int
+    current: AnnualReport
+    superseded: list[AnnualReport]
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.superseded)
+
+
+def public_years(county: Body) -> dict[int, list[PublicYear]]:
+    """Published reports of ``county``'s bodies, by body id, newest year first. Drafts and validated
+    reports are never public; a superseded version is listed under the version that corrected it.
+    Imported 2019-layout reports feed only the cross-year check: they have no 2021 tables to show."""
+    rows = (AnnualReport.objects.filter(body__path__startswith=county.path, status__in=PUBLIC_STATUSES,
+                                        layout=ReportLayout.FORMAT_2021)
+            .select_related("body").order_by("body_id", "-year", "-version"))
+    versions: dict[tuple[int, int], list[AnnualReport]] = {}
+    for report in rows:
+        versions.setdefault((report.body_id, report.year), []).append(report)
+    by_body: dict[int, list[PublicYear]] = {}
+    for (body_id, year), reports in versions.items():  # newest year first within each body
+        current = next((r for r in reports if r.status == ReportStatus.PUBLISHED), None)
+        if current is not None:
+            by_body.setdefault(body_id, []).append(
+                PublicYear(year, current, [r for r in reports if r.status == ReportStatus.SUPERSEDED]))
+    return by_body
+
+
+def public_report(body: Body, year: int, version: int | None = None) -> AnnualReport | None:
+    """A public version: ``version`` if it is published or superseded, else the one in force."""
+    reports = AnnualReport.objects.filter(body=body, year=year, layout=ReportLayout.FORMAT_2021).select_related("body")
+    if version is None:
+        return reports.filter(status=ReportStatus.PUBLISHED).first()
+    return reports.filter(version=version, status__in=PUBLIC_STATUSES).first()
+
+
+def public_versions(body: Body, year: int) -> list[AnnualReport]:
+    return list(AnnualReport.objects.filter(body=body, year=year, status__in=PUBLIC_STATUSES,
+                                            layout=ReportLayout.FORMAT_2021).order_by("-version"))
