@@ -55,3 +55,20 @@ def describe(violations: list[dict]) -> str:
         lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in v["nodes"][:5])
     return "\n".join(lines)
+
+
+def sign_in(browser, base_url: str, username: str, viewport: dict, **options):
+    """A fresh browser context signed in to the admin as ``username`` (demo/test password); the
+    page collects uncaught script errors in ``page.console_errors``."""
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(locale="zh-CN", viewport=viewport, **options)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+    return page

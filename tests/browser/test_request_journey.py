@@ -29,8 +29,8 @@ from freezegun import freeze_time
 from gongkai.core.models import Role
 from gongkai.portal.setup import ensure_county_site
 from gongkai.requests.setup import ensure_request_page
+from tests.browser import support
 from tests.browser.support import axe_violations, describe, require_browser
-from tests.conftest import PASSWORD
 
 require_browser()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -84,15 +84,7 @@ def check_a11y(page, label: str) -> None:
 
 def sign_in(browser, live_server, user, staff: list):
     """A fresh browser for ``user`` (a new working day: the session of weeks ago has expired)."""
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page = support.sign_in(browser, live_server.url, user.username, DESKTOP)
     staff.append(page)
     return page
 

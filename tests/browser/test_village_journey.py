@@ -22,8 +22,7 @@ from gongkai.portal.setup import ensure_county_site
 from gongkai.villages.catalogue_schedule import item_status
 from gongkai.villages.models import CataloguePosting, VillageCatalogueItem
 from gongkai.villages.services.catalogue import adopt_catalogue
-from tests.browser.support import axe_violations, describe, require_browser
-from tests.conftest import PASSWORD
+from tests.browser.support import axe_violations, describe, require_browser, sign_in
 
 require_browser()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -50,19 +49,6 @@ def world(county, make_user, settings, tmp_path):
             "photo": photo, "broken": broken, "adopted_on": adopted_on}
 
 
-def sign_in(browser, live_server, user, viewport, **options):
-    context = browser.new_context(locale="zh-CN", viewport=viewport, **options)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
 def check_phone_page(page, label: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{label}: {width}px wide at a {PHONE['width']}px viewport"
@@ -82,7 +68,7 @@ def test_clerk_posts_from_a_phone_and_the_township_sees_it(browser, live_server,
     period = before.next_period  # the oldest missing month, which the form offers first
 
     # -- the clerk, on a phone --
-    clerk = sign_in(browser, live_server, world["clerk"], PHONE, is_mobile=True, has_touch=True)
+    clerk = sign_in(browser, live_server.url, world["clerk"].username, PHONE, is_mobile=True, has_touch=True)
     clerk.goto(f"{live_server.url}/admin/cwml/")
     clerk.wait_for_url(f"**/admin/cwml/village/{village.pk}/")
     assert "逾期未公开" in clerk.locator("main").inner_text()
@@ -119,7 +105,7 @@ def test_clerk_posts_from_a_phone_and_the_township_sees_it(browser, live_server,
     assert clerk.console_errors == []
 
     # -- the township officer, at a desk --
-    officer = sign_in(browser, live_server, world["officer"], DESKTOP)
+    officer = sign_in(browser, live_server.url, world["officer"].username, DESKTOP)
     officer.goto(f"{live_server.url}/admin/cwml/")
     officer.wait_for_url(f"**/admin/cwml/township/{county.township_a.pk}/")
     row = officer.get_by_role("row").filter(has_text=village.name)
