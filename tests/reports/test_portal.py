@@ -175,3 +175,24 @@ def test_scheduler_sends_the_reminders_once(county, make_user, office_admin, dja
             run_once(SYSTEM, now=now)
     assert DeadlineReminder.objects.filter(body=county.dept_a, year=2025, kind="due_soon").count() == 1
     assert len([m for m in mail.outbox if county.dept_a.name in m.subject]) == 1
+
+
+def test_demo_published_reports_show_on_the_column(client, db):
+    from freezegun import freeze_time
+
+    from gongkai.core.models import Body
+    from gongkai.demo.loader import load_demo
+
+    with freeze_time("2026-11-28 12:00:00+08:00"):
+        load_demo(records=False)
+        page = text(client.get("/xxgk/nb/"))
+        county = Body.objects.get(name="青山县人民政府")
+        late = Body.objects.get(name="青山县教育局")
+        row = page[page.index(f'id="body-{county.code}"'):]
+        row = row[:row.index("</li>")]
+        assert "2025年度报告" in row and "2026年3月25日发布" in row and "2024年度报告" in row
+        late_row = page[page.index(f'id="body-{late.code}"'):]
+        assert "暂无已发布的年度报告" in late_row[:late_row.index("</li>")]
+        response = client.get(f"/xxgk/nb/{county.code}/2025/")
+        assert response.status_code == 200 and "青山县人民政府2025年政府信息公开工作年度报告" in text(response)
+        assert client.get(f"/xxgk/nb/{late.code}/2025/").status_code == 404
