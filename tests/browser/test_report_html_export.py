@@ -6,26 +6,17 @@ from __future__ import annotations
 import pytest
 
 from gongkai.reports.exports import to_html
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS, axe_violations, describe, require_browser
+from tests.browser.support import axe_violations, describe
 from tests.reports.test_exports import sample_document
 
-require_browser()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+# Playwright's sync API allows one driver per thread: this test borrows the session's browser
+# (tests/browser/conftest.py) rather than starting a second one while the first is still open.
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_report_html_passes_axe(chromium, width):
+def test_report_html_passes_axe(browser, width):
     html = to_html(sample_document(status="superseded", version=2))
-    context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
         page.set_content(html)
