@@ -10,13 +10,13 @@ Targets: import ≤ 30 s, notices ≤ 30 s.
 
     .venv/bin/python bench/subsidy.py                          # SQLite and PostgreSQL, 100 000 rows
     .venv/bin/python bench/subsidy.py --db sqlite --rows 10000
-    .venv/bin/python bench/subsidy.py --db pg --pg-url postgres://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/subsidy.py --db pg --pg-url postgres://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/subsidy.py --db sqlite --profile /tmp/prof   # cProfile of each phase
 
-SQLite runs on a fresh file in a temporary directory. PostgreSQL runs in the database named by
-``--pg-url`` (default ``GONGKAI_BENCH_PG_URL``), which must be a disposable database: the bench
-empties its ``public`` schema before and after the run (``--keep``: after, leave it). It is
-skipped with a message when the server cannot be reached. Each database runs in its own process
+SQLite runs on a fresh file in a temporary directory. On PostgreSQL the bench creates a scratch
+database of its own on the server named by ``--pg-url`` (default ``GONGKAI_BENCH_PG_URL``) and
+drops it afterwards (``--keep``: leave it, and print its URL); the database in the URL is only
+used to connect. It is skipped with a message when the server cannot be reached. Each database runs in its own process
 (Django is configured once per process). The load average is printed: on a shared machine the
 wall-clock figures include waiting for a CPU.
 """
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--villages", type=int, default=60)
     parser.add_argument("--db", choices=["sqlite", "pg", "both"], default="both")
     parser.add_argument("--pg-url", default=os.environ.get("GONGKAI_BENCH_PG_URL", DEFAULT_PG_URL),
-                        help="a disposable PostgreSQL database (its public schema is emptied)")
+                        help="PostgreSQL server to create the scratch database on (the database in the URL is only used to connect)")
     parser.add_argument("--keep", action="store_true", help="leave the PostgreSQL data in place afterwards")
     parser.add_argument("--profile", metavar="DIR", default="", help="write cProfile statistics of each phase")
     args = parser.parse_args(argv)
