@@ -182,3 +182,54 @@ def test_account_word_after_the_number_and_ids_with_unknown_address_codes():
     (finding,) = scan_text(first17 + id_check_char(first17))
     assert finding.kind is Kind.ID_CARD and finding.confidence == 0.9
     assert kinds("160102199001011230" if id_check_char(first17) != "0" else "160102199001011231") == []
+
+
+# ---- held-out review (2025): forms a county's files have that the first corpus lacked -------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # em and thin spaces (Word, PDF text layers) part a number's groups like plain spaces
+    ("身份证号 110105\u200319491231\u20030038", [("id_card", "110105\u200319491231\u20030038")]),
+    ("电话 138\u20091234\u20095678", [("mobile", "138\u20091234\u20095678")]),
+    # groups typed with two spaces between them are one number, not cells of a text table
+    ("卡号 6228  4804  0256  4890  018", [("bank_card", "6228  4804  0256  4890  018")]),
+    ("手机 138  1234  5678", [("mobile", "138  1234  5678")]),
+    ("６２２８　　４８０４　　０２５６　　４８９０　　０１８",
+     [("bank_card", "６２２８　　４８０４　　０２５６　　４８９０　　０１８")]),
+    ("序号  年龄  人数  面积\n1  65  1200  2025\n12  345  678  9012", []),
+    # a CSV cell with Excel's leading tab still sits in its account column
+    ("序号,姓名,存折号,金额\n1,张三,\t81019549025307816,1200\n", [("bank_card", "81019549025307816")]),
+    ("序号,姓名,存折号,金额\n1,张三,'81019549025307816,1200\n", [("bank_card", "81019549025307816")]),
+    # a label at the end of the line above speaks for a number that starts its line
+    ("档案编号：\n18516469894", []),
+    ("证书编号\n13520250615", []),
+    ("一卡通账号：\n81019549025307816", [("bank_card", "81019549025307816")]),
+    ("合计\n18516469894", [("mobile", "18516469894")]),
+])
+def test_heldout_forms(text, expected):
+    assert found(text) == expected
+
+
+def page_found(text: str) -> list[tuple[str, str]]:
+    return [(f.kind.value, f.text) for f in Detector().scan(text, tabular=True, page=True)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a narrow PDF table cell wraps a number: joined when the whole passes its checksum
+    ("公民身份号码 １１０１０５１９４９１２\n３１００３８ 张三", [("id_card", "１１０１０５１９４９１２\n３１００３８")]),
+    ("1 张三 6228480402\n564890018 120.00", [("bank_card", "6228480402\n564890018")]),
+    ("序号 金额\n12 3456789\n012345 99", []),
+    ("1 张三 11010519491231\u2003 0038 1", [("id_card", "11010519491231\u2003 0038")]),
+    # the header line of a PDF table names the account column its rows lost
+    ("序号 姓名 身份证号 存折账号 金额\n1 张三 110105194912310038 81019549025307816 1200.00\n"
+     "2 李四 38212725304595123711 800.00",
+     [("id_card", ID), ("bank_card", "81019549025307816"), ("bank_card", "38212725304595123711")]),
+    ("序号 姓名 身份证号 金额\n1 张三 110105194912310038 81019549025307816 1200.00", [("id_card", ID)]),
+    ("序号 姓名 存折账号\n1 张三 流水号20250615123456789", []),
+])
+def test_pdf_page_text(text, expected):
+    assert page_found(text) == expected
+
+
+def test_page_mode_is_only_for_pages():
+    assert found("公民身份号码 １１０１０５１９４９１２\n３１００３８ 张三") == []
+    assert found("序号 姓名 存折账号\n1 张三 81019549025307816") == []

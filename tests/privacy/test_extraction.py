@@ -101,3 +101,22 @@ def test_bad_files_are_rejected_with_a_reason(name, data, message):
 def test_undecodable_text():
     with pytest.raises(FileRejected, match="编码"):
         decode_text(b"\xff\xfe\xfa\x80\x81")
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("\u2f9d份证号", "身份证号"),  # Kangxi radical 身 from a CJK font's ToUnicode map
+    ("\u2f3f机号码：138 1234 5678", "手机号码：138 1234 5678"),
+    ("gk.o\ufb03ce@163.com", "gk.office@163.com"),  # the ffi ligature
+    ("存折账号 ８１０１　９５４９", "存折账号 ８１０１　９５４９"),  # full-width digits stay as they are
+])
+def test_pdf_text_folds_radicals_and_ligatures(raw, clean):
+    from gongkai.privacy.extraction import pdf_clean
+
+    assert pdf_clean(raw) == clean
+
+
+def test_pdf_parts_are_scanned_as_pages():
+    from gongkai.privacy.extraction import pdf_parts
+
+    parts = pdf_parts(io.BytesIO(pdf_bytes("ID 430102")))
+    assert parts and all(part.page for part in parts)

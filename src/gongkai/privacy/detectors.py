@@ -15,13 +15,18 @@ is decided in Python on those few matches only:
   whole (``430 102 1948 1115 1513`` is one ID, not a "mobile" in its middle), else split into its
   groups and consecutive groups are tried as one number, checksum-backed readings first, so
   ``138 1234 5678`` is found while two numbers side by side stay two; two or more spaces part the
-  cells of a text table;
+  cells of a text table, unless the whole run is short groups with the same two-space gap
+  (``6216  6192  6217  7052``); em, en, thin and no-break spaces count as spaces;
 - the characters around a run veto it: a mask character (``4301021990****1234``), a decimal point
   or a currency or amount unit (``12345678901元``), an e-mail's @, a code's capital letters;
 - the text around a run decides what it cannot say itself: the nearest label just before it on its
   line (一卡通账号 says account, 流水号 / 订单号 say serial), else the header of its table column
   (spreadsheet and Word columns given by the caller; CSV, tab-, ``|``- and space-aligned text tables
-  found by their header line), but only when the number fills its cell.
+  found by their header line), but only when the number fills its cell; a label that ends the line
+  above speaks for a number that starts its line (档案编号：⏎185…).
+- PDF pages (``page=True``): a number a narrow cell wrapped onto the next line is joined when the
+  whole passes a checksum, and a long number as typed under a table header line with an account
+  column (序号 姓名 身份证号 存折账号 …) is reported as an account (0.6).
 
 Kinds and rules:
 
@@ -46,6 +51,7 @@ structure checks — 18/19-digit serials that are not IDs, order numbers under a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -58,13 +64,17 @@ from gongkai.privacy.mask_rules import mask_value
 from gongkai.rules.identifiers import is_valid_uscc
 
 _D = "0-9\uff10-\uff19"
-_SEP = " \u00a0\u3000\\-\u2010\u2011\u2013\u2014\uff0d"
+# Spaces (the no-break, em/en/thin spaces of Word and PDF text layers too) and hyphens.
+_SPACE = " \u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SEP = _SPACE + "\\-\u2010\u2011\u2013\u2014\uff0d"
 # One character class repeated (sre's fast single-character loop), ending on a digit; runs of
 # three or more separators and runs of fewer than 10 digits are dropped in Python.
 _RUN = re.compile(f"[{_D}][{_D}{_SEP}]{{8,}}[{_D}][XxＸｘ]?")
 # Two spaces part the cells of a text table; three separators of any kind end a number too.
-_SEP_BREAK = re.compile(f"[ \u00a0\u3000]{{2,}}|[{_SEP}]{{3,}}")
+_SEP_BREAK = re.compile(f"[{_SPACE}]{{2,}}|[{_SEP}]{{3,}}")
 _GROUP = re.compile(f"[{_D}]+")
+# Where a PDF text layer may have cut a number: a line break, or a wide gap (page mode only).
+_WRAP_POINT = re.compile(f"[{_D}](?:[{_SPACE}]*\n[{_SPACE}]*|[{_SPACE}]{{2,}})(?=[{_D}])")
 _FOLD = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
 _X = frozenset("XxＸｘ")
 _MASK_CHARS = frozenset("*＊×✱●○■□#＃")
@@ -74,7 +84,7 @@ _PREV_STOP = _MASK_CHARS | frozenset("@0123456789０１２３４５６７８９�
 _NEXT_STOP = _MASK_CHARS | frozenset("@＠%％ABCDEFGHIJKLMNOPQRSTUVWXYZ元万亿")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９")
-_SEPARATORS = frozenset(" \u00a0\u3000-\u2010\u2011\u2013\u2014\uff0d")
+_SEPARATORS = frozenset(_SEP.replace("\\", ""))
 _PREV_CHECK = _PREV_STOP | _ASCII_LETTERS | frozenset(".．")
 _NEXT_CHECK = _NEXT_STOP | frozenset(".．")
 _SEP_CHARS = "".join(_SEPARATORS)
@@ -102,6 +112,10 @@ _STRONG = 0.85  # confidence of checksum-backed readings
 # A header line of a delimited table mentions one of these (tabular label look-up).
 _HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证")
 _DELIMS = ("\t", ",", "|")
+# The header line of a table on a PDF page: column words side by side, one an account column.
+_PAGE_COLUMN = re.compile(r"序号|编号|姓名|户主|身份证|证件|性别|金额|电话|手机|联系方式|村|备注|开户|银行|账号|帐号"
+                          r"|卡号|存折|折号|一卡通|账户|帐户|人口|面积|日期")
+_PAGE_ACCOUNT = re.compile(r"账号|帐号|卡号|存折|折号|一卡通|账户|帐户")
 _GAP = re.compile("[ \u3000]{2,}")  # the column gap of a text table aligned with spaces
 
 _EMAIL_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
@@ -152,10 +166,13 @@ class _Labels:
     ``state["header"]`` keeps the header of the delimited table seen last, so a long text scanned
     in chunks still knows, in chunk 40, that column 4 is 一卡通账号."""
 
-    def __init__(self, column_label: Callable[[int], str | None] | None, tabular: bool, state: dict):
+    def __init__(self, column_label: Callable[[int], str | None] | None, tabular: bool, state: dict,
+                 page: bool = False):
         self.column_label = column_label
         self.tabular = tabular
         self.state = state
+        self.page = page
+        self.page_headers: list[tuple[int, bool]] | None = None  # (line start, account column?)
         self.seen_upto = 0  # header lines are searched once, incrementally, in this text
         self.cache: dict[int, int] = {}
         self.cell_labels: dict[str, int] = {}
@@ -183,6 +200,15 @@ class _Labels:
                 pass
             if _GAP_BREAK.search(text, last.end(), start) is None:
                 return _LABEL_KIND[last.group()]
+        elif line_start > 1 and start - line_start <= 4 and not text[line_start:start].strip(_SPACE):
+            # 档案编号：⏎18516469894 — the label ends the line above (a wrapped line of a PDF or
+            # a form exported one field a line).
+            above = text[max(0, line_start - 1 - _LABEL_WINDOW):line_start - 1].rstrip(_SPACE + "\t\r：:")
+            last = None
+            for last in _LABEL.finditer(above):  # noqa: B007 — the nearest counts
+                pass
+            if last is not None and last.end() == len(above):
+                return _LABEL_KIND[last.group()]
         if self.column_label is not None:
             # A column header speaks for a value cell, not for a sentence that fills a cell.
             cell_start = max(line_start, text.rfind("\t", line_start, start) + 1)
@@ -200,6 +226,13 @@ class _Labels:
                 return _NONE
             delim = "  "  # a text table aligned with spaces
         header = self._header(text, line_start, delim) if self.seen_upto < line_start else self.header(delim)
+        if not header and delim == "\t":
+            # The table's own delimiter, not a tab that Excel users type before long numbers in a
+            # CSV cell (",\t6228…" keeps the number as text).
+            for other in _DELIMS[1:]:
+                if text.find(other, line_start, start) >= 0 and (header := self.header(other)):
+                    delim = other
+                    break
         if not header:
             return _NONE
         if delim == "  ":
@@ -219,6 +252,30 @@ class _Labels:
         if label is None:
             label = self.cell_labels[cell] = self.classify(cell)
         return label
+
+    def page_account(self, text: str, start: int) -> bool:
+        """On a PDF page: whether the nearest table header line above ``start`` (a line of column
+        words such as 姓名 身份证号 存折账号 金额, with no long number in it) has an account
+        column. A page's text layer keeps no cells, so a passbook number in that table's rows is
+        known only by that header; the last header of a page carries over to the next one."""
+        if not self.page:
+            return False
+        if self.page_headers is None:
+            self.page_headers = []
+            line_start = 0
+            for line in text.split("\n"):
+                if (len(line) <= 200 and len(_PAGE_COLUMN.findall(line)) >= 2 and not _RUN.search(line)
+                        and "：" not in line):
+                    self.page_headers.append((line_start, _PAGE_ACCOUNT.search(line) is not None))
+                line_start += len(line) + 1
+        index = bisect.bisect_left(self.page_headers, (start, False)) - 1
+        if index >= 0:
+            return self.page_headers[index][1]
+        return bool(self.state.get("page_account"))
+
+    def end_page(self) -> None:
+        if self.page and self.page_headers:
+            self.state["page_account"] = self.page_headers[-1][1]
 
     @staticmethod
     def after(text: str, start: int) -> bool:
@@ -274,21 +331,25 @@ class Detector:
 
     def scan(self, text: str, *, start: int = 0, end: int | None = None,
              column_label: Callable[[int], str | None] | None = None, tabular: bool = False,
-             state: dict | None = None) -> list[Finding]:
+             state: dict | None = None, page: bool = False) -> list[Finding]:
         """Findings in ``text[start:end]``, sorted by position, offsets relative to ``text``.
 
         ``text[:start]`` may hold context (labels) from a previous chunk; no finding starts
         before ``start``. ``column_label(offset)`` gives the table column header of a position
         (spreadsheets, Word tables). ``tabular``: the text may be a delimited table (CSV, TSV, an
         HTML table flattened with tabs) whose header line labels the columns. ``state`` carries
-        the table header across the chunks of one document."""
+        the table header across the chunks of one document. ``page``: the text layer of a PDF
+        page (numbers wrapped in narrow cells, table headers without delimiters)."""
         end = len(text) if end is None else end
-        labels = _Labels(column_label, tabular, {} if state is None else state)
+        labels = _Labels(column_label, tabular, {} if state is None else state, page)
         today = self.config.today or dt.date.today()
         out: list[Finding] = []
         kinds = self.kinds
         if kinds & _NUMBER_KINDS:
             self._numbers(text, start, end, labels, today, out)
+            if page:
+                self._wrapped(text, start, end, labels, today, out)
+                labels.end_page()
         if kinds & _TRIGGER_KINDS:
             self._triggers(text, start, end, out)
         if self._words is not None:
@@ -328,7 +389,7 @@ class Detector:
                 digits = raw if raw.isascii() else raw.translate(_FOLD)
                 if x:
                     digits = digits[:-1] + "X"
-                found = self._classify(digits, text, s, labels, today)
+                found = self._classify(digits, text, s, labels, today, whole=True)
                 if found is not None:
                     self._emit_number(found, text, s, e, out)
                 elif x:
@@ -338,11 +399,27 @@ class Detector:
                 continue
             if len(raw) - raw.count("-") - raw.count(" ") < 10:
                 continue  # a date such as 2025-03-12 (other separators are counted exactly below)
+            if self._wide_groups(raw):
+                self._separated(raw, x, text, s, labels, today, out)
+                continue
             pos = 0
             for brk in _SEP_BREAK.finditer(raw):  # a wide gap: the cells of a table, not one number
                 self._separated(raw[pos:brk.start()], False, text, s + pos, labels, today, out)
                 pos = brk.end()
             self._separated(raw[pos:], x, text, s + pos, labels, today, out)
+
+    @staticmethod
+    def _wide_groups(raw: str) -> bool:
+        """Whether a run is one number typed in groups with two spaces between them
+        (``6216  6192  6217  7052``, ``１３８　　１２３４　　５６７８``) rather than the cells of a
+        text table: three or more groups of 3–8 digits (the last may be shorter), parted by the
+        same two-space gap, and nothing else."""
+        gaps = _SEP_BREAK.findall(raw)
+        if not gaps or len(gaps[0]) != 2 or gaps[0][0] not in _SPACE or any(g != gaps[0] for g in gaps):
+            return False
+        pieces = raw.rstrip("XxＸｘ").split(gaps[0])
+        return (len(pieces) >= 3 and all(3 <= len(p) <= 8 for p in pieces[:-1]) and len(pieces[-1]) <= 8
+                and all(_GROUP.fullmatch(p) for p in pieces))
 
     def _separated(self, raw, x, text, s, labels, today, out):
         """A run with spaces or hyphens: try consecutive groups as one number. Checksum-backed
@@ -358,7 +435,10 @@ class Detector:
         if total <= 30:
             # The whole run first: typed with spaces or hyphens it is usually one number
             # (430 102 1948 1115 1513 must not yield the "mobile" 18219481115 from its middle).
-            found = self._classify("".join(g[2] for g in groups), text, s + groups[0][0], labels, today)
+            # Grouped by fours (6217 0056 9466 9957 101) it is one number, not cells of a PDF row.
+            by_fours = len(groups) >= 4 and all(len(g[2]) == 4 for g in groups[:-1]) and len(groups[-1][2]) <= 4
+            found = self._classify("".join(g[2] for g in groups), text, s + groups[0][0], labels, today,
+                                   whole=by_fours)
             if found is not None:
                 self._emit_number(found, text, s + groups[0][0], s + groups[-1][1], out)
                 return
@@ -390,7 +470,8 @@ class Detector:
                     break
                 if len(acc) < 10 or (acc[-1] == "X" and j != n - 1):
                     continue
-                found = self._classify(acc, text, s + groups[i][0], labels, today)
+                # one long group of a PDF row (430102… 8301…) is a number as typed
+                found = self._classify(acc, text, s + groups[i][0], labels, today, whole=j == i and len(acc) >= 16)
                 if found is not None:
                     if found[1] >= _STRONG:
                         strong = (j, found)
@@ -405,6 +486,56 @@ class Detector:
             j, found = pick
             self._emit_number(found, text, s + groups[i][0], s + groups[j][1], out)
             i = j + 1
+
+    def _wrapped(self, text, start, end, labels, today, out):
+        """On a PDF page: a number that a narrow table cell wrapped onto the next line
+        (``４３０１２４１９６７０９⏎２２９９２３``) or that the text layer split with a wide gap.
+        The two pieces are joined only when the whole passes a checksum (an ID's check character,
+        Luhn with a card prefix), so two numbers of adjacent cells stay apart."""
+        taken = sorted((f.start, f.end) for f in out)
+        starts = [t[0] for t in taken]
+        n_text = len(text)
+        for m in _WRAP_POINT.finditer(text, start, end):
+            j1, j2 = m.start() + 1, m.end()
+            a = j1
+            while a > 0 and (text[a - 1] in _DIGIT_CHARS or text[a - 1] in _SEPARATORS):
+                a -= 1
+            b = j2
+            while b < n_text and (text[b] in _DIGIT_CHARS or text[b] in _SEPARATORS):
+                b += 1
+            if b < n_text and text[b] in _X:
+                b += 1
+            left = [(g.start() + a, g.end() + a, g.group().translate(_FOLD)) for g in _GROUP.finditer(text[a:j1])]
+            right = [(g.start() + j2, g.end() + j2, g.group().translate(_FOLD)) for g in _GROUP.finditer(text[j2:b])]
+            if b > j2 and text[b - 1] in _X:
+                gs, ge, gd = right[-1]
+                right[-1] = (gs, ge + 1, gd + "X")
+            done = False
+            for k in range(len(left)):
+                head = "".join(g[2] for g in left[k:])
+                if len(head) > 17:
+                    continue
+                for r in range(1, len(right) + 1):
+                    d = head + "".join(g[2] for g in right[:r])
+                    if len(d) > 19:
+                        break
+                    if len(d) < 15 or ("X" in d[:-1]):
+                        continue
+                    s, e = left[k][0], right[r - 1][1]
+                    i = bisect.bisect_left(starts, e)
+                    if i and taken[i - 1][1] > s:
+                        continue  # part of it is reported already
+                    if not (self._prev_ok(text, s) and self._next_ok(text, e, n_text)):
+                        continue
+                    found = self._classify(d, text, s, labels, today)
+                    if found in _WRAP_OK:
+                        self._emit_number(found, text, s, e, out)
+                        taken.insert(i, (s, e))
+                        starts.insert(i, s)
+                        done = True
+                        break
+                if done:
+                    break
 
     def _prev_ok(self, text: str, s: int) -> bool:
         """Whether what precedes ``text[s]`` lets a number start there: not a mask character
@@ -453,8 +584,10 @@ class Detector:
         word = text[i:s]
         return word.lower() in _LATIN_LABELS or not word.isupper()
 
-    def _classify(self, d: str, text: str, s: int, labels: _Labels, today: dt.date):
-        """(kind, confidence, note, country_code_digits) for normalised digits ``d``, or None."""
+    def _classify(self, d: str, text: str, s: int, labels: _Labels, today: dt.date, whole: bool = False):
+        """(kind, confidence, note, country_code_digits) for normalised digits ``d``, or None.
+        ``whole``: ``d`` is a number as typed, not groups of a run joined on trial (only such a
+        number is read by a PDF table's account column header)."""
         n = len(d)
         label = None
         if n == 18 and self._id and checksums.id18_structure_ok(d, today):
@@ -500,6 +633,8 @@ class Detector:
                 label = labels.of(text, s) if label is None else label
                 if label == _POS or (label == _NONE and labels.after(text, s)):
                     return _ACCOUNT
+            if whole and label == _NONE and n >= 16 and labels.page_account(text, s):
+                return _ACCOUNT_PAGE
         if self._landline and d[0] == "0" and checksums.split_landline(d):
             label = labels.of(text, s) if label is None else label
             if label == _NEG or self._allowed_landline(d):
@@ -644,6 +779,8 @@ _MOBILE_UNALLOCATED = {cc: (Kind.MOBILE, 0.75, "号段未分配，可能不是�
 _CARD_LABELLED = (Kind.BANK_CARD, 0.98, "", 0)
 _CARD = (Kind.BANK_CARD, 0.85, "", 0)
 _ACCOUNT = (Kind.BANK_CARD, 0.75, "按“账号”标注识别（未通过Luhn校验，如存折账号）", 0)
+_ACCOUNT_PAGE = (Kind.BANK_CARD, 0.6, "PDF表格的账号列中的长数字（按表头识别）", 0)
+_WRAP_OK = frozenset({_ID_VALID, _ID_UNKNOWN_REGION, _CARD, _CARD_LABELLED})
 _LANDLINE = (Kind.LANDLINE, 0.7, "", 0)
 _TRIGGER_KINDS = frozenset({Kind.EMAIL, Kind.LANDLINE, Kind.ADDRESS, Kind.CLASSIFIED_MARKING})
 

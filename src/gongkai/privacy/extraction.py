@@ -56,12 +56,15 @@ class Extracted:
 class Part:
     """A piece of a document's text. ``locate(offset)`` names where an offset of ``text`` lies in
     the file; ``column_label(offset)`` gives the header of its table column, if any; ``tabular``:
-    the text may hold delimited tables whose header line labels the columns (CSV, HTML tables)."""
+    the text may hold delimited tables whose header line labels the columns (CSV, HTML tables);
+    ``page``: the text layer of a laid-out page (PDF), where a narrow table cell wraps a number
+    onto the next line and a table's header stands above its rows without delimiters."""
 
     text: str
     locate: Callable[[int], str]
     column_label: Callable[[int], str | None] | None = None
     tabular: bool = False
+    page: bool = False
 
 
 class Format(StrEnum):
@@ -368,6 +371,34 @@ def html_text(data: bytes) -> HtmlText:
 # ---- PDF -------------------------------------------------------------------------------------
 
 
+def _pdf_compat_table() -> dict[int, str]:
+    import unicodedata
+
+    table = {}
+    for lo, hi in ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0xFB00, 0xFB06)):
+        for cp in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if folded != chr(cp):
+                table[cp] = folded
+    return table
+
+
+_PDF_COMPAT: dict[int, str] = {}
+
+
+def pdf_clean(text: str) -> str:
+    """Text of a PDF page as it reads: fonts' ToUnicode maps often give Kangxi radicals
+    (⾝份证号 with U+2F9D for 身, ⼿机, ⾦额), CJK compatibility ideographs and Latin
+    ligatures (oﬃce) where the page shows ordinary characters; labels and e-mail addresses are
+    then not recognised. Those characters are folded (NFKC); everything else, full-width digits
+    included, is left as it is."""
+    if not _PDF_COMPAT:
+        _PDF_COMPAT.update(_pdf_compat_table())
+    if text.isascii():
+        return text
+    return text.translate(_PDF_COMPAT)
+
+
 def pdf_parts(source: str | BinaryIO) -> list[Part]:
     import logging
 
@@ -377,8 +408,8 @@ def pdf_parts(source: str | BinaryIO) -> list[Part]:
     reader = PdfReader(source)
     parts = []
     for number, page in enumerate(reader.pages, start=1):
-        text = page.extract_text() or ""
-        parts.append(Part(text, lambda _offset, n=number: f"第{n}页", None, True))
+        text = pdf_clean(page.extract_text() or "")
+        parts.append(Part(text, lambda _offset, n=number: f"第{n}页", None, True, page=True))
     return parts
 
 
