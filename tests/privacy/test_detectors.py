@@ -233,3 +233,19 @@ def test_pdf_page_text(text, expected):
 def test_page_mode_is_only_for_pages():
     assert found("公民身份号码 １１０１０５１９４９１２\n３１００３８ 张三") == []
     assert found("序号 姓名 存折账号\n1 张三 81019549025307816") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a paragraph of a PDF wraps a mobile: at a separator of its 3-4-4 groups, or anywhere right
+    # after a phone label (browsers break full-width digits)
+    ("联系人：张三，手机：151-4136-\n3128。", [("mobile", "151-4136-\n3128")]),
+    ("联系人：张三，手机：180\n8054 8696。", [("mobile", "180\n8054 8696")]),
+    ("联系人：张三，手机：１５９０９６１７\n０７４。", [("mobile", "１５９０９６１７\n０７４")]),
+    ("合计 13812\n345678 户", []),  # no label, no groups: two numbers
+    # an ID's check character alone on the next line; a wrong one right after the ID label
+    ("公民身份号码 11010519491231002\nX 张三", [("id_card", "11010519491231002\nX")]),
+    ("当事人：张三，身份证号码：１１０１０５１９４９１２\n３１００３９，住址：", [("id_card", "１１０１０５１９４９１２\n３１００３９")]),
+    ("当事人：张三，档案：１１０１０５１９４９１２\n３１００３９，住址：", []),
+])
+def test_pdf_page_wrapped_mobiles_and_check_characters(text, expected):
+    assert page_found(text) == expected

@@ -24,9 +24,13 @@ is decided in Python on those few matches only:
   (spreadsheet and Word columns given by the caller; CSV, tab-, ``|``- and space-aligned text tables
   found by their header line), but only when the number fills its cell; a label that ends the line
   above speaks for a number that starts its line (档案编号：⏎185…).
-- PDF pages (``page=True``): a number a narrow cell wrapped onto the next line is joined when the
-  whole passes a checksum, and a long number as typed under a table header line with an account
-  column (序号 姓名 身份证号 存折账号 …) is reported as an account (0.6).
+- PDF pages (``page=True``): with the page's ``layout`` (``pdf_layout``: where each piece of text
+  stands), a number a narrow cell wrapped onto the next line is one number whatever its kind (a
+  passbook account, a mobile), a number in a table row is labelled by its column header, and the
+  cells of a row are never read as one number; without positions, or where they do not say, a
+  number cut by a line end is joined when the whole passes a checksum, is a mobile typed in its
+  3-4-4 groups or follows a phone or ID label, and a long number as typed under a table header
+  line with an account column (序号 姓名 身份证号 存折账号 …) is reported as an account (0.6).
 
 Kinds and rules:
 
@@ -74,7 +78,7 @@ _RUN = re.compile(f"[{_D}][{_D}{_SEP}]{{8,}}[{_D}][XxＸｘ]?")
 _SEP_BREAK = re.compile(f"[{_SPACE}]{{2,}}|[{_SEP}]{{3,}}")
 _GROUP = re.compile(f"[{_D}]+")
 # Where a PDF text layer may have cut a number: a line break, or a wide gap (page mode only).
-_WRAP_POINT = re.compile(f"[{_D}](?:[{_SPACE}]*\n[{_SPACE}]*|[{_SPACE}]{{2,}})(?=[{_D}])")
+_WRAP_POINT = re.compile(f"[{_D}](?:[-－]?[{_SPACE}]*\n[{_SPACE}]*|[{_SPACE}]{{2,}})(?=[{_D}]|[XxＸｘ](?![A-Za-z0-9]))")
 _FOLD = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
 _X = frozenset("XxＸｘ")
 _MASK_CHARS = frozenset("*＊×✱●○■□#＃")
@@ -117,6 +121,9 @@ _PAGE_COLUMN = re.compile(r"序号|编号|姓名|户主|身份证|证件|性别|
                           r"|卡号|存折|折号|一卡通|账户|帐户|人口|面积|日期")
 _PAGE_ACCOUNT = re.compile(r"账号|帐号|卡号|存折|折号|一卡通|账户|帐户")
 _GAP = re.compile("[ \u3000]{2,}")  # the column gap of a text table aligned with spaces
+# A phone label right before a number (手机：１５９０９６１７⏎０７４ in a paragraph that wrapped it).
+_PHONE_LABEL_END = re.compile(r"(?:手机|电话|手机号|手机号码|联系方式|[Tt]el|TEL)[：:\s]{0,2}\Z")
+_ID_LABEL_END = re.compile(r"(?:身份证|身份证号|身份证号码|公民身份号码|证件号码)[：:\s]{0,2}\Z")
 
 _EMAIL_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}"
@@ -167,11 +174,12 @@ class _Labels:
     in chunks still knows, in chunk 40, that column 4 is 一卡通账号."""
 
     def __init__(self, column_label: Callable[[int], str | None] | None, tabular: bool, state: dict,
-                 page: bool = False):
+                 page: bool = False, layout=None):
         self.column_label = column_label
         self.tabular = tabular
         self.state = state
         self.page = page
+        self.layout = layout
         self.page_headers: list[tuple[int, bool]] | None = None  # (line start, account column?)
         self.seen_upto = 0  # header lines are searched once, incrementally, in this text
         self.cache: dict[int, int] = {}
@@ -191,6 +199,13 @@ class _Labels:
         return cached
 
     def _of(self, text: str, start: int) -> int:
+        if self.layout is not None:
+            # A PDF table row: its column header speaks, not the other cells before it on the line,
+            # unless the cell itself says (账号：…).
+            cell = self.layout.column(start)
+            if cell is not None:
+                label = self.classify(cell[0])
+                return label if label != _NONE else self.classify(text[cell[1]:start])
         line_start = text.rfind("\n", 0, start) + 1
         lo = max(line_start, start - _LABEL_WINDOW)
         first = _LABEL.search(text, lo, start)
@@ -258,8 +273,8 @@ class _Labels:
         words such as 姓名 身份证号 存折账号 金额, with no long number in it) has an account
         column. A page's text layer keeps no cells, so a passbook number in that table's rows is
         known only by that header; the last header of a page carries over to the next one."""
-        if not self.page:
-            return False
+        if not self.page or (self.layout is not None and self.layout.column(start) is not None):
+            return False  # the positions of the page's text gave its column
         if self.page_headers is None:
             self.page_headers = []
             line_start = 0
@@ -331,7 +346,7 @@ class Detector:
 
     def scan(self, text: str, *, start: int = 0, end: int | None = None,
              column_label: Callable[[int], str | None] | None = None, tabular: bool = False,
-             state: dict | None = None, page: bool = False) -> list[Finding]:
+             state: dict | None = None, page: bool = False, layout=None) -> list[Finding]:
         """Findings in ``text[start:end]``, sorted by position, offsets relative to ``text``.
 
         ``text[:start]`` may hold context (labels) from a previous chunk; no finding starts
@@ -339,16 +354,18 @@ class Detector:
         (spreadsheets, Word tables). ``tabular``: the text may be a delimited table (CSV, TSV, an
         HTML table flattened with tabs) whose header line labels the columns. ``state`` carries
         the table header across the chunks of one document. ``page``: the text layer of a PDF
-        page (numbers wrapped in narrow cells, table headers without delimiters)."""
+        page (numbers wrapped in narrow cells, table headers without delimiters); ``layout``: what
+        the positions of that text say (``pdf_layout.PageLayout``: table columns, wrapped cells)."""
         end = len(text) if end is None else end
-        labels = _Labels(column_label, tabular, {} if state is None else state, page)
+        labels = _Labels(column_label, tabular, {} if state is None else state, page, layout)
         today = self.config.today or dt.date.today()
         out: list[Finding] = []
         kinds = self.kinds
         if kinds & _NUMBER_KINDS:
-            self._numbers(text, start, end, labels, today, out)
+            runs = layout.runs_text if layout is not None and layout.runs_text is not None else text
+            self._numbers(text, start, end, labels, today, out, runs)
             if page:
-                self._wrapped(text, start, end, labels, today, out)
+                self._wrapped(text, start, end, labels, today, out, layout)
                 labels.end_page()
         if kinds & _TRIGGER_KINDS:
             self._triggers(text, start, end, out)
@@ -361,15 +378,18 @@ class Detector:
 
     # ---- numbers ---------------------------------------------------------------------------
 
-    def _numbers(self, text, start, end, labels, today, out):
+    def _numbers(self, text, start, end, labels, today, out, runs=None):
+        """Digit runs of ``runs`` (the text itself, or a PDF page's text with its wrapped cells
+        joined and its cells parted, of the same length); labels and findings use ``text``."""
+        runs = text if runs is None else runs
         n_text = len(text)
-        for m in _RUN.finditer(text, start, end):
+        for m in _RUN.finditer(runs, start, end):
             s, e = m.span()
             raw = m.group()
             x = raw[-1] in _X
-            if s == start and s > 0 and (text[s - 1] in _DIGIT_CHARS or self._continues_run(text, s)):
+            if s == start and s > 0 and (runs[s - 1] in _DIGIT_CHARS or self._continues_run(runs, s)):
                 continue  # the tail of a run that began before ``start``: the caller has it
-            prev_ok, next_ok = self._prev_ok(text, s), self._next_ok(text, e, n_text)
+            prev_ok, next_ok = self._prev_ok(runs, s), self._next_ok(runs, e, n_text)
             if not (prev_ok and next_ok):
                 if raw.isdigit() or (x and raw[:-1].isdigit()):
                     continue
@@ -487,16 +507,23 @@ class Detector:
             self._emit_number(found, text, s + groups[i][0], s + groups[j][1], out)
             i = j + 1
 
-    def _wrapped(self, text, start, end, labels, today, out):
-        """On a PDF page: a number that a narrow table cell wrapped onto the next line
-        (``４３０１２４１９６７０９⏎２２９９２３``) or that the text layer split with a wide gap.
-        The two pieces are joined only when the whole passes a checksum (an ID's check character,
-        Luhn with a card prefix), so two numbers of adjacent cells stay apart."""
+    def _wrapped(self, text, start, end, labels, today, out, layout=None):
+        """On a PDF page: a number that a line end cut (``４３０１２４１９６７０９⏎２２９９２３``,
+        ``37088319591105065⏎X``, ``手机：151-4136-⏎3128``) or that the text layer split with a
+        wide gap. The pieces are joined only when the whole passes a checksum (an ID's check
+        character, Luhn with a card prefix), is a mobile typed in its 3-4-4 groups or right after
+        a phone label (手机：１５９０９６１７⏎０７４), or an ID right after its label (then a wrong check
+        character is a likely typo), so two numbers of adjacent cells stay apart; with the page's
+        ``layout``, only where the pieces stand as one cell or as the end and the start of two
+        lines of a paragraph. (Cells that the layout saw wrap are joined before, in its
+        ``runs_text``.)"""
         taken = sorted((f.start, f.end) for f in out)
         starts = [t[0] for t in taken]
         n_text = len(text)
         for m in _WRAP_POINT.finditer(text, start, end):
             j1, j2 = m.start() + 1, m.end()
+            if layout is not None and not layout.may_join(j1 - 1, j2):
+                continue
             a = j1
             while a > 0 and (text[a - 1] in _DIGIT_CHARS or text[a - 1] in _SEPARATORS):
                 a -= 1
@@ -508,8 +535,13 @@ class Detector:
             left = [(g.start() + a, g.end() + a, g.group().translate(_FOLD)) for g in _GROUP.finditer(text[a:j1])]
             right = [(g.start() + j2, g.end() + j2, g.group().translate(_FOLD)) for g in _GROUP.finditer(text[j2:b])]
             if b > j2 and text[b - 1] in _X:
-                gs, ge, gd = right[-1]
-                right[-1] = (gs, ge + 1, gd + "X")
+                if right and right[-1][1] == b - 1:
+                    gs, ge, gd = right[-1]
+                    right[-1] = (gs, ge + 1, gd + "X")
+                elif not right and b == j2 + 1:
+                    right = [(j2, b, "X")]  # a check character alone on the next line
+            if not left or not right:
+                continue
             done = False
             for k in range(len(left)):
                 head = "".join(g[2] for g in left[k:])
@@ -519,16 +551,32 @@ class Detector:
                     d = head + "".join(g[2] for g in right[:r])
                     if len(d) > 19:
                         break
-                    if len(d) < 15 or ("X" in d[:-1]):
-                        continue
                     s, e = left[k][0], right[r - 1][1]
+                    grouped = [len(g[2]) for g in left[k:] + right[:r]] == [3, 4, 4]
+                    phone = len(d) == 11 and _PHONE_LABEL_END.search(text, max(0, s - 8), s) is not None
+                    if (len(d) < 15 and not (grouped or phone)) or ("X" in d[:-1]):
+                        continue
                     i = bisect.bisect_left(starts, e)
-                    if i and taken[i - 1][1] > s:
+                    lone_x = d[-1] == "X" and right[r - 1][2] == "X"
+                    if i and taken[i - 1][1] > s and not lone_x:
                         continue  # part of it is reported already
                     if not (self._prev_ok(text, s) and self._next_ok(text, e, n_text)):
                         continue
                     found = self._classify(d, text, s, labels, today)
-                    if found in _WRAP_OK:
+                    if found is None:
+                        continue
+                    # an ID whose check character a cell wrapped (…474⏎X), or right after its
+                    # label, is read like any ID (a wrong check character is a likely typo)
+                    id_read = found[0] is Kind.ID_CARD and (
+                        (lone_x and layout is not None and layout.continues_cell(j2))
+                        or _ID_LABEL_END.search(text, max(0, s - 8), s) is not None)
+                    mobile = found[0] is Kind.MOBILE and (grouped or phone)
+                    if found in _WRAP_OK or mobile or id_read:
+                        if lone_x:  # 17 digits read alone before their check character came
+                            out[:] = [f for f in out if not (s <= f.start and f.end <= e)]
+                            taken = sorted((f.start, f.end) for f in out)
+                            starts = [t[0] for t in taken]
+                            i = bisect.bisect_left(starts, e)
                         self._emit_number(found, text, s, e, out)
                         taken.insert(i, (s, e))
                         starts.insert(i, s)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import io
 import re
 import zipfile
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 class ExtractionStatus(StrEnum):
@@ -65,6 +66,7 @@ class Part:
     column_label: Callable[[int], str | None] | None = None
     tabular: bool = False
     page: bool = False
+    layout: Any = None  # PDF pages: pdf_layout.PageLayout (table columns, wrapped cells), if known
 
 
 class Format(StrEnum):
@@ -379,8 +381,15 @@ def _pdf_compat_table() -> dict[int, str]:
         for cp in range(lo, hi + 1):
             folded = unicodedata.normalize("NFKC", chr(cp))
             if folded != chr(cp):
-                table[cp] = folded
+                table[cp] = folded.translate(_PDF_RADICALS)  # ⼾ folds to 戶, and 戶 to 户
+    table.update(_PDF_RADICALS)
     return table
+
+
+# CJK radicals that Noto/Source Han fonts map whole characters to (no NFKC folding exists for
+# them): 人⺠共和国, ⻘山, ⻓冲村, ⻢, ⻩; and 戶 for 户 (账戶, ⼾主姓名 after folding).
+_PDF_RADICALS = {ord(r): c for r, c in zip("⺠⻘⻓⻰⻢⻩⻙⻔⻚⻛⻜⻅⻆⻉⻋⻥⻦⻧⻨⻬⻮⻳⻄⻣⻤⻝⻑⺩戶",
+                                           "民青长龙马黄韦门页风飞见角贝车鱼鸟卤麦齐齿龟西骨鬼食長王户", strict=True)}
 
 
 _PDF_COMPAT: dict[int, str] = {}
@@ -407,10 +416,59 @@ def pdf_parts(source: str | BinaryIO) -> list[Part]:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damage is reported as a finding, not logged
     reader = PdfReader(source)
     parts = []
+    columns = None  # a table header on one page still labels the rows of the next
     for number, page in enumerate(reader.pages, start=1):
-        text = pdf_clean(page.extract_text() or "")
-        parts.append(Part(text, lambda _offset, n=number: f"第{n}页", None, True, page=True))
+        pieces: list[tuple[str, list[float] | None, float]] = []
+        raw = page.extract_text(visitor_text=functools.partial(_collect, pieces)) or ""
+        text = pdf_clean(raw)
+        try:
+            layout = _pdf_layout(text, pieces, columns)
+        except (ArithmeticError, IndexError, TypeError, ValueError):
+            layout = None  # positions are a help, never a reason to give up on a page
+        if layout is not None:
+            columns = layout.last_columns
+        parts.append(Part(text, lambda _offset, n=number: f"第{n}页", None, True, page=True, layout=layout))
     return parts
+
+
+def _collect(pieces: list, text: str, cm, tm, _font, size) -> None:
+    """pypdf's visitor: each piece of a page's text with where it starts (the text matrix times
+    the transformation matrix, taken now: pypdf goes on changing its matrices) and font size."""
+    try:
+        matrix = _pdf_matrix(tm, cm) if text else None
+    except (TypeError, ValueError, IndexError):
+        matrix = None
+    pieces.append((text, matrix, size))
+
+
+def _pdf_layout(text: str, pieces, columns):
+    """The page's layout (``pdf_layout``) from the pieces pypdf's visitor saw, when they add up to
+    the page's text; None otherwise."""
+    from gongkai.privacy.pdf_layout import page_layout
+
+    anchors = []
+    offset = 0
+    for piece, m, size in pieces:
+        if not piece:
+            continue
+        piece = pdf_clean(piece)
+        lead = len(piece) - len(piece.lstrip())
+        if lead < len(piece):
+            upright = m is not None and m[0] > 0 and m[3] > 0 and abs(m[1]) < 0.01 * m[0] and abs(m[2]) < 0.01 * m[3]
+            if upright:
+                anchors.append((offset + lead, m[4], m[5], abs(float(size)) * (m[2] ** 2 + m[3] ** 2) ** 0.5))
+            else:
+                anchors.append((offset + lead, None, None, None))
+        offset += len(piece)
+    if offset != len(text):
+        return None
+    return page_layout(text, anchors, columns)
+
+
+def _pdf_matrix(tm, cm) -> list[float]:
+    a, b = [float(v) for v in tm], [float(v) for v in cm]
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
+            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
 
 
 # ---- one file --------------------------------------------------------------------------------

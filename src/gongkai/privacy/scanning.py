@@ -145,7 +145,7 @@ def _scan_parts(parts, detector: Detector, collect: Callable[[Finding], None]) -
     state: dict = {}  # a table header on page 1 still labels the rows on page 2
     for part in parts:
         for f in detector.scan(part.text, column_label=part.column_label, tabular=part.tabular, state=state,
-                               page=part.page):
+                               page=part.page, layout=part.layout):
             collect(f.moved(base, part.locate(f.start)))
         base += len(part.text) + 1
 
