@@ -20,7 +20,14 @@ from gongkai.villages import catalogue_photos, catalogue_selectors
 from gongkai.villages.catalogue_schedule import State
 from gongkai.villages.catalogue_standard import standard_items
 from gongkai.villages.models import CataloguePosting, PostingPhoto, VillageCatalogue, VillageCatalogueItem
-from gongkai.villages.services.catalogue import add_local_item, adopt_catalogue, post_item
+from gongkai.villages.services.catalogue import (
+    add_local_item,
+    adopt_catalogue,
+    post_item,
+    restore_item,
+    stop_item,
+    update_item,
+)
 from tests.conftest import PASSWORD
 from tests.villages.conftest import make_id
 
@@ -118,6 +125,92 @@ def test_local_item(county, cast, adopted):
     assert set(exc.value.message_dict) == {"category", "cadence", "name"}
     with pytest.raises(PermissionDenied):
         add_local_item(cast.clerk_b, county.village_a, category="village", name="别村事项", cadence="event")
+
+
+def test_changing_an_item(county, cast, adopted):
+    finance = item(county.village_a, FINANCE)
+    update_item(cast.town_a, finance, name=finance.name, cadence="monthly", content="每笔收支的时间、事由、金额",
+                basis=finance.basis)
+    finance.refresh_from_db()
+    assert finance.content == "每笔收支的时间、事由、金额"
+    event = AuditEvent.objects.get(event_type="village.item_changed")
+    assert event.data["changed"]["content"][1] == "每笔收支的时间、事由、金额" and set(event.data["changed"]) == {"content"}
+    update_item(cast.town_a, finance, name=finance.name, cadence="monthly", content=finance.content,
+                basis=finance.basis)
+    assert AuditEvent.objects.filter(event_type="village.item_changed").count() == 1  # nothing changed: no entry
+    with pytest.raises(ServiceError) as exc:  # a standard item keeps its name
+        update_item(cast.clerk_a, finance, name="财务收支", cadence="monthly")
+    assert "标准事项不能改名" in exc.value.message_dict["name"][0]
+    local = add_local_item(cast.clerk_a, county.village_a, category="village", name="光伏收益", cadence="quarterly")
+    update_item(cast.clerk_a, local, name="村集体光伏电站收益", cadence="monthly")
+    local.refresh_from_db()
+    assert (local.name, local.cadence) == ("村集体光伏电站收益", "monthly")
+    with pytest.raises(ServiceError) as exc:
+        update_item(cast.clerk_a, local, name="村级财务收支明细", cadence="weekly")
+    assert set(exc.value.message_dict) == {"name", "cadence"}
+    post(cast.clerk_a, finance)
+    with pytest.raises(ServiceError) as exc:  # postings were counted under the old cadence
+        update_item(cast.clerk_a, finance, name=finance.name, cadence="quarterly")
+    assert "不能改变公开时间" in exc.value.message_dict["cadence"][0]
+    with pytest.raises(PermissionDenied):
+        update_item(cast.clerk_b, finance, name=finance.name, cadence="monthly")
+    with pytest.raises(PermissionDenied):
+        update_item(cast.dept, finance, name=finance.name, cadence="monthly")
+
+
+def test_stopping_and_restoring_an_item(county, cast, adopted):
+    forest = item(county.village_a, PARTY_FEES)  # quarterly; Q3 2026 due by 15 October
+    today = D(2026, 11, 11)
+
+    def late_names():
+        row = catalogue_selectors.village_rows([county.village_a], today)[0]
+        return {r.item.name for r in row.late}
+
+    assert forest.name in late_names()
+    with pytest.raises(ServiceError) as exc:
+        stop_item(cast.clerk_a, forest, reason="  ")
+    assert "请说明停用原因" in exc.value.message_dict["reason"][0]
+    with pytest.raises(PermissionDenied):
+        stop_item(cast.clerk_b, forest, reason="不涉及")
+    stop_item(cast.town_a, forest, reason="党费由镇党委统一公开", today=D(2026, 11, 10))
+    forest.refresh_from_db()
+    assert not forest.is_active and forest.stopped_reason == "党费由镇党委统一公开"
+    assert forest.name not in late_names()
+    with pytest.raises(ServiceError, match="已停用"):
+        post(cast.clerk_a, forest, period_key="2026-Q3")
+    with pytest.raises(ServiceError, match="已经停用"):
+        stop_item(cast.town_a, forest, reason="again")
+    # restored in January: the quarters that ended while it was stopped are not late, Q1 2027 counts
+    restore_item(cast.clerk_a, forest, today=D(2027, 1, 5))
+    forest.refresh_from_db()
+    assert forest.is_active and forest.restored_on == D(2027, 1, 5) and not forest.stopped_reason
+    row = catalogue_selectors.village_rows([county.village_a], D(2027, 2, 1))[0]
+    status = next(r.status for r in row.items if r.item.pk == forest.pk)
+    assert not status.late and status.state is not State.LATE
+    row = catalogue_selectors.village_rows([county.village_a], D(2027, 4, 16))[0]
+    status = next(r.status for r in row.items if r.item.pk == forest.pk)
+    assert [p.key for p in status.late] == ["2027-Q1"]
+    with pytest.raises(ServiceError, match="无需恢复"):
+        restore_item(cast.clerk_a, forest)
+    kinds = list(AuditEvent.objects.filter(event_type__startswith="village.item_").order_by("pk")
+                 .values_list("event_type", flat=True))
+    assert kinds == ["village.item_stopped", "village.item_restored"]
+
+
+def test_a_stopped_items_postings_stay_on_the_public_page(county, cast, adopted):
+    from gongkai.portal.setup import ensure_county_site
+
+    ensure_county_site(county.county)
+    finance = item(county.village_a, FINANCE)
+    post(cast.clerk_a, finance)
+    stop_item(cast.town_a, finance, reason="已并入“村级财务公开”")
+    homestead = item(county.village_a, HOMESTEAD)
+    stop_item(cast.town_a, homestead, reason="本村宅基地由镇统一审批公开")
+    with freeze_time("2026-11-12 10:00:00+08:00"):
+        text = Client().get(f"/cwgk/village/{county.village_a.pk}/").text
+    assert "村级财务收支明细<span class=\"vc-cadence\">（已停用）</span>" in text
+    assert "甲村2026年10月村级财务收支明细" in text
+    assert "宅基地审批" not in text  # stopped and never posted: no longer in the catalogue
 
 
 # ---- the role matrix --------------------------------------------------------------------------
@@ -396,6 +489,35 @@ def test_adopt_and_local_item_screens(county, cast):
     assert ok.status_code == 302 and VillageCatalogueItem.objects.filter(name="光伏收益").exists()
     assert login(cast.clerk_b).post(f"{BASE}village/{county.village_a.pk}/adopt/").status_code == 302
     assert VillageCatalogue.objects.count() == 1
+
+
+def test_edit_stop_and_restore_screens(county, cast, adopted):
+    a = county.village_a
+    finance = item(a, FINANCE)
+    url = f"{BASE}village/{a.pk}/item/{finance.pk}/"
+    with freeze_time("2026-11-12 10:00:00+08:00"):
+        town = login(cast.town_a)
+        page = town.get(f"{BASE}village/{a.pk}/")
+        assert f'href="{url}"' in page.text
+        form = town.get(url)
+        assert form.status_code == 200 and "名称不能修改" in form.text and "停用该事项" in form.text
+        bad = town.post(url, {"name": "财务收支", "cadence": "monthly", "content": "新的公开内容"})
+        assert bad.status_code == 400 and "标准事项不能改名" in bad.text and "新的公开内容" in bad.text
+        ok = town.post(url, {"name": finance.name, "cadence": "monthly", "content": "新的公开内容"})
+        assert ok.status_code == 302
+        finance.refresh_from_db()
+        assert finance.content == "新的公开内容"
+        refused = town.post(url + "stop/", {"reason": ""})
+        assert refused.status_code == 400 and "请说明停用原因" in refused.text
+        assert town.post(url + "stop/", {"reason": "本村财务由镇代理记账统一公开"}).status_code == 302
+        page = town.get(f"{BASE}village/{a.pk}/")
+        assert "已停用的事项" in page.text and "本村财务由镇代理记账统一公开" in page.text
+        assert login(cast.clerk_a).get(f"{BASE}village/{a.pk}/post/{finance.pk}/").status_code == 404
+        assert denied(login(cast.clerk_b).post(url + "restore/"))
+        assert denied(login(cast.dept).get(url))
+        assert town.post(url + "restore/").status_code == 302
+        finance.refresh_from_db()
+        assert finance.is_active and finance.restored_on == D(2026, 11, 12)
 
 
 # ---- the public village page ---------------------------------------------------------------------

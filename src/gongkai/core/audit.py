@@ -96,6 +96,9 @@ EVENT_TYPES: dict[str, Any] = {
     "village.item_posted": _("发布村务公开事项"),
     "village.catalogue_adopted": _("启用村务公开目录"),
     "village.item_added": _("新增村务公开目录事项"),
+    "village.item_changed": _("修改村务公开目录事项"),
+    "village.item_stopped": _("停用村务公开目录事项"),
+    "village.item_restored": _("恢复村务公开目录事项"),
 }
 
 

@@ -51,6 +51,21 @@ class LocalItemForm(forms.Form):
     basis = forms.CharField(label=_("公开依据"), max_length=200, required=False)
 
 
+class ItemForm(forms.Form):
+    """Changing an item: a standard item keeps its name (the service says so if it is changed)."""
+
+    name = forms.CharField(label=_("公开事项"), max_length=60)
+    cadence = LocalItemForm.base_fields["cadence"]
+    content = LocalItemForm.base_fields["content"]
+    basis = LocalItemForm.base_fields["basis"]
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(label=_("停用原因"), max_length=200, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如：本村没有集体林地，不涉及该事项；已并入“村级财务收支明细”"))
+
+
 def _service_errors(form: forms.Form, exc: ServiceError) -> None:
     form.errors.clear()
     if hasattr(exc, "error_dict"):
@@ -99,8 +114,11 @@ def village(request, pk: int):
     today = timezone.localdate()
     row = catalogue_selectors.village_rows([village], today, with_latest=True)[0]
     sections = [(label, [r for r in row.items if r.item.category == code]) for code, label in AffairsCategory.choices]
+    stopped = list(VillageCatalogueItem.objects.filter(catalogue__village=village, is_active=False)
+                   .order_by("position", "pk"))
     return TemplateResponse(request, "villages/catalogue/admin_village.html", {
         "village": village, "township": village.get_parent(), "row": row, "sections": sections, "today": today,
+        "stopped": stopped,
         "may_post": rules.can_post_village_affairs(request.user, village),
         "may_manage": rules.can_manage_village_catalogue(request.user, village),
         "may_see_township": rules.can_view_village_lateness(request.user, village.get_parent())})
@@ -138,12 +156,73 @@ def local_item(request, pk: int):
                             {"village": village, "form": form}, status=status)
 
 
+def _managed_item_or_404(request, pk: int, item_pk: int) -> tuple[Body, VillageCatalogueItem]:
+    village = _village_or_404(pk)
+    if not rules.can_manage_village_catalogue(request.user, village):
+        raise PermissionDenied
+    item = get_object_or_404(VillageCatalogueItem.objects.select_related("catalogue"), pk=item_pk,
+                             catalogue__village=village)
+    return village, item
+
+
+def edit_item(request, pk: int, item_pk: int):
+    """Change an item's wording, basis or cadence, or stop it (with a reason)."""
+    village, item = _managed_item_or_404(request, pk, item_pk)
+    fields = ("name", "cadence", "content", "basis")
+    form = ItemForm(request.POST or None, initial={k: getattr(item, k) for k in fields})
+    stop_form = StopForm()
+    status = 200
+    if request.method == "POST":
+        data = {k: str(request.POST.get(k, "")) for k in fields}
+        form.is_valid()
+        try:
+            catalogue_service.update_item(request.user, item, **data)
+            messages.success(request, f"已保存“{item.name}”")
+            return redirect("villages_catalogue:village", pk)
+        except ServiceError as exc:
+            _service_errors(form, exc)
+            status = 400
+    return TemplateResponse(request, "villages/catalogue/admin_item.html", {
+        "village": village, "item": item, "form": form, "stop_form": stop_form,
+        "has_postings": item.postings.exists()}, status=status)
+
+
+def stop_item(request, pk: int, item_pk: int):
+    village, item = _managed_item_or_404(request, pk, item_pk)
+    if request.method != "POST":
+        return redirect("villages_catalogue:edit_item", pk, item_pk)
+    stop_form = StopForm(request.POST)
+    stop_form.is_valid()
+    try:
+        catalogue_service.stop_item(request.user, item, reason=str(request.POST.get("reason", "")))
+        messages.success(request, f"已停用“{item.name}”，不再计入应公开事项；已公开的内容仍在门户网站上")
+        return redirect("villages_catalogue:village", pk)
+    except ServiceError as exc:
+        _service_errors(stop_form, exc)
+    form = ItemForm(initial={k: getattr(item, k) for k in ("name", "cadence", "content", "basis")})
+    return TemplateResponse(request, "villages/catalogue/admin_item.html", {
+        "village": village, "item": item, "form": form, "stop_form": stop_form,
+        "has_postings": item.postings.exists()}, status=400)
+
+
+def restore_item(request, pk: int, item_pk: int):
+    village, item = _managed_item_or_404(request, pk, item_pk)
+    if request.method == "POST":
+        try:
+            catalogue_service.restore_item(request.user, item)
+            messages.success(request, f"已恢复“{item.name}”，从本期起计入应公开事项")
+        except ServiceError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("villages_catalogue:village", pk)
+
+
 def _period_choices(item: VillageCatalogueItem, catalogue: VillageCatalogue, today):
     """Every period still to post: all missing ones since adoption (however far behind the village
     is) and the recent ones, newest first."""
     posted = set(item.postings.values_list("period_key", flat=True))
-    periods = set(catalogue_schedule.postable_periods(item.cadence, catalogue.adopted_on, today))
-    periods |= set(catalogue_schedule.required_periods(item.cadence, catalogue.adopted_on, today))
+    start = item.due_from(catalogue)
+    periods = set(catalogue_schedule.postable_periods(item.cadence, start, today))
+    periods |= set(catalogue_schedule.required_periods(item.cadence, start, today))
     return [(p.key, f"{p.label}（应于{p.due_on.year}年{p.due_on.month}月{p.due_on.day}日前公开）")
             for p in sorted(periods, reverse=True) if p.key not in posted]
 
@@ -157,7 +236,7 @@ def post(request, pk: int, item_pk: int):
                              catalogue__village=village, is_active=True)
     today = timezone.localdate()
     choices = _period_choices(item, item.catalogue, today) if item.cadence != Cadence.EVENT else []
-    status = catalogue_schedule.item_status(item.cadence, item.catalogue.adopted_on,
+    status = catalogue_schedule.item_status(item.cadence, item.due_from(),
                                             item.postings.values_list("period_key", flat=True), today)
     initial = {"posted_on": today, "title": f"{village.name}{item.name}"}
     if choices:
@@ -227,6 +306,9 @@ urlpatterns = [
     path("village/<int:pk>/adopt/", adopt, name="adopt"),
     path("village/<int:pk>/local/", local_item, name="local_item"),
     path("village/<int:pk>/post/<int:item_pk>/", post, name="post"),
+    path("village/<int:pk>/item/<int:item_pk>/", edit_item, name="edit_item"),
+    path("village/<int:pk>/item/<int:item_pk>/stop/", stop_item, name="stop_item"),
+    path("village/<int:pk>/item/<int:item_pk>/restore/", restore_item, name="restore_item"),
     path("township/<int:pk>/", township, name="township"),
     path("county/<int:pk>/", county, name="county"),
 ]

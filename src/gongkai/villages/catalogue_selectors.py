@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 
 from gongkai.core.models import Body, BodyKind
 from gongkai.villages import catalogue_schedule
@@ -48,10 +48,16 @@ class VillageRow:
         return sum(len(r.status.late) for r in self.late)
 
 
-def village_rows(villages: list[Body], today: dt.date, *, with_latest: bool = False) -> list[VillageRow]:
-    """One row per village (in the given order) with the state of each active item on ``today``."""
+def village_rows(villages: list[Body], today: dt.date, *, with_latest: bool = False,
+                 with_stopped_postings: bool = False) -> list[VillageRow]:
+    """One row per village (in the given order) with the state of each active item on ``today``;
+    with ``with_stopped_postings`` also the stopped items that have postings (the public page keeps
+    what was posted)."""
     catalogues = {c.village_id: c for c in VillageCatalogue.objects.filter(village__in=villages)}
-    items = list(VillageCatalogueItem.objects.filter(catalogue__in=catalogues.values(), is_active=True)
+    in_use = Q(is_active=True)
+    if with_stopped_postings:
+        in_use |= Q(is_active=False, postings__isnull=False)
+    items = list(VillageCatalogueItem.objects.filter(in_use, catalogue__in=catalogues.values()).distinct()
                  .order_by("catalogue_id", "position", "pk"))
     keys: dict[int, set[str]] = defaultdict(set)
     last: dict[int, dt.date] = {}
@@ -69,8 +75,8 @@ def village_rows(villages: list[Body], today: dt.date, *, with_latest: bool = Fa
     by_catalogue: dict[int, list[ItemRow]] = defaultdict(list)
     for item in items:
         catalogue = by_id[item.catalogue_id]
-        status = catalogue_schedule.item_status(item.cadence, catalogue.adopted_on, keys.get(item.pk, ()), today,
-                                                last.get(item.pk))
+        status = catalogue_schedule.item_status(item.cadence, item.due_from(catalogue), keys.get(item.pk, ()),
+                                                today, last.get(item.pk))
         posting = latest.get(item.pk)
         if posting is not None:
             posting.item = item  # the period label reads the item's cadence: no query per posting
@@ -126,7 +132,7 @@ class CategorySection:
 def public_catalogue(village: Body, today: dt.date) -> list[CategorySection]:
     """The village's catalogue for the public page: 党务, 村务, 财务, each item with its latest
     posting and photos (none of the lateness, which is the township's working view)."""
-    row = village_rows([village], today, with_latest=True)[0]
+    row = village_rows([village], today, with_latest=True, with_stopped_postings=True)[0]
     if row.catalogue is None:
         return []
     return [CategorySection(code, str(label), [r for r in row.items if r.item.category == code])

@@ -10,6 +10,8 @@ and the masked account (last 4). Phone numbers in payout files are dropped on im
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -324,6 +326,9 @@ class VillageCatalogueItem(models.Model):
     standard_code = models.CharField(_("标准事项编号"), max_length=16, blank=True)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)
+    stopped_on = models.DateField(_("停用日期"), null=True, blank=True)
+    stopped_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
+    restored_on = models.DateField(_("恢复日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("村务公开事项")
@@ -339,6 +344,12 @@ class VillageCatalogueItem(models.Model):
     @property
     def is_local(self) -> bool:
         return not self.standard_code
+
+    def due_from(self, catalogue: VillageCatalogue | None = None) -> dt.date:
+        """The first day whose periods count: the catalogue's adoption, or the item's restoration
+        after a stop (periods that ended while it was stopped are never due)."""
+        adopted = (catalogue or self.catalogue).adopted_on
+        return max(adopted, self.restored_on) if self.restored_on else adopted
 
 
 class CataloguePosting(models.Model):

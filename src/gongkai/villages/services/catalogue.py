@@ -1,4 +1,5 @@
-"""村务公开目录: adopting the standard catalogue, local items, and posting an item (issue 7 point 1).
+"""村务公开目录: adopting the standard catalogue, local items, changing, stopping and restoring
+items, and posting an item (issue 7 point 1).
 
 Each function checks its ``can_*`` rule, validates (ServiceError with Chinese messages, per field
 where a form shows them), changes state in one transaction and appends one audit entry.
@@ -60,14 +61,10 @@ def adopt_catalogue(actor, village: Body, *, today: dt.date | None = None) -> Vi
     return catalogue
 
 
-def add_local_item(actor, village: Body, *, category: str, name: str, cadence: str, content: str = "",
-                   basis: str = "") -> VillageCatalogueItem:
-    """Add a local item (地方特色事项) to ``village``'s catalogue."""
-    _village(village)
-    require(rules.can_manage_village_catalogue(actor, village), "无权修改该村（社区）的村务公开目录")
+def _item_errors(*, category: str | None, name: str, cadence: str, basis: str, content: str) -> dict[str, list[str]]:
+    """Per-field errors of an item's editable values (``category`` None: not being set)."""
     errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    if category not in AffairsCategory.values:
+    if category is not None and category not in AffairsCategory.values:
         errors["category"] = ["请选择党务、村务或财务"]
     if cadence not in {c.value for c in Cadence}:
         errors["cadence"] = ["请选择每月、每季度、每年或事时"]
@@ -75,23 +72,105 @@ def add_local_item(actor, village: Body, *, category: str, name: str, cadence: s
         errors["name"] = ["请填写公开事项名称"]
     elif len(name) > 60:
         errors["name"] = ["公开事项名称不能超过60个字"]
-    if len(basis or "") > 200:
+    if len(basis) > 200:
         errors["basis"] = ["公开依据不能超过200个字"]
+    if len(content) > 2000:
+        errors["content"] = ["公开内容不能超过2000个字"]
+    return errors
+
+
+def add_local_item(actor, village: Body, *, category: str, name: str, cadence: str, content: str = "",
+                   basis: str = "") -> VillageCatalogueItem:
+    """Add a local item (地方特色事项) to ``village``'s catalogue."""
+    _village(village)
+    require(rules.can_manage_village_catalogue(actor, village), "无权修改该村（社区）的村务公开目录")
+    name, content, basis = (name or "").strip(), (content or "").strip(), (basis or "").strip()
+    errors = _item_errors(category=category, name=name, cadence=cadence, basis=basis, content=content)
     catalogue = VillageCatalogue.objects.filter(village=village).first()
     if catalogue is None:
         errors.setdefault("__all__", []).append(f"{village.name}还没有启用村务公开目录")
-    elif name and catalogue.items.filter(name=name).exists():
+    elif name and "name" not in errors and catalogue.items.filter(name=name).exists():
         errors["name"] = [f"目录中已有“{name}”"]
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
         position = (catalogue.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         item = VillageCatalogueItem.objects.create(catalogue=catalogue, category=category, name=name,
-                                                   content=(content or "").strip(), basis=(basis or "").strip(),
-                                                   cadence=cadence, position=position)
+                                                   content=content, basis=basis, cadence=cadence, position=position)
         audit.record("village.item_added", actor, item, {"village": village.pk, "category": category,
                                                          "cadence": cadence}, scope=village)
     return item
+
+
+def update_item(actor, item: VillageCatalogueItem, *, name: str, cadence: str, content: str = "",
+                basis: str = "") -> VillageCatalogueItem:
+    """Change an item's wording, basis or cadence (a village with much financial traffic moves 财务收支
+    from quarterly to monthly, 村民委员会组织法第三十条).
+
+    A standard item keeps its standard name, so that the township and the county compare like with
+    like. The cadence cannot change once the item has postings: their periods (``2026-Q3``) were
+    counted under the old one; stop the item and add a new one instead. Audited with the old and
+    new values."""
+    village = item.catalogue.village
+    require(rules.can_manage_village_catalogue(actor, village), "无权修改该村（社区）的村务公开目录")
+    name, content, basis = (name or "").strip(), (content or "").strip(), (basis or "").strip()
+    errors = _item_errors(category=None, name=name, cadence=cadence, basis=basis, content=content)
+    if not item.is_local and name and name != item.name:
+        errors["name"] = ["标准事项不能改名；如本村做法不同，可修改公开内容，或停用后新增本村事项"]
+    elif name and "name" not in errors and item.catalogue.items.filter(name=name).exclude(pk=item.pk).exists():
+        errors["name"] = [f"目录中已有“{name}”"]
+    if cadence != item.cadence and "cadence" not in errors and item.postings.exists():
+        errors["cadence"] = ["该事项已有公开记录，不能改变公开时间；请停用本事项，再按新的公开时间新增事项"]
+    if errors:
+        raise ServiceError(errors)
+    before = {"name": item.name, "cadence": item.cadence, "content": item.content, "basis": item.basis}
+    after = {"name": name, "cadence": cadence, "content": content, "basis": basis}
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if not changed:
+        return item
+    with transaction.atomic():
+        for key, value in after.items():
+            setattr(item, key, value)
+        item.save(update_fields=list(after))
+        audit.record("village.item_changed", actor, item, {"village": village.pk, "changed": changed},
+                     scope=village)
+    return item
+
+
+def stop_item(actor, item: VillageCatalogueItem, *, reason: str, today: dt.date | None = None) -> None:
+    """Stop an item (本村不涉及, merged into another item, …): it is no longer due and no longer
+    offered for posting; what was posted under it stays on the public page. A reason is required."""
+    village = item.catalogue.village
+    require(rules.can_manage_village_catalogue(actor, village), "无权修改该村（社区）的村务公开目录")
+    reason = (reason or "").strip()
+    if not item.is_active:
+        raise ServiceError(f"“{item.name}”已经停用")
+    if not reason:
+        raise ServiceError({"reason": ["请说明停用原因，如：本村没有集体林地，不涉及该事项"]})
+    if len(reason) > 200:
+        raise ServiceError({"reason": ["停用原因不能超过200个字"]})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        item.is_active, item.stopped_on, item.stopped_reason = False, today, reason
+        item.save(update_fields=["is_active", "stopped_on", "stopped_reason"])
+        audit.record("village.item_stopped", actor, item, {"village": village.pk, "item_name": item.name,
+                                                           "reason": reason, "stopped_on": today}, scope=village)
+
+
+def restore_item(actor, item: VillageCatalogueItem, *, today: dt.date | None = None) -> None:
+    """Put a stopped item back in use. Periods that ended while it was stopped are not counted as
+    late: the item's periods count from the later of adoption and restoration (``due_from``)."""
+    village = item.catalogue.village
+    require(rules.can_manage_village_catalogue(actor, village), "无权修改该村（社区）的村务公开目录")
+    if item.is_active:
+        raise ServiceError(f"“{item.name}”正在使用，无需恢复")
+    with transaction.atomic():
+        stopped = {"stopped_on": item.stopped_on, "reason": item.stopped_reason}
+        item.is_active, item.stopped_on, item.stopped_reason = True, None, ""
+        item.restored_on = today or timezone.localdate()
+        item.save(update_fields=["is_active", "stopped_on", "stopped_reason", "restored_on"])
+        audit.record("village.item_restored", actor, item, {"village": village.pk, "item_name": item.name,
+                                                            **stopped}, scope=village)
 
 
 def text_findings(text: str) -> list[str]:
@@ -126,6 +205,8 @@ def post_item(actor, item: VillageCatalogueItem, *, title: str, text: str, photo
     written on refusal, not even a photo file."""
     village = item.catalogue.village
     require(rules.can_post_village_affairs(actor, village), "只能为本村（社区）发布村务公开事项")
+    if not item.is_active:
+        raise ServiceError(f"“{item.name}”已停用，不能再发布；如需公开，请先恢复该事项")
     today = today or timezone.localdate()
     posted_on = posted_on or today
     errors: dict[str, list[str]] = {}
