@@ -7,17 +7,8 @@ import pytest
 from gongkai.privacy.extraction import ExtractionStatus, FileRejected, decode_text, extract
 
 
-def pdf_bytes(text: str | None) -> bytes:
-    """A minimal one-page PDF, with a text layer when ``text`` is given (a scan has none)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (object 1 the catalog) with its cross-reference table."""
     out, offsets = io.BytesIO(), []
     out.write(b"%PDF-1.4\n")
     for number, body in enumerate(objects, start=1):
@@ -29,6 +20,19 @@ def pdf_bytes(text: str | None) -> bytes:
         out.write(b"%010d 00000 n \n" % offset)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+def pdf_bytes(text: str | None) -> bytes:
+    """A minimal one-page PDF, with a text layer when ``text`` is given (a scan has none)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return pdf_file(objects)
 
 
 def xlsx_bytes() -> bytes:
@@ -155,17 +159,7 @@ def placed_pdf(pages: list[list[tuple[float, float, str]]], size: float = 9) -> 
         kids.append(len(objects))
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_file(objects)
 
 
 def table(header: list[str], rows: list[list[str | list[str]]], xs: list[float], top: float = 760,

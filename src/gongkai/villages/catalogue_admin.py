@@ -165,15 +165,25 @@ def _managed_item_or_404(request, pk: int, item_pk: int) -> tuple[Body, VillageC
     return village, item
 
 
+def _item_values(item: VillageCatalogueItem) -> dict[str, str]:
+    return {k: getattr(item, k) for k in ItemForm.base_fields}
+
+
+def _item_page(request, village: Body, item: VillageCatalogueItem, form: forms.Form, stop_form: forms.Form,
+               status: int) -> TemplateResponse:
+    return TemplateResponse(request, "villages/catalogue/admin_item.html", {
+        "village": village, "item": item, "form": form, "stop_form": stop_form,
+        "has_postings": item.postings.exists()}, status=status)
+
+
 def edit_item(request, pk: int, item_pk: int):
     """Change an item's wording, basis or cadence, or stop it (with a reason)."""
     village, item = _managed_item_or_404(request, pk, item_pk)
-    fields = ("name", "cadence", "content", "basis")
-    form = ItemForm(request.POST or None, initial={k: getattr(item, k) for k in fields})
+    form = ItemForm(request.POST or None, initial=_item_values(item))
     stop_form = StopForm()
     status = 200
     if request.method == "POST":
-        data = {k: str(request.POST.get(k, "")) for k in fields}
+        data = {k: str(request.POST.get(k, "")) for k in ItemForm.base_fields}
         form.is_valid()
         try:
             catalogue_service.update_item(request.user, item, **data)
@@ -182,9 +192,7 @@ def edit_item(request, pk: int, item_pk: int):
         except ServiceError as exc:
             _service_errors(form, exc)
             status = 400
-    return TemplateResponse(request, "villages/catalogue/admin_item.html", {
-        "village": village, "item": item, "form": form, "stop_form": stop_form,
-        "has_postings": item.postings.exists()}, status=status)
+    return _item_page(request, village, item, form, stop_form, status)
 
 
 def stop_item(request, pk: int, item_pk: int):
@@ -199,10 +207,7 @@ def stop_item(request, pk: int, item_pk: int):
         return redirect("villages_catalogue:village", pk)
     except ServiceError as exc:
         _service_errors(stop_form, exc)
-    form = ItemForm(initial={k: getattr(item, k) for k in ("name", "cadence", "content", "basis")})
-    return TemplateResponse(request, "villages/catalogue/admin_item.html", {
-        "village": village, "item": item, "form": form, "stop_form": stop_form,
-        "has_postings": item.postings.exists()}, status=400)
+    return _item_page(request, village, item, ItemForm(initial=_item_values(item)), stop_form, 400)
 
 
 def restore_item(request, pk: int, item_pk: int):
