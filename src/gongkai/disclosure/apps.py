@@ -11,3 +11,7 @@ class DisclosureConfig(AppConfig):
         from gongkai.disclosure import search
 
         search.register()
+
+        from gongkai.disclosure import public_sources
+
+        public_sources.register()  # what of this app reaches the public, for the privacy gate

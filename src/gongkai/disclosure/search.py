@@ -1,12 +1,12 @@
 """How a record appears in the search index (gongkai.search): only while it is public, with its
-body text and the text of its attachments, filterable by body, catalogue area, type and year."""
+body text (read by privacy.reading, as the page shows it) and the text of its attachments,
+filterable by body, catalogue area, type and year. The index masks personal data on writing."""
 
 from __future__ import annotations
 
-from django.utils.html import strip_tags
-
 from gongkai import search
 from gongkai.disclosure.models import Record
+from gongkai.privacy.reading import plain_text
 
 
 def record_document(record: Record) -> search.Document | None:
@@ -16,7 +16,7 @@ def record_document(record: Record) -> search.Document | None:
     areas = sorted({item.area.code for item in record.catalogue_items.all()})
     return search.Document(
         title=record.title,
-        text="\n".join(part for part in (record.summary, strip_tags(record.content), attachments) if part),
+        text="\n".join(part for part in (record.summary, plain_text(record.content), attachments) if part),
         url=f"record:{record.pk}",  # resolved to the county site's record page when shown
         published_at=record.first_published_at,
         body_id=record.body_id,

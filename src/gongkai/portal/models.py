@@ -42,7 +42,22 @@ def _today() -> datetime.date:
 
 
 class CountyPageMixin:
-    """The county site a page belongs to. HomePage's ``county`` field overrides the property."""
+    """The county site a page belongs to. HomePage's ``county`` field overrides the property.
+
+    Every save of a portal page is checked by the privacy gate (``clean``): its title and rich
+    text fields may not hold an unmasked ID number, mobile or account (public source
+    ``portal.page``), so no draft that does can be published."""
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        from gongkai.portal.public_sources import PAGE
+        from gongkai.privacy.public_sources import field_errors
+
+        errors = field_errors(PAGE, self)
+        if errors:
+            raise ValidationError(errors)
 
     @cached_property
     def portal_home(self):
@@ -298,9 +313,9 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
         return response
 
     def intro_text(self) -> str:
-        from django.utils.html import strip_tags
+        from gongkai.privacy.reading import plain_text
 
-        return strip_tags(self.intro or "").strip() or self.title
+        return plain_text(self.intro) or self.title
 
     @path("info/<int:pk>/attachment/<int:attachment_id>/", name="attachment")
     def attachment(self, request, pk: int, attachment_id: int):

@@ -5,6 +5,7 @@ and the 整改事项 list. Views read and call services; a ServiceError comes ba
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -120,13 +121,38 @@ def _sweep(request, pk: int) -> Sweep:
     return sweep
 
 
+@dataclass(frozen=True)
+class SweptItem:
+    """A public object with findings: a record, or an object of another public source."""
+
+    source: str
+    label: str
+    object_id: str
+    title: str
+    admin_url: str
+    record: object | None
+
+    @property
+    def is_record(self) -> bool:
+        return self.record is not None
+
+
 def report_groups(sweep: Sweep):
-    """Findings grouped body → record: [(body, [(record, [findings])])]."""
-    groups: dict[int, tuple[Body, dict[int, tuple[object, list]]]] = {}
-    for finding in sweep.findings.select_related("body", "record").order_by("body__path", "record_id", "pk"):
-        body, records = groups.setdefault(finding.body_id, (finding.body, {}))
-        records.setdefault(finding.record_id, (finding.record, []))[1].append(finding)
-    return [(body, list(records.values())) for body, records in groups.values()]
+    """Findings grouped body → public object: [(body, [(SweptItem, [findings])])]."""
+    from gongkai.privacy import public_sources
+
+    labels = {key: source.label for key, source in public_sources.sources().items()}
+    groups: dict[int, tuple[Body, dict[tuple[str, str], tuple[SweptItem, list]]]] = {}
+    for finding in sweep.findings.select_related("body", "record").order_by("body__path", "source", "object_id", "pk"):
+        body, items = groups.setdefault(finding.body_id, (finding.body, {}))
+        key = (finding.source, finding.object_id or str(finding.record_id))
+        if key not in items:
+            record = finding.record
+            items[key] = (SweptItem(finding.source, labels.get(finding.source, finding.source), key[1],
+                                    finding.object_title or (record.title if record else ""), finding.admin_url,
+                                    record), [])
+        items[key][1].append(finding)
+    return [(body, list(items.values())) for body, items in groups.values()]
 
 
 def sweep_detail(request, pk: int):
@@ -134,13 +160,20 @@ def sweep_detail(request, pk: int):
     if request.method == "POST":
         from gongkai.disclosure.models import Record
 
-        record = get_object_or_404(Record.objects.select_related("body"), pk=request.POST.get("record", 0))
         form = FindingActionForm(request.POST)
         if form.is_valid():
             try:
-                services.handle_findings(request.user, record, sweep, form.cleaned_data["action"],
-                                         note=form.cleaned_data["note"], due_date=form.cleaned_data["due_date"])
-                messages.success(request, _("已处理：%(title)s") % {"title": record.title})
+                if request.POST.get("record"):
+                    record = get_object_or_404(Record.objects.select_related("body"), pk=request.POST.get("record", 0))
+                    services.handle_findings(request.user, record, sweep, form.cleaned_data["action"],
+                                             note=form.cleaned_data["note"], due_date=form.cleaned_data["due_date"])
+                    title = record.title
+                else:
+                    title = services.handle_source_findings(
+                        request.user, sweep, str(request.POST.get("source", "")), str(request.POST.get("object_id", "")),
+                        form.cleaned_data["action"], note=form.cleaned_data["note"],
+                        due_date=form.cleaned_data["due_date"])
+                messages.success(request, _("已处理：%(title)s") % {"title": title})
             except ServiceError as exc:
                 for error in exc.messages:
                     messages.error(request, error)
@@ -152,7 +185,7 @@ def sweep_detail(request, pk: int):
     findings = sweep.findings
     return TemplateResponse(request, "privacy/admin/sweep_detail.html", {
         "sweep": sweep, "groups": report_groups(sweep), "open_count": findings.filter(status=FindingStatus.OPEN).count(),
-        "finding_count": findings.count(), "record_count": findings.values("record_id").distinct().count(),
+        "finding_count": findings.count(), "record_count": findings.values("source", "object_id").distinct().count(),
         "today": timezone.localdate(),
     })
 
@@ -171,17 +204,18 @@ def sweep_xlsx(request, pk: int):
     book = Workbook()
     sheet = book.active
     sheet.title = "排查发现"
-    headings = ["发布机构", "政府信息", "索引号", "位置", "单元格或行", "类型", "遮盖后", "上下文（已遮盖）", "处理状态"]
+    headings = ["发布机构", "内容类型", "标题", "索引号", "位置", "单元格或行", "类型", "遮盖后", "上下文（已遮盖）", "处理状态"]
     sheet.append(headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     labels = dict(FindingStatus.choices)
     for body, records in report_groups(sweep):
-        for record, findings in records:
+        for item, findings in records:
+            index_number = item.record.index_number if item.record else ""
             for f in findings:
-                sheet.append([_cell(v) for v in (body.name, record.title, record.index_number, f.part, f.location,
+                sheet.append([_cell(v) for v in (body.name, item.label, item.title, index_number, f.part, f.location,
                                                  _kind_label(f.kind), f.masked, f.context, labels.get(f.status))])
-    for column, width in zip("ABCDEFGHI", (24, 40, 28, 24, 12, 12, 24, 48, 12), strict=True):
+    for column, width in zip("ABCDEFGHIJ", (24, 20, 40, 28, 24, 12, 12, 24, 48, 12), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

@@ -21,7 +21,6 @@ The extracted text of a file is its parts joined by newlines; finding offsets re
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import functools
 import io
@@ -226,149 +225,8 @@ def decode_text(data: bytes) -> str:
 
 
 # ---- HTML ------------------------------------------------------------------------------------
-
-_HTML_TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)|<[!?/]?[A-Za-z][^>]*>?"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
-    re.S | re.I,
-)
-_HTML_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
-_HTML_HIDDEN_TEXT = re.compile(r"<!--(.*?)(?:-->|\Z)|<(?:script|style)\b[^>]*>(.*?)(?:</(?:script|style)\s*>|\Z)", re.S | re.I)
-_HTML_ATTR = re.compile(r"""\b(?:href|title|alt|value|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-_HTML_BLOCK = frozenset("p div br tr li ul ol h1 h2 h3 h4 h5 h6 table tbody thead tfoot section article header "
-                        "footer pre blockquote dt dd form hr title caption".split())
-_HTML_CELL = frozenset({"td", "th"})
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
-
-
-@dataclass
-class HtmlText:
-    """The text of an HTML source and the map back to it, for locations and for masking.
-
-    ``pieces``: sorted (text offset, source offset, source length, verbatim). Verbatim pieces map
-    character for character; others are one decoded entity (1 character for ``source length``)."""
-
-    source: str
-    text: str
-    pieces: list[tuple[int, int, int, bool]]
-    encoding: str
-    line_starts: list[int]
-
-    def locate(self, offset: int) -> str:
-        k = bisect.bisect_right(self._starts, offset) - 1
-        src = self.pieces[k][1] if k >= 0 else 0
-        return f"第{bisect.bisect_right(self.line_starts, src)}行"
-
-    @property
-    def _starts(self) -> list[int]:
-        starts = self.__dict__.get("_starts_cache")
-        if starts is None:
-            starts = self.__dict__["_starts_cache"] = [p[0] for p in self.pieces]
-        return starts
-
-    def masked_source(self, changes: dict[int, str]) -> str:
-        """The source with text characters ``{offset: char}`` replaced (an entity as a whole)."""
-        if not changes:
-            return self.source
-        edits: dict[int, tuple[int, str]] = {}  # source offset -> (source length, new text)
-        for offset, char in changes.items():
-            k = bisect.bisect_right(self._starts, offset) - 1
-            if k < 0:
-                continue
-            t0, s0, length, verbatim = self.pieces[k]
-            if verbatim and offset - t0 < length:
-                edits[s0 + offset - t0] = (1, char)
-            elif not verbatim:
-                edits[s0] = (length, char)
-        out, pos = [], 0
-        for src in sorted(edits):
-            length, new = edits[src]
-            out.append(self.source[pos:src])
-            out.append(new)
-            pos = src + length
-        out.append(self.source[pos:])
-        return "".join(out)
-
-
-def html_encoding(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        if name in ("gbk", "gb2312", "gb18030", "x-gbk", "cp936"):
-            return "gb18030"
-        if name in ("utf-8", "utf8"):
-            try:
-                data.decode("utf-8")
-                return "utf-8"
-            except UnicodeDecodeError:
-                pass
-    return detect_encoding(data, final=True)
-
-
-def html_text(data: bytes) -> HtmlText:
-    import html as html_lib
-
-    encoding = html_encoding(data)
-    source = data.decode(encoding, errors="strict")
-    text: list[str] = []
-    pieces: list[tuple[int, int, int, bool]] = []
-    pos = length = 0
-    cell_depth = 0
-
-    def add(piece: str, src: int, src_len: int, verbatim: bool) -> None:
-        nonlocal length
-        if piece:
-            pieces.append((length, src, src_len, verbatim))
-            text.append(piece)
-            length += len(piece)
-
-    def synthetic(piece: str, src: int) -> None:
-        add(piece, src, 0, False)
-
-    for m in _HTML_TOKEN.finditer(source):
-        if m.start() > pos:
-            add(source[pos:m.start()], pos, m.start() - pos, True)
-        token = m.group()
-        pos = m.end()
-        if token.startswith("&"):
-            decoded = html_lib.unescape(token)
-            if len(decoded) == 1:
-                add(decoded, m.start(), len(token), False)
-            else:
-                add(token, m.start(), len(token), True)
-            continue
-        if token.startswith("<!--") or m.group(1):
-            # Not shown, but published with the page: comments and scripts are scanned too.
-            inner = _HTML_HIDDEN_TEXT.match(token)
-            k = (1 if inner.group(1) is not None else 2) if inner else 0
-            if k and inner.group(k).strip():
-                synthetic("\n", m.start())
-                add(inner.group(k), m.start() + inner.start(k), len(inner.group(k)), True)
-                synthetic("\n", m.start())
-            continue
-        tag = _HTML_TAG_NAME.match(token)
-        if not tag:
-            continue
-        closing, name = tag.group(1) == "/", tag.group(2).lower()
-        for attr in _HTML_ATTR.finditer(token):
-            group = 1 if attr.group(1) is not None else 2
-            synthetic(" ", m.start())
-            add(attr.group(group), m.start() + attr.start(group), len(attr.group(group)), True)
-            synthetic(" ", m.start())
-        if name in _HTML_CELL:
-            cell_depth += -1 if closing else 1
-            cell_depth = max(cell_depth, 0)
-            if closing:
-                synthetic("\t", m.start())
-        elif name in _HTML_BLOCK:
-            synthetic(" " if cell_depth and name not in ("tr", "table") else "\n", m.start())
-    if pos < len(source):
-        add(source[pos:], pos, len(source) - pos, True)
-    line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
-    return HtmlText(source, "".join(text), pieces, encoding, line_starts)
-
+# Read by privacy.reading (the one reader of rich text and HTML); re-exported for callers here.
+from gongkai.privacy.reading import HtmlText, html_encoding, html_text  # noqa: E402,F401
 
 # ---- PDF -------------------------------------------------------------------------------------
 

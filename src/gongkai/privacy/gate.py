@@ -18,18 +18,16 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-
-from django.utils.html import strip_tags
+from dataclasses import replace
 
 from gongkai.privacy.config import PrivacyConfig, normalize_phone
-from gongkai.privacy.detectors import scan_text
-from gongkai.privacy.findings import Finding, Kind, ScanStatus
 from gongkai.privacy.masking import mask_text
-from gongkai.privacy.scanning import scan_file
+from gongkai.privacy.public_sources import FilePart, PartScan, SourceScan, TextPart, scan_parts
+from gongkai.privacy.reading import read_html
 
-CONTEXT_CHARS = 24
 BODY_PART = "正文"
+__all__ = ["BODY_PART", "PartScan", "RecordScan", "no_unmasked_personal_data", "official_emails", "public_masker",
+           "record_parts", "record_text", "scan_record", "site_config"]
 
 
 def site_config() -> PrivacyConfig:
@@ -41,9 +39,15 @@ def site_config() -> PrivacyConfig:
     config = PrivacyConfig.from_env()
     phones = [p for p in Body.objects.exclude(phone="").values_list("phone", flat=True)]
     phones += [p for p in SiteSettings.objects.exclude(correction_phone="").values_list("correction_phone", flat=True)]
+    return allow_phones(config, phones)
+
+
+def allow_phones(config: PrivacyConfig, phones) -> PrivacyConfig:
+    """``config`` with these published office telephone numbers allowed (with and without area
+    code; several in one field split at 、，；/ and spaces)."""
     allow = set(config.landline_allow)
     for phone in phones:
-        for part in re.split(r"[，,；;、/\s]+", phone):
+        for part in re.split(r"[，,；;、/\s]+", phone or ""):
             digits = normalize_phone(part)
             if len(digits) >= 5:
                 allow.add(digits)
@@ -61,96 +65,43 @@ def official_emails() -> frozenset[str]:
     return frozenset(e.strip().lower() for e in emails)
 
 
-@dataclass
-class PartScan:
-    """The scan of one part of a record: its text (``attachment_id`` None) or one attachment."""
-
-    name: str
-    attachment_id: int | None
-    status: ScanStatus
-    findings: list[Finding] = field(default_factory=list)
-    contexts: list[str] = field(default_factory=list)  # masked context of each finding
-    message: str = ""
-    maskable: bool = False
-
-    @property
-    def blocking(self) -> bool:
-        return bool(self.findings) or self.status is ScanStatus.ERROR
-
-
-@dataclass
-class RecordScan:
-    parts: list[PartScan]
-
-    @property
-    def findings(self) -> list[tuple[PartScan, Finding]]:
-        return [(part, f) for part in self.parts for f in part.findings]
-
-    @property
-    def blocking(self) -> bool:
-        return any(part.blocking for part in self.parts)
-
-    @property
-    def unverifiable(self) -> list[PartScan]:
-        return [part for part in self.parts if part.status is ScanStatus.UNVERIFIABLE]
-
-    def summary(self) -> list[dict]:
-        """Masked description of every finding (what an exception records)."""
-        return [{"kind": f.kind.value, "part": part.name, "location": f.location, "masked": f.masked or ""}
-                for part, f in self.findings]
-
-    def describe(self) -> str:
-        """One Chinese sentence: how many of which kind, where."""
-        counts: dict[str, int] = {}
-        for _part, finding in self.findings:
-            counts[finding.kind.label] = counts.get(finding.kind.label, 0) + 1
-        pieces = [f"{label} {n} 处" for label, n in counts.items()]
-        pieces += [f"{part.name}无法读取" for part in self.parts if part.status is ScanStatus.ERROR]
-        return "、".join(pieces)
-
-
 MASKABLE_SUFFIXES = (".txt", ".csv", ".html", ".htm", ".docx", ".xlsx")
+RecordScan = SourceScan  # the scan of a record is the scan of its public source
 
 
 def record_text(record) -> str:
-    """What of a record's own fields the public reads: title, summary, text (tags removed)."""
-    return "\n".join(part for part in (record.title, record.summary, strip_tags(record.content or "")) if part)
+    """What of a record's own fields the public reads: title, summary and the rich text as
+    ``reading.read_html`` reads it (block boundaries kept, attributes and comments included)."""
+    return "\n".join(part for part in (record.title, record.summary, read_html(record.content or "").text) if part)
 
 
-def _context(text: str, finding: Finding, config: PrivacyConfig) -> str:
-    start, end = max(0, finding.start - CONTEXT_CHARS), min(len(text), finding.end + CONTEXT_CHARS)
-    snippet = text[start:end].replace("\n", " ")
-    return ("…" if start else "") + mask_text(snippet, config=config) + ("…" if end < len(text) else "")
-
-
-def _keep(finding: Finding, emails: frozenset[str]) -> bool:
-    return not (finding.kind is Kind.EMAIL and finding.text.strip().lower() in emails)
+def record_parts(record) -> list[TextPart | FilePart]:
+    """The record's public source: its own fields as one text (a label in the summary still
+    names a number in the body) and each attachment as a file."""
+    parts: list[TextPart | FilePart] = [TextPart(BODY_PART, record_text(record))]
+    for attachment in record.attachments.all():
+        def read(attachment=attachment) -> bytes:
+            with attachment.file.open("rb") as handle:
+                return handle.read()
+        parts.append(FilePart(f"附件“{attachment.title}”", attachment.file.name, read, attachment.pk,
+                              maskable=attachment.file.name.lower().endswith(MASKABLE_SUFFIXES)))
+    return parts
 
 
 def scan_record(record, *, config: PrivacyConfig | None = None) -> RecordScan:
     """Scan ``record`` as given (a revision's object, or the live row) and its attachments."""
-    config = config or site_config()
-    emails = official_emails()
-    text = record_text(record)
-    findings = [f for f in scan_text(text, config=config) if _keep(f, emails)]
-    parts = [PartScan(BODY_PART, None, ScanStatus.OK, findings, [_context(text, f, config) for f in findings],
-                      maskable=True)]
-    for attachment in record.attachments.all():
-        name = f"附件“{attachment.title}”"
-        try:
-            with attachment.file.open("rb") as handle:
-                data = handle.read()
-        except (FileNotFoundError, OSError, ValueError):
-            parts.append(PartScan(name, attachment.pk, ScanStatus.ERROR, message="附件文件缺失，无法核查"))
-            continue
-        report = scan_file(data, attachment.file.name, config=config)
-        kept = [f for f in report.findings if _keep(f, emails)]
-        parts.append(PartScan(name, attachment.pk, report.status, kept,
-                              [f"{f.location}：{f.masked or f.kind.label}" if f.location else (f.masked or "")
-                               for f in kept],
-                              message=report.message,
-                              maskable=attachment.file.name.lower().endswith(MASKABLE_SUFFIXES)))
-    return RecordScan(parts)
+    return scan_parts(record_parts(record), config=config)
+
+
+def public_masker():
+    """A function that masks a text with the site's settings (office phones allowed), for text
+    that is shown or indexed without a gate of its own: search titles, texts and snippets."""
+    config = site_config()
+
+    def mask(text: str) -> str:
+        return mask_text(text, config=config) if text else text
+
+    return mask
 
 
 def no_unmasked_personal_data(record, revision) -> list[str]:

@@ -30,12 +30,12 @@ from gongkai.privacy.extraction import (
     Format,
     detect_encoding,
     detect_format,
-    html_text,
     iter_text,
     zip_format,
 )
 from gongkai.privacy.findings import FileReport, Finding, ScanStatus
 from gongkai.privacy.mask_rules import apply_masks
+from gongkai.privacy.reading import html_text
 from gongkai.privacy.scanning import iter_stream_rounds, scan_file
 
 MASKABLE_FORMATS = (Format.TEXT, Format.HTML, Format.DOCX, Format.XLSX)
@@ -167,12 +167,9 @@ def _write_masked_stream(handle, out, detector: Detector, report: FileReport, en
 
 def _mask_html(data: bytes, out, detector: Detector, report: FileReport) -> str:
     html = html_text(data)
-    changes: dict[int, str] = {}
-    for f in detector.scan(html.text, tabular=True):
-        report.findings.append(f.moved(0, html.locate(f.start)))
-        for i, (old, new) in enumerate(zip(f.text, f.masked or f.text, strict=True)):
-            if old != new:
-                changes[f.start + i] = new
+    findings = detector.scan(html.text, tabular=True)
+    report.findings.extend(f.moved(0, html.locate(f.start)) for f in findings)
+    changes = html.changes_for((f.start, f.end, f.masked) for f in findings if f.masked)
     out.write(html.masked_source(changes).encode(html.encoding))
     return html.encoding
 

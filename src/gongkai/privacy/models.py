@@ -95,11 +95,17 @@ class FindingStatus(models.TextChoices):
 
 
 class SweepFinding(models.Model):
-    """One finding of a sweep, on a published record's text or one of its attachments."""
+    """One finding of a sweep, on something public: a record's text or one of its attachments, or
+    an object of another public source (``source``: its key in privacy.public_sources, e.g. an
+    answer in 答复选登, an annual report, a village posting, a subsidy notice)."""
 
     sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="findings")
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+", verbose_name=_("发布机构"))
-    record = models.ForeignKey("disclosure.Record", on_delete=models.CASCADE, related_name="+",
+    source = models.CharField(_("内容类型"), max_length=40, default="disclosure.record")
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_title = models.CharField(_("标题"), max_length=300, blank=True)
+    admin_url = models.CharField(_("处理入口"), max_length=300, blank=True)
+    record = models.ForeignKey("disclosure.Record", on_delete=models.CASCADE, related_name="+", null=True, blank=True,
                                verbose_name=_("政府信息"))
     attachment = models.ForeignKey("disclosure.RecordAttachment", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("附件"))
@@ -114,11 +120,11 @@ class SweepFinding(models.Model):
     class Meta:
         verbose_name = _("排查发现")
         verbose_name_plural = _("排查发现")
-        ordering = ["body__path", "record_id", "id"]
+        ordering = ["body__path", "source", "object_id", "id"]
         indexes = [models.Index(fields=["sweep", "body"], name="privacy_finding_sweep_body")]
 
     def __str__(self) -> str:
-        return f"{self.record} · {self.kind}"
+        return f"{self.object_title or self.record} · {self.kind}"
 
 
 class RectificationStatus(models.TextChoices):

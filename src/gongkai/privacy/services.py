@@ -17,6 +17,7 @@ from gongkai.core.actors import SYSTEM
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError, require
 from gongkai.privacy.config import PrivacyConfig
+from gongkai.privacy.detectors import detector_for
 from gongkai.privacy.extraction import FileRejected
 from gongkai.privacy.gate import BODY_PART, record_text, scan_record, site_config
 from gongkai.privacy.masking import mask_file, mask_text
@@ -30,6 +31,7 @@ from gongkai.privacy.models import (
     SweepFinding,
     SweepStatus,
 )
+from gongkai.privacy.reading import mask_html
 
 log = logging.getLogger(__name__)
 RECTIFICATION_DAYS = 15  # default 整改期限 from the day an item is opened
@@ -116,7 +118,7 @@ def mask_record(actor, record, *, attachment_ids: list[int] | None = None, text:
     body_part = next(part for part in scan.parts if part.name == BODY_PART)
     if text and body_part.findings:
         fields = {"title": mask_text(draft.title, config=config), "summary": mask_text(draft.summary, config=config),
-                  "content": mask_text(draft.content, config=config)}
+                  "content": mask_html(draft.content or "", detector_for(config))[0]}
     if not files and not fields:
         raise ServiceError(["没有可以自动遮盖的内容"])
     record, revision = save_masked_revision(actor, record, attachments=files, reason=reason, **fields)
@@ -139,12 +141,55 @@ def start_sweep(actor, county: Body) -> Sweep:
     return sweep
 
 
-def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20) -> Sweep:
-    """Scan every published record of the sweep's county and its attachments, saving findings as
-    it goes (progress is visible while it runs). Safe to call for a queued sweep only once: the
-    sweep is claimed first, so two workers never run it twice."""
-    from gongkai.disclosure.selectors import public_records
+def _swept_items(county) -> list[tuple[str, object]]:
+    """(source key, object) for everything of ``county`` that is public now, source by source."""
+    from gongkai.privacy import public_sources
 
+    return [(key, obj) for key, source in public_sources.sources().items() for obj in source.live(county)]
+
+
+def _scan_item(key: str, obj, config: PrivacyConfig) -> dict:
+    """The findings of one public object, as plain data (what a worker process sends back)."""
+    from gongkai.disclosure.models import Record
+    from gongkai.privacy import public_sources
+
+    source = public_sources.source(key)
+    scan = public_sources.check(key, obj, config=config)
+    body = source.body(obj)
+    common = {"source": key, "object_id": str(obj.pk), "object_title": str(source.title(obj) or "")[:300],
+              "admin_url": (source.admin_url(obj) or "")[:300], "body_id": body.pk if body else None,
+              "record_id": obj.pk if isinstance(obj, Record) else None}
+    rows, files, unverifiable = [], 0, 0
+    for part in scan.parts:
+        if part.file:
+            files += 1
+            unverifiable += part.status.value == "unverifiable"
+        for finding, context in zip(part.findings, part.contexts, strict=True):
+            rows.append({**common, "attachment_id": part.attachment_id, "part": part.name[:200],
+                         "kind": finding.kind.value, "location": finding.location[:100],
+                         "masked": (finding.masked or finding.kind.label)[:200], "context": context[:300],
+                         "confidence": finding.confidence})
+        if part.status.value == "error":
+            rows.append({**common, "attachment_id": part.attachment_id, "part": part.name[:200], "kind": "error",
+                         "location": "", "masked": "", "context": part.message[:300], "confidence": 1.0})
+    return {"rows": rows, "files": files, "unverifiable": unverifiable}
+
+
+_WORK: dict = {}  # what a forked sweep worker reads: the items and the scan settings
+
+
+def _scan_slice(bounds: tuple[int, int]) -> list[dict]:
+    items, config = _WORK["items"], _WORK["config"]
+    return [_scan_item(key, obj, config) for key, obj in items[bounds[0]:bounds[1]]]
+
+
+def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20, jobs: int = 1) -> Sweep:
+    """Scan everything of the sweep's county that is public now — every registered public source
+    (privacy.public_sources): records and their attachments, answers in 答复选登, annual reports,
+    village postings, subsidy notices, editorial pages, body profiles — saving findings as it goes
+    (progress is visible while it runs). ``jobs`` > 1 spreads the scanning over that many worker
+    processes (forked; the database is written by this process only). Safe to call for a queued
+    sweep only once: the sweep is claimed first, so two workers never run it twice."""
     claimed = Sweep.objects.filter(pk=sweep.pk, status=SweepStatus.QUEUED).update(
         status=SweepStatus.RUNNING, started_at=timezone.now())
     if not claimed:
@@ -152,16 +197,20 @@ def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20) -> Sweep:
     sweep.refresh_from_db()
     try:
         config = site_config()
-        records = public_records(sweep.county).prefetch_related("attachments")
-        sweep.total = records.count()
+        items = _swept_items(sweep.county)
+        sweep.total = len(items)
         sweep.save(update_fields=["total"])
-        for record in records.iterator(chunk_size=batch):
-            _sweep_record(sweep, record, config)
-            sweep.scanned += 1
-            if sweep.scanned % batch == 0 or sweep.scanned == sweep.total:
-                sweep.save(update_fields=["scanned", "files", "unverifiable"])
-                if progress:
-                    progress(sweep)
+        for results in _scan_all(items, config, batch, jobs):
+            rows = []
+            for result in results:
+                rows += [SweepFinding(sweep=sweep, **row) for row in result["rows"] if row["body_id"]]
+                sweep.files += result["files"]
+                sweep.unverifiable += result["unverifiable"]
+            SweepFinding.objects.bulk_create(rows)
+            sweep.scanned += len(results)
+            sweep.save(update_fields=["scanned", "files", "unverifiable"])
+            if progress:
+                progress(sweep)
     except Exception as exc:  # a sweep that stops must say so, never stay "running"
         log.exception("privacy sweep %s failed", sweep.pk)
         sweep.status, sweep.error, sweep.finished_at = SweepStatus.FAILED, f"{type(exc).__name__}: {exc}", timezone.now()
@@ -170,28 +219,32 @@ def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20) -> Sweep:
     sweep.status, sweep.finished_at = SweepStatus.DONE, timezone.now()
     sweep.save()
     audit.record("privacy.sweep_finished", SYSTEM, sweep,
-                 {"records": sweep.scanned, "files": sweep.files, "findings": sweep.findings.count()},
+                 {"records": sweep.scanned, "files": sweep.files, "findings": sweep.findings.count(), "jobs": jobs},
                  scope=sweep.county)
     return sweep
 
 
-def _sweep_record(sweep: Sweep, record, config: PrivacyConfig) -> None:
-    scan = scan_record(record, config=config)
-    rows = []
-    for part in scan.parts:
-        if part.attachment_id:
-            sweep.files += 1
-            if part.status.value == "unverifiable":
-                sweep.unverifiable += 1
-        for finding, context in zip(part.findings, part.contexts, strict=True):
-            rows.append(SweepFinding(sweep=sweep, body=record.body, record=record, attachment_id=part.attachment_id,
-                                     part=part.name[:200], kind=finding.kind.value, location=finding.location[:100],
-                                     masked=(finding.masked or finding.kind.label)[:200], context=context[:300],
-                                     confidence=finding.confidence))
-        if part.status.value == "error":
-            rows.append(SweepFinding(sweep=sweep, body=record.body, record=record, attachment_id=part.attachment_id,
-                                     part=part.name[:200], kind="error", context=part.message[:300]))
-    SweepFinding.objects.bulk_create(rows)
+def _scan_all(items, config, batch: int, jobs: int):
+    """Batches of scan results, in order, from this process or from ``jobs`` forked workers."""
+    from django.db import connection, connections
+
+    bounds = [(i, min(i + batch, len(items))) for i in range(0, len(items), batch)]
+    # Workers are forked, and a connection must never be shared across a fork: they are closed
+    # first, which cannot be done inside a transaction (a caller's atomic block), so there the
+    # sweep runs in this process.
+    if jobs <= 1 or len(bounds) <= 1 or connection.in_atomic_block:
+        for lo, hi in bounds:
+            yield [_scan_item(key, obj, config) for key, obj in items[lo:hi]]
+        return
+    import multiprocessing
+
+    _WORK.update(items=items, config=config)
+    connections.close_all()  # each worker opens its own connection; none is shared across a fork
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_scan_slice, bounds)
+    finally:
+        _WORK.clear()
 
 
 def run_queued_sweeps() -> int:
@@ -261,6 +314,42 @@ def handle_findings(actor, record, sweep: Sweep, action: str, *, note: str = "",
 
 
 @transaction.atomic
+def handle_source_findings(actor, sweep: Sweep, source: str, object_id: str, action: str, *, note: str = "",
+                           due_date: dt.date | None = None) -> str:
+    """Act on the open findings of ``sweep`` about one object of a public source other than a
+    record (an answer, a report, a posting, a notice, a page): ``rectify`` opens a 整改事项 for the
+    body answerable for it, ``dismiss`` records that it was checked (a note is required). Taking
+    such an object down or masking it is done on its own screen (the finding links there).
+    Returns the object's title."""
+    if action not in ("rectify", "dismiss"):
+        raise ServiceError([f"该类内容不支持此处理方式：{action}（请在其处理页面撤下或修改）"])
+    findings = SweepFinding.objects.select_for_update().select_related("body").filter(
+        sweep=sweep, source=source, object_id=object_id, status=FindingStatus.OPEN)
+    first = findings.first()
+    if first is None:
+        raise ServiceError(["该内容没有待处理的排查发现"])
+    require(rules.can_handle_privacy_finding(actor, first.body), "只有本单位审核领导或公开办管理员可以处理排查发现")
+    if action == "rectify":
+        item = Rectification.objects.create(
+            body=first.body, title=f"已公开内容“{first.object_title[:80]}”含未遮盖的个人信息",
+            detail=note.strip() or "；".join(f"{f.part} {f.location} {f.masked}".strip() for f in findings)[:2000],
+            due_date=due_date or timezone.localdate() + dt.timedelta(days=RECTIFICATION_DAYS),
+            created_by=actor if getattr(actor, "pk", None) else None)
+        item.findings.set(findings)
+        status = FindingStatus.RECTIFYING
+    else:
+        if not note.strip():
+            raise ServiceError({"note": ["请说明核实情况"]})
+        status = FindingStatus.DISMISSED
+    ids = list(findings.values_list("pk", flat=True))
+    SweepFinding.objects.filter(pk__in=ids).update(status=status)
+    audit.record("privacy.finding_handled", actor, sweep,
+                 {"sweep": sweep.pk, "source": source, "object": object_id, "action": action, "findings": ids,
+                  "note": note.strip()}, label=first.object_title[:100], scope=first.body)
+    return first.object_title
+
+
+@transaction.atomic
 def close_rectification(actor, item: Rectification, *, outcome: str) -> Rectification:
     require(rules.can_handle_privacy_finding(actor, item.body), "只有本单位审核领导或公开办管理员可以办结整改事项")
     if not outcome.strip():
@@ -272,5 +361,5 @@ def close_rectification(actor, item: Rectification, *, outcome: str) -> Rectific
     return item
 
 
-__all__ = ["close_rectification", "grant_exception", "handle_findings", "mask_record", "masked_copy",
+__all__ = ["close_rectification", "grant_exception", "handle_findings", "handle_source_findings", "mask_record", "masked_copy",
            "record_text", "run_queued_sweeps", "run_sweep", "start_sweep"]

@@ -38,8 +38,10 @@ import rjieba
 
 # Bump when the token stream changes for the same dictionary (it is part of ANALYZER_VERSION):
 # entries indexed under another revision are re-segmented by ``migrate``. 2: the publication
-# facet is the month, not the year (backends.publication_facet).
-ALGORITHM_REVISION = "2"
+# facet is the month, not the year (backends.publication_facet). 3: titles and texts are masked by
+# the privacy guard before they are stored or segmented (api._write_batch), so ``reanalyze`` cleans
+# entries written before that.
+ALGORITHM_REVISION = "3"
 # Longer runs of letters/digits are split into pieces of this length on both sides, the same
 # way, so neither database drops an over-long token (PostgreSQL refuses words over 2 KB).
 MAX_TOKEN_CHARS = 64

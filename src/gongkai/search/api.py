@@ -52,7 +52,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -214,6 +214,14 @@ def index_many(
 
 
 def _write_batch(backend, connection, batch: dict[str, Document]) -> int:
+    """Write one batch. Every title and text is masked by the privacy guard first: the index, and
+    so every snippet, never holds an unmasked ID number, mobile or account (it would otherwise keep
+    an old leak findable long after the record was corrected)."""
+    from gongkai.privacy.gate import public_masker
+
+    mask = public_masker()
+    batch = {key: replace(document, title=mask(document.title or ""), text=mask(document.text or ""))
+             for key, document in batch.items()}
     now = timezone.now()
     fields = {f.attname: f for f in SearchEntry._meta.concrete_fields if not f.primary_key}
     rows = []
@@ -554,16 +562,21 @@ def _results(using: str, parsed: ParsedQuery, scored: Sequence[tuple[int, float]
 # --- maintenance ------------------------------------------------------------------------------
 
 
-def reanalyze(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = BATCH_SIZE) -> int:
+def reanalyze(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = BATCH_SIZE, everything: bool = False) -> int:
     """Re-segment every entry indexed under another analyzer version (after the dictionary or
-    the analysis changed) from its stored title and text; return how many. No source records
-    are needed."""
+    the analysis changed) from its stored title and text, masking them again on the way; return
+    how many. ``everything``: every entry, whatever its version (after the privacy guard's
+    detectors or the allow-list changed). No source records are needed."""
     count = 0
+    last = 0
     while True:
-        entries = list(SearchEntry.objects.using(using).exclude(analyzer_version=ANALYZER_VERSION)
-                       .order_by("id")[:batch_size])
+        entries = SearchEntry.objects.using(using).filter(id__gt=last)
+        if not everything:
+            entries = entries.exclude(analyzer_version=ANALYZER_VERSION)
+        entries = list(entries.order_by("id")[:batch_size])
         if not entries:
             return count
+        last = entries[-1].id
         texts = dict(SearchText.objects.using(using).filter(entry_id__in=[e.id for e in entries])
                      .values_list("entry_id", "text"))
         count += index_many(((e.key, _stored_document(e, texts.get(e.id, ""))) for e in entries), using=using,

@@ -173,23 +173,14 @@ def restore_item(actor, item: VillageCatalogueItem, *, today: dt.date | None = N
                                                             **stopped}, scope=village)
 
 
-def text_findings(text: str) -> list[str]:
-    """The privacy guard on a posting's text: one Chinese line per finding, with masked context.
-    The county's published office phones and e-mails are allowed (as the publication gate does)."""
-    from gongkai.privacy.detectors import scan_text
-    from gongkai.privacy.gate import official_emails, site_config
-    from gongkai.privacy.masking import mask_text
+def text_findings(title: str, text: str, caption: str = "") -> list[str]:
+    """The privacy gate on a posting as the public will read it (public source
+    ``villages.posting``): one Chinese line per finding, with where it is and its masked context.
+    The county's published office phones and e-mails are allowed, as everywhere."""
+    from gongkai.privacy.public_sources import TextPart, scan_parts
 
-    config = site_config()
-    emails = official_emails()
-    out = []
-    for f in scan_text(text, config=config):
-        if f.kind.value == "email" and f.text.strip().lower() in emails:
-            continue
-        start, end = max(0, f.start - 12), min(len(text), f.end + 12)
-        context = mask_text(text[start:end].replace("\n", " "), config=config)
-        out.append(f"{f.kind.label}：…{context}…")
-    return out
+    scan = scan_parts([TextPart("标题", title), TextPart("公开内容", text), TextPart("照片说明", caption)])
+    return scan.lines()
 
 
 def post_item(actor, item: VillageCatalogueItem, *, title: str, text: str, photos: list[tuple[str, bytes]],
@@ -241,7 +232,7 @@ def post_item(actor, item: VillageCatalogueItem, *, title: str, text: str, photo
         errors["text"] = [f"公开内容不能超过{MAX_TEXT_CHARS}个字"]
     if len(caption) > 150:
         errors["caption"] = ["照片说明不能超过150个字"]
-    found = text_findings("\n".join(p for p in (title, text, caption) if p)) if title or text or caption else []
+    found = text_findings(title, text, caption) if title or text or caption else []
     if found:
         errors.setdefault("text", []).append(
             "内容中有个人信息，按规定不得公开，请删除或遮盖（如身份证号只保留前6位和后4位）后再提交：" + "；".join(found))

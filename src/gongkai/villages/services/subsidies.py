@@ -20,6 +20,7 @@ from gongkai.core import audit, rules
 from gongkai.core.actors import actor_label
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.services import ServiceError, require
+from gongkai.privacy import public_sources
 from gongkai.privacy.findings import Kind
 from gongkai.privacy.mask_rules import mask_value
 from gongkai.villages import conf, payout_file, publicity
@@ -32,6 +33,7 @@ from gongkai.villages.models import (
     PayoutBatch,
     SubsidyProgramme,
 )
+from gongkai.villages.public_sources import SUBSIDY_NOTICE
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -244,6 +246,11 @@ def publish_notices(actor, *, programme: SubsidyProgramme, year: int, township: 
                 village_id=row["village"], programme=programme, year=year, starts_on=start, ends_on=end,
                 supervision_phone=phone, row_count=row["n"], total_amount=row["total"])
             created.append(notice)
+        for notice in created:  # as the public page and the printable 公示表 will show it
+            try:
+                public_sources.require_clean(SUBSIDY_NOTICE, notice)
+            except public_sources.Blocked as blocked:
+                raise ServiceError([f"{notice.village.name}：{line}" for line in blocked.messages]) from None
         if created:
             audit.record("subsidy.notice_published", actor, programme, {
                 "year": year, "township": township.name, "starts_on": start, "ends_on": end,

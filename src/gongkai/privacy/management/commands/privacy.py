@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         sweep = sub.add_parser("sweep", help="排查一个县已公开的全部信息和附件")
         sweep.add_argument("--county", help="县级政府的统一社会信用代码（只有一个县时可省略）")
         sweep.add_argument("--json", action="store_true", help="输出 JSON 汇总")
+        sweep.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                           help="并行扫描的进程数（默认：CPU 核数）")
 
     def handle(self, *args, **options):
         counties = Body.objects.filter(depth=1)
@@ -41,7 +44,9 @@ class Command(BaseCommand):
         def progress(s):
             self.stderr.write(f"\r已排查 {s.scanned}/{s.total}（{s.progress}%）", ending="")
 
-        sweep = services.run_sweep(sweep, progress=progress)
+        if options["jobs"] < 1:
+            raise CommandError("--jobs 至少为 1")
+        sweep = services.run_sweep(sweep, progress=progress, jobs=options["jobs"])
         self.stderr.write("")
         if sweep.status != SweepStatus.DONE:
             raise CommandError(f"排查失败：{sweep.error}")
@@ -50,9 +55,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({
                 "sweep": sweep.pk, "records": sweep.scanned, "files": sweep.files, "unverifiable": sweep.unverifiable,
                 "bodies": [{"body": body.name, "code": body.code, "records": [
-                    {"id": record.pk, "title": record.title, "findings": [
+                    {"source": item.source, "id": item.object_id, "title": item.title, "findings": [
                         {"kind": f.kind, "part": f.part, "location": f.location, "masked": f.masked} for f in findings]}
-                    for record, findings in records]} for body, records in groups],
+                    for item, findings in records]} for body, records in groups],
             }, ensure_ascii=False))
         else:
             total = sum(len(findings) for _body, records in groups for _record, findings in records)
@@ -60,9 +65,9 @@ class Command(BaseCommand):
                               f"（{sum(len(r) for _b, r in groups)} 条信息）；无法核查的附件 {sweep.unverifiable} 个。")
             for body, records in groups:
                 self.stdout.write(f"  {body.name}：{len(records)} 条信息")
-                for record, findings in records:
+                for item, findings in records:
                     kinds = "、".join(sorted({f.kind for f in findings}))
-                    self.stdout.write(f"    - {record.title}（{kinds}）")
+                    self.stdout.write(f"    - [{item.label}] {item.title}（{kinds}）")
             self.stdout.write(f"报告：管理后台 › 存量排查（编号 {sweep.pk}）")
         if groups:
             raise SystemExit(1)
