@@ -12,6 +12,8 @@ RECORD = "disclosure.record"
 
 
 def register() -> None:
+    from django.urls import reverse
+
     from gongkai.disclosure.selectors import public_records
     from gongkai.privacy.gate import record_parts
 
@@ -20,6 +22,6 @@ def register() -> None:
         parts=record_parts,
         live=lambda county: public_records(county).prefetch_related("attachments"),
         body=lambda record: record.body,
-        admin_url=lambda record: f"/admin/pages/{record.pk}/edit/",
+        admin_url=lambda record: reverse("privacy_admin:record", args=[record.pk]),
         title=lambda record: record.title,
     ))
