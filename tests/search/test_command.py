@@ -48,8 +48,10 @@ def test_status_reanalyze_optimize(corpus):
     status = json.loads(run("status", "--json"))
     assert (status["entries"], status["stale_entries"]) == (len(corpus), 1)
     assert "待重新分词：1 条（未写入）" in run("reanalyze", "--dry-run")
-    assert "已重新分词：1 条" in run("reanalyze")
+    assert "已重新遮盖并分词：1 条" in run("reanalyze")
     assert json.loads(run("status", "--json"))["stale_entries"] == 0
+    assert f"待重新分词：{len(corpus)} 条（未写入）" in run("reanalyze", "--all", "--dry-run")
+    assert f"已重新遮盖并分词：{len(corpus)} 条" in run("reanalyze", "--all")
     assert "全文索引已整理" in run("optimize")
 
 

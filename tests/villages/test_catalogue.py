@@ -544,3 +544,32 @@ def test_public_village_page_lists_the_catalogue_and_latest_postings(county, cas
     assert "逾期" not in text  # lateness is the township's working view
     town = Client().get(f"/cwgk/town/{county.township_a.pk}/").text
     assert "甲村</a>（村务公开目录最近更新：2026年11月5日）" in town
+
+
+def test_one_click_mask_on_the_posting_form(county, cast, adopted):
+    """A refused posting offers 一键遮盖: the typed text comes back with the numbers masked (nothing
+    saved), and posting it then goes through with only masked numbers."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = county.village_a
+    it = item(a, "CW-03")
+    url = f"{BASE}village/{a.pk}/post/{it.pk}/"
+    number = make_id(5)
+    data = {"period_key": "", "posted_on": "", "title": "低保评议结果", "photos_checked": "on",
+            "text": f"评议结果：\n1. 张三 {number}\n2. 李四 13907975678"}
+    with freeze_time("2026-11-12 10:00:00+08:00"):
+        clerk = login(cast.clerk_a)
+        data["posted_on"] = "2026-11-12"
+        refused_page = clerk.post(url, {**data, "photos": [SimpleUploadedFile("board.jpg", JPEG, "image/jpeg")]})
+        assert refused_page.status_code == 400 and "一键遮盖" in refused_page.text
+        assert number not in refused_page.text.split("<textarea")[0]  # the message shows it masked
+        masked = clerk.post(url, {**data, "mask": "1"})
+        assert masked.status_code == 200 and CataloguePosting.objects.count() == 0
+        assert number not in masked.text and "13907975678" not in masked.text
+        assert number[:6] in masked.text and "139****5678" in masked.text and "评议结果" in masked.text
+        text = masked.text.split('name="text"')[1].split(">", 1)[1].split("</textarea>")[0]
+        posted = clerk.post(url, {**data, "text": text.replace("&#x27;", "'"),
+                                  "photos": [SimpleUploadedFile("board.jpg", JPEG, "image/jpeg")]})
+        assert posted.status_code == 302, posted.text
+        posting = CataloguePosting.objects.get()
+        assert number not in posting.text and "139****5678" in posting.text

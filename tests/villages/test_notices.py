@@ -106,3 +106,33 @@ def test_publish_sets_period_and_phone(imported, county, programme, make_user, s
     with pytest.raises(Exception, match="权限"):
         publish_notices(make_user(Role.VILLAGE_CLERK, county.village_a), programme=programme, year=2025,
                         township=county.township_a)
+
+
+def test_the_gate_refuses_a_notice_that_would_publish_a_personal_mobile(imported, county, programme):
+    """The 监督电话 is an office line; a person's mobile typed there would be published on every
+    village's notice: the gate refuses it, naming where and masked, and nothing is published."""
+    from gongkai.core.services import ServiceError
+
+    with pytest.raises(ServiceError) as refused:
+        publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                        starts_on=dt.date(2026, 2, 27), supervision_phone="13907975678")
+    message = " ".join(refused.value.messages)
+    assert "监督电话" in message and "手机号码" in message and "13907975678" not in message
+    assert not Notice.objects.exists()
+    created = publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                              starts_on=dt.date(2026, 2, 27), supervision_phone="0797-5551001")
+    assert len(created) == 2  # an office landline is what a 监督电话 is for
+
+
+def test_the_sweep_reads_published_notices(imported, county, programme, office_admin):
+    from gongkai.privacy import services
+    from gongkai.privacy.models import SweepFinding
+
+    publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                    starts_on=dt.date(2026, 2, 27), supervision_phone="0797-5551001")
+    Notice.objects.filter(village=county.village_a).update(correction_reason="经核实，更正张三手机13907975678的记录")
+    sweep = services.run_sweep(services.start_sweep(office_admin, county.county))
+    found = SweepFinding.objects.filter(sweep=sweep, source="villages.subsidy_notice")
+    assert found.filter(kind="mobile").exists()
+    assert {f.body_id for f in found} == {county.village_a.pk}
+    assert not any("13907975678" in f.masked + f.context for f in found)

@@ -52,6 +52,9 @@ class FilePart:
     read: Callable[[], bytes]
     attachment_id: int | None = None
     maskable: bool = False
+    # Only personal data counts: for a file generated from a fixed template (an annual report's
+    # export), whose labels may read like a stamp (表三's row 不予公开) but are the law's wording.
+    personal_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def scan_parts(parts: Iterable[TextPart | FilePart], *, config=None) -> SourceSc
             out.append(PartScan(part.name, part.attachment_id, ScanStatus.ERROR, message="文件缺失，无法核查", file=True))
             continue
         report = scan_file(data, part.filename, config=config)
-        kept = [f for f in report.findings if keep(f)]
+        kept = [f for f in report.findings if keep(f) and (f.kind.personal or not part.personal_only)]
         out.append(PartScan(part.name, part.attachment_id, report.status, kept,
                             [f"{f.location}：{f.masked or f.kind.label}" if f.location else (f.masked or "")
                              for f in kept],
@@ -273,6 +276,11 @@ def field_errors(key: str, obj, *, config=None) -> dict[str, list[str]]:
 def mask_fields(key: str, obj, *, config=None) -> dict[str, str]:
     """Masked values of ``obj``'s text fields that hold findings (``{field: masked text}``), as
     the one-click mask (一键遮盖) writes them: rich text is masked in its markup."""
+    return mask_parts(source(key).parts(obj), config=config)
+
+
+def mask_parts(parts: Iterable[TextPart | FilePart], *, config=None) -> dict[str, str]:
+    """``{field: masked text}`` for the text parts that change when masked."""
     from gongkai.privacy.detectors import detector_for
     from gongkai.privacy.gate import site_config
     from gongkai.privacy.masking import mask_text
@@ -280,7 +288,7 @@ def mask_fields(key: str, obj, *, config=None) -> dict[str, str]:
 
     config = config or site_config()
     changed = {}
-    for part in source(key).parts(obj):
+    for part in parts:
         if not isinstance(part, TextPart) or not part.field:
             continue
         masked = mask_html(part.text, detector_for(config))[0] if part.html else mask_text(part.text, config=config)

@@ -20,7 +20,10 @@ def report_parts(report) -> list[TextPart | FilePart]:
              TextPart("六、其他需要报告的事项", report.section_other, field="section_other"),
              TextPart("校验提示说明", report.warning_note, field="warning_note"),
              TextPart("更正原因", report.correction_reason, field="correction_reason")]
-    return parts + [FilePart("年度报告 DOCX 文件", f"{report.year}-annual-report.docx", lambda: to_docx(document))]
+    # The DOCX is the export's whole text; its fixed labels are the template's (表三 has a row
+    # 不予公开), so only personal data counts in it — the sections above are checked for everything.
+    return parts + [FilePart("年度报告 DOCX 文件", f"{report.year}-annual-report.docx", lambda: to_docx(document),
+                             personal_only=True)]
 
 
 def register() -> None:

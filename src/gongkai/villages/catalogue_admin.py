@@ -253,7 +253,21 @@ def post(request, pk: int, item_pk: int):
     form = PostForm(request.POST or None, initial=initial)
     form.fields["period_key"].choices = choices
     http_status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("mask") == "1":
+        # 一键遮盖: the typed text comes back with the numbers masked, for the clerk to check and
+        # post (photos are chosen again, as after any refusal); nothing is saved yet.
+        from gongkai.privacy.public_sources import TextPart, mask_parts
+
+        data = request.POST.copy()
+        for name, value in mask_parts([TextPart(name, str(data.get(name, "")), field=name)
+                                       for name in ("title", "text", "caption")]).items():
+            data[name] = value
+        form = PostForm(data, initial=initial)
+        form.fields["period_key"].choices = choices
+        form.is_valid()
+        form.errors.clear()
+        messages.info(request, "已遮盖内容中的个人信息，请核对后重新选择照片并发布")
+    elif request.method == "POST":
         form.is_valid()  # for the values to show again; the service is the one validator
         posted_on = form.cleaned_data.get("posted_on") if not form.errors.get("posted_on") else None
         if form.errors.get("posted_on"):
@@ -276,6 +290,7 @@ def post(request, pk: int, item_pk: int):
     return TemplateResponse(request, "villages/catalogue/admin_post.html", {
         "village": village, "item": item, "form": form, "status": status, "event": item.cadence == Cadence.EVENT,
         "max_photos": catalogue_photos.MAX_PHOTOS,
+        "personal_data_found": any("个人信息" in str(e) for e in form.errors.get("text", [])),
         "max_mb": catalogue_photos.MAX_PHOTO_BYTES // 1024 // 1024,
         "recent": catalogue_selectors.recent_postings(item, 3)}, status=http_status)
 

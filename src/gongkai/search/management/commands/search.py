@@ -3,7 +3,7 @@
     gongkai search query 耕地地力保护补贴 --filter year=2026 --filter doc_type=notice,public_notice
     gongkai search status
     gongkai search rebuild [--model app_label.model ...] [--dry-run]
-    gongkai search reanalyze [--dry-run]
+    gongkai search reanalyze [--all] [--dry-run]
     gongkai search optimize
 
 ``query --json`` and ``status --json`` print one JSON object (a stable contract):
@@ -59,7 +59,9 @@ class Command(BaseCommand):
         p = sub.add_parser("rebuild", help="按注册的模型重建索引，并删除已不存在或不应公开的条目")
         p.add_argument("--model", action="append", default=[], metavar="APP_LABEL.MODEL")
         p.add_argument("--dry-run", action="store_true", help="只统计，不写入")
-        p = sub.add_parser("reanalyze", help="词典或分词规则变化后，按存储的正文重新分词")
+        p = sub.add_parser("reanalyze", help="词典、分词规则或隐私遮盖变化后，按存储的正文重新遮盖、分词")
+        p.add_argument("--all", action="store_true", dest="everything",
+                       help="重写全部条目（隐私检查规则或放行号码变化后），而不只是旧版本的条目")
         p.add_argument("--dry-run", action="store_true", help="只统计，不写入")
         sub.add_parser("optimize", help="批量导入后整理全文索引、更新统计信息")
 
@@ -123,12 +125,14 @@ class Command(BaseCommand):
         for result in registry.rebuild([t.model for t in targets]):
             self.stdout.write(f"{result.label}：已索引 {result.indexed} 条，删除 {result.removed} 条")
 
-    def do_reanalyze(self, dry_run, **_):
+    def do_reanalyze(self, dry_run, everything=False, **_):
         if dry_run:
-            stale = SearchEntry.objects.exclude(analyzer_version=ANALYZER_VERSION).count()
-            self.stdout.write(f"待重新分词：{stale} 条（未写入）")
+            entries = SearchEntry.objects.all()
+            if not everything:
+                entries = entries.exclude(analyzer_version=ANALYZER_VERSION)
+            self.stdout.write(f"待重新分词：{entries.count()} 条（未写入）")
             return
-        self.stdout.write(f"已重新分词：{api.reanalyze()} 条")
+        self.stdout.write(f"已重新遮盖并分词：{api.reanalyze(everything=everything)} 条")
 
     def do_optimize(self, **_):
         api.optimize()
