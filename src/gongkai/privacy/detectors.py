@@ -174,7 +174,7 @@ _ACCOUNT_AFTER = re.compile(r"[ \u3000]?[）)]?(?:账户|帐户|账号|帐号|�
 _CELL_PREFIX = 6  # characters a value cell may hold before the number (a quote, a bank name's 行, …)
 _STRONG = 0.85  # confidence of checksum-backed readings
 # A header line of a delimited table mentions one of these (tabular label look-up).
-_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证")
+_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证|电话|手机|金额")
 _DELIMS = ("\t", ",", "|")
 # The header line of a table on a PDF page: column words side by side, one an account column.
 _PAGE_COLUMN = re.compile(r"序号|编号|姓名|户主|身份证|证件|性别|金额|电话|手机|联系方式|村|备注|开户|银行|账号|帐号"
