@@ -20,10 +20,16 @@ is decided in Python on those few matches only:
 - the characters around a run veto it: a mask character (``4301021990****1234``), a decimal point
   or a currency or amount unit (``12345678901元``), an e-mail's @, a code's capital letters;
 - the text around a run decides what it cannot say itself: the nearest label just before it on its
-  line (一卡通账号 says account, 流水号 / 订单号 say serial), else the header of its table column
-  (spreadsheet and Word columns given by the caller; CSV, tab-, ``|``- and space-aligned text tables
-  found by their header line), but only when the number fills its cell; a label that ends the line
-  above speaks for a number that starts its line (档案编号：⏎185…).
+  line, else the header of its table column (spreadsheet and Word columns given by the caller; CSV,
+  tab-, ``|``- and space-aligned text tables found by their header line), but only when the number
+  fills its cell; a label that ends the line above speaks for a number that starts its line
+  (档案编号：⏎185…); the label before the first item of a list speaks for every item (身份证号：A、B、C;
+  银行卡 A 和 B). A label says *account* (银行卡, 一卡通账号, 信用卡, 借记卡, card no., account no.),
+  *serial* (流水号, 订单号, 代码), *ID* (身份证号, 社会保障号码, ID no.), *phone* (电话, 手机, tel, mobile),
+  *social-security card* (社保卡号: an ID-shaped number is the holder's ID, another one the card's
+  bank account) or *figure* (金额, 合计, 资金, 数量, 日期 …: as a column header or row label, or right
+  before the number, it vetoes every reading, checksum-valid ones too). A number typed into a
+  spreadsheet cell (not text) is a phone, ID or account only under such a row or column label.
 - PDF pages (``page=True``): with the page's ``layout`` (``pdf_layout``: where each piece of text
   stands), a number a narrow cell wrapped onto the next line is one number whatever its kind (a
   passbook account, a mobile), a number in a table row is labelled by its column header, and the
@@ -40,8 +46,9 @@ Kinds and rules:
   numbers (province code, 19YYMMDD) are reported at 0.8.
 - ``mobile``: 11 digits 1[3-9]…, optionally after +86 / 86 / 0086 (0.95; 0.75 for prefixes MIIT has
   not allocated). Not when a label says order number, serial, etc.
-- ``bank_card``: 16–19 digits passing Luhn (ISO/IEC 7812) with a card prefix (62, 60, 95, 4, 5) or an
-  account label (0.85–0.98); any 10–30-digit number whose label or column says it is an account
+- ``bank_card``: 16–19 digits passing Luhn (ISO/IEC 7812) with a card prefix (62, 60, 95) (0.85), or
+  12–19 digits passing Luhn under a card or account label — Visa, Mastercard, Amex (15 digits, typed
+  4-6-5) included (0.98); any 10–30-digit number whose label or column says it is an account
   (银行账号, 卡号, 账号, 一卡通账号, 存折号 …) even without Luhn — passbooks do not pass it (0.75).
 - ``email``, ``landline`` (area code + local number, or a local number after 电话/座机; an allow-list of
   published office numbers passes), ``address`` (a home address below village level: 村3组, 3栋2单元
@@ -49,7 +56,9 @@ Kinds and rules:
   内部资料, and 注意保存 / 不予公开 as stamps), ``sensitive_word`` (the administrator's list).
 
 Never reported: masked values (430102********1234, 138****5678), unified social credit codes
-(GB 32100), 文号 and 索引号, amounts (digits with a decimal point), dates, and numbers that fail the
+(GB 32100; an all-digit one that is also a valid ID number is reported at 0.6 for review unless a
+label decides), 文号 and 索引号, amounts (digits with a decimal point or a unit, numbers in a figure
+column or row), dates, and numbers that fail the
 structure checks — 18/19-digit serials that are not IDs, order numbers under an order-number label.
 """
 
@@ -113,7 +122,7 @@ _NEG_WORDS = (r"流水|订单|单号|编号|序号|序列号|批次|批号|凭�
 # An identity number. 社会保障号码 is by law the citizen's ID number (社会保险法 §58), so 社保号 is one.
 # Listed before the shorter words they start with (身份证编号 must not end on the serial word 编号).
 _ID_WORDS = (r"身份证编号|身份证|身份号码|公民身份|居民身份|证件编号|证件号|社会保障号|社保号|ID card|ID Card|ID CARD"
-             r"|ID No|ID no|ID NO|ID number|ID Number|ID")
+             r"|ID No|ID no|ID NO|ID number|ID Number|ID#")  # not a bare ID: 订单ID, 用户ID are serials
 # A telephone number.
 _PHONE_WORDS_LABEL = (r"手机|电话|联系方式|联系号码|座机|固话|传真|Phone|phone|PHONE|Mobile|mobile|MOBILE|Tel|tel|TEL"
                       r"|Cell|cell|Fax|fax")
@@ -125,7 +134,7 @@ _SSC_WORDS = r"社保卡|社会保障卡|医保卡"
 # A figure: an amount, a quantity, a date. A number in such a column or row is never a person's.
 _FIG_WORDS = (r"金额|资金|合计|总计|小计|共计|数量|数额|余额|面积|人数|户数|人口|日期|时间|年度|年份|单价|价格|总价|费用"
               r"|收入|支出|预算|决算|标准|产量|产值|销售额|营业额|利润|税额|年龄|次数|人次|笔数|（元|(元|万元|亿元"
-              r"|Amount|amount|AMOUNT|Total|total|TOTAL|Qty|qty|Quantity|quantity|Date|date|DATE|Sum|Price|price")
+              r"|Amount|amount|AMOUNT|Total|total|TOTAL|Qty|qty|Quantity|quantity|Date|DATE|Sum|Price|price")  # not date: update, candidate
 # No group may open an alternative: sre then skips ahead by the set of first characters. Longer
 # words come before the words they start with (the first alternative that matches at a position wins).
 

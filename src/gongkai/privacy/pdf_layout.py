@@ -26,7 +26,9 @@ pypdf reports where each piece of text it emits starts (``visitor_text``); from 
   line are never joined (``runs_text``: the page text with those wraps joined by a space and the
   gaps between cells of different columns made tabs, the same length as the text, for the
   detector's digit runs; findings keep the text as extracted); outside tables, a number may go on
-  at the start of the next line of a paragraph (``may_join``).
+  at the start of the next line of a paragraph (``may_join``);
+- a mobile typed in its 3-4-4 groups in a cell (138 1234 5678) stays one number even when the cell
+  spreads the groups past an estimated column boundary, and the cell after it is parted from it.
 
 Positions are a help: a page whose pieces do not add up to its text gets no layout, and the
 detector then reads the text alone.
