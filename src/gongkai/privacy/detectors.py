@@ -67,6 +67,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable
 
@@ -74,7 +75,7 @@ from gongkai.privacy import checksums
 from gongkai.privacy.config import DEFAULT_CONFIG, PrivacyConfig
 from gongkai.privacy.findings import Finding, Kind
 from gongkai.privacy.mask_rules import mask_value
-from gongkai.rules.identifiers import is_valid_uscc, org_code_check_char
+from gongkai.rules.identifiers import is_valid_uscc
 
 _D = "0-9\uff10-\uff19"
 # Spaces (the no-break, em/en/thin spaces of Word and PDF text layers too) and hyphens.
@@ -156,8 +157,16 @@ def _literal_trie(words: list[str]) -> str:
     return "|".join(out)
 
 
-_LABEL = re.compile(_literal_trie([w for words in (_ID_WORDS, _SSC_WORDS, _POS_WORDS, _NEG_WORDS, _PHONE_WORDS_LABEL,
-                                                   _FIG_WORDS) for w in words.split("|")]))
+# On a line, a figure word speaks only right before its number (``_FIG_END``: 金额（元）：…, 合计⇥…;
+# 人口, 时间, 标准 further back in a sentence speak of something else), so the search for the nearest
+# label leaves figure words out; a table's header cell and a PDF cell are classified with every
+# word (``_CELL_LABEL``).
+_FIG_GAP_CHARS = " \t\u3000\u00a0：:（）()[]【】元万亿/¥￥$＄"
+_FIG_GAP_CLASS = "[" + re.escape(_FIG_GAP_CHARS) + "]"
+_LABEL = re.compile(_literal_trie([w for words in (_ID_WORDS, _SSC_WORDS, _POS_WORDS, _NEG_WORDS, _PHONE_WORDS_LABEL)
+                                   for w in words.split("|")]))
+_CELL_LABEL = re.compile(_literal_trie([w for words in (_ID_WORDS, _SSC_WORDS, _POS_WORDS, _NEG_WORDS,
+                                                        _PHONE_WORDS_LABEL, _FIG_WORDS) for w in words.split("|")]))
 _POS, _NEG, _NONE, _IDL, _PHONE, _SSC, _FIG = 1, -1, 0, 2, 3, 4, 5
 _LABEL_KIND = {}
 for _words, _kind in ((_FIG_WORDS, _FIG), (_PHONE_WORDS_LABEL, _PHONE), (_NEG_WORDS, _NEG), (_POS_WORDS, _POS),
@@ -171,8 +180,10 @@ _NEUTRAL = frozenset({_NONE, _IDL, _PHONE})
 _GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
 _LABEL_WINDOW = 24
 # What may stand between a figure word and its number (金额（元）：…, 合计⇥⇥…).
-_FIG_GAP = re.compile(r"[\s：:（）()\[\]【】元万亿/¥￥$＄]*")
-_FIG_END = re.compile("(?:" + _literal_trie(_FIG_WORDS.split("|")) + ")" + _FIG_GAP.pattern + r"\Z")
+_FIG_END = re.compile("(?:" + _literal_trie(_FIG_WORDS.split("|")) + ")" + _FIG_GAP_CLASS + r"*\Z")
+_FIG_REACH = 12  # characters before a number looked at for a figure word (补贴金额（元）：)
+# What may stand right before a number that a figure word labels: a cheap test before the search.
+_FIG_TAIL = frozenset(_FIG_GAP_CHARS) | frozenset(w[-1] for w in _FIG_WORDS.split("|"))
 # A list of numbers after one label: its separators, the characters of an item, how many items.
 _LIST_SEPS = frozenset("、，/／和及与或")  # not the ASCII comma: it parts the cells of CSV rows
 _LIST_ITEMS = 12
@@ -183,7 +194,11 @@ _ACCOUNT_AFTER = re.compile(r"[ \u3000]?[）)]?(?:账户|帐户|账号|帐号|�
 _CELL_PREFIX = 6  # characters a value cell may hold before the number (a quote, a bank name's 行, …)
 _STRONG = 0.85  # confidence of checksum-backed readings
 # A header line of a delimited table mentions one of these (tabular label look-up).
-_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证|电话|手机|金额")
+# 电话, 手机 and 金额 head columns too, but fill sentences (联系电话：…, 发放金额…元): they count only
+# when a cell delimiter follows soon. Each alternative starts with a literal (sre skips ahead fast).
+_CELL_SOON = r"(?=[^\n：:，。；\d]{0,8}(?:[,\t|]|  |\u3000\u3000|\n|\Z))"
+_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证"
+                          rf"|电话{_CELL_SOON}|手机{_CELL_SOON}|金额{_CELL_SOON}")
 _DELIMS = ("\t", ",", "|")
 # The header line of a table on a PDF page: column words side by side, one an account column.
 _PAGE_COLUMN = re.compile(r"序号|编号|姓名|户主|身份证|证件|性别|金额|电话|手机|联系方式|村|备注|开户|银行|账号|帐号"
@@ -257,7 +272,7 @@ class _Labels:
     @staticmethod
     def classify(label_text: str) -> int:
         last = None
-        for last in _LABEL.finditer(label_text):  # noqa: B007 — the last (nearest) label counts
+        for last in _CELL_LABEL.finditer(label_text):  # noqa: B007 — the last (nearest) label counts
             pass
         return _NONE if last is None else _LABEL_KIND[last.group()]
 
@@ -350,41 +365,42 @@ class _Labels:
         if self.column_label is not None or self.layout is not None:
             return self.of(text, start) == _FIG
         line_start = text.rfind("\n", 0, start) + 1
-        if _FIG_END.search(text, max(line_start, start - 12), start) is not None:
+        if start > line_start and text[start - 1] in _FIG_TAIL and _FIG_END.search(
+                text, max(line_start, start - _FIG_REACH), start):
             return True
-        return self.tabular and self._column(text, line_start, start) == _FIG
+        if not self.tabular or not (text.find("\t", line_start, start) >= 0 or text.find(",", line_start, start) >= 0
+                                    or text.find("|", line_start, start) >= 0
+                                    or text.find("  ", line_start, start) >= 0):
+            return False  # a line of prose: no column
+        if self.seen_upto < line_start:
+            self._header(text, line_start, "\t")  # brings the table header up to this line
+        return bool(self.state.get("header_figures")) and self._column(text, line_start, start) == _FIG
 
     def _line_label(self, text: str, line_start: int, start: int) -> int | None:
-        """The label just before ``start`` on its line: the nearest label word with no digit or
-        sentence end between (a figure word only right before the number: 金额：…, 合计⇥…; in a
-        sentence it speaks of something else), or the label of a list the number is an item of
-        (身份证号：A、B、C; 银行卡 A 和 B). None when there is none."""
+        """The label just before ``start`` on its line: a figure word right before the number
+        (金额：…, 合计⇥…; further back in a sentence it speaks of something else), else the nearest
+        label word with no digit or sentence end between, or the label of a list the number is an
+        item of (身份证号：A、B、C; 银行卡 A 和 B). None when there is none."""
+        if start == line_start:
+            return None
+        if text[start - 1] in _FIG_TAIL and _FIG_END.search(text, max(line_start, start - _FIG_REACH), start):
+            return _FIG
         lo = max(line_start, start - _LABEL_WINDOW)
         first = _LABEL.search(text, lo, start)
-        if first is None:
-            return self._listed(text, line_start, start)
-        found = [first, *_LABEL.finditer(text, first.end(), start)]
-        if _GAP_BREAK.search(text, found[-1].end(), start) is not None:
-            return self._listed(text, line_start, start)
-        return self._nearest(found, text, start)
-
-    @staticmethod
-    def _nearest(found: list, text: str, start: int) -> int | None:
-        for m in reversed(found):
-            kind = _LABEL_KIND[m.group()]
-            if kind != _FIG or _FIG_GAP.fullmatch(text, m.end(), start):
-                return kind
-        return None
+        if first is not None:
+            last = first
+            for last in _LABEL.finditer(text, first.end(), start):  # noqa: B007 — the nearest counts
+                pass
+            if _GAP_BREAK.search(text, last.end(), start) is None:
+                return _LABEL_KIND[last.group()]
+        if text[start - 1] not in _LIST_SEPS and text[start - 1] not in _SPACE:
+            return None  # the common case: no list separator right before the number
+        return self._listed(text, line_start, start)
 
     def _listed(self, text: str, line_start: int, start: int) -> int | None:
         """The label before the first item of a list whose later item starts at ``start``: items
         are numbers (as typed, or masked) parted by 、 和 及 与 或 /, or by a comma between numbers of
         about the same length (a comma also ends a clause: 卡号A，13812345678 is no list)."""
-        k = start - 1
-        while k >= line_start and text[k] in _SPACE:
-            k -= 1
-        if k < line_start or text[k] not in _LIST_SEPS:
-            return None  # the common case, decided without slicing
         own = None
         p = start
         for _ in range(_LIST_ITEMS):
@@ -404,11 +420,15 @@ class _Labels:
                 if abs(own - digits) > 2:
                     return None
             p = lo + len(before) - len(item)  # the start of the item
+            if _FIG_END.search(text, max(line_start, p - _FIG_REACH), p) is not None:
+                return _FIG
             first = _LABEL.search(text, max(line_start, p - _LABEL_WINDOW), p)
             if first is not None:
-                found = [first, *_LABEL.finditer(text, first.end(), p)]
-                if _GAP_BREAK.search(text, found[-1].end(), p) is None:
-                    return self._nearest(found, text, p)
+                last = first
+                for last in _LABEL.finditer(text, first.end(), p):  # noqa: B007 — the nearest counts
+                    pass
+                if _GAP_BREAK.search(text, last.end(), p) is None:
+                    return _LABEL_KIND[last.group()]
         return None
 
     def page_account(self, text: str, start: int) -> bool:
@@ -448,18 +468,24 @@ class _Labels:
     def _header(self, text: str, line_start: int, delim: str) -> list[str] | None:
         first = _HEADER_WORD.search(text, self.seen_upto, line_start)
         if first is not None:
+            done = -1
             for m in _HEADER_WORD.finditer(text, first.start(), line_start):
+                if m.start() < done:
+                    continue  # a line with several header words is read once
                 ls = text.rfind("\n", 0, m.start()) + 1
                 le = text.find("\n", m.end())
                 le = line_start if le < 0 or le > line_start else le
+                done = le
                 line = text[ls:le]
-                if _RUN.search(line):
-                    continue  # a data row, not a header
-                d = next((d for d in _DELIMS if d in line), None)
+                d = "\t" if "\t" in line else "," if "," in line else "|" if "|" in line else None
+                if (d is None and _GAP.search(line) is None) or _RUN.search(line):
+                    continue  # a sentence (联系电话：…, 发放金额…), or a data row: not a header
                 cells = ([cell.strip().strip('"') for cell in line.split(d)] if d
                          else _GAP.split(line.strip()) if _GAP.search(line.strip()) else [])
                 if len(cells) >= 2 and max(len(cell) for cell in cells) <= _HEADER_CELL:
                     self.state["header"] = (d or "  ", cells)  # short labels in columns: a header
+                    # whether any column is one of figures (checksum-valid numbers ask only that)
+                    self.state["header_figures"] = any(self.classify(cell) == _FIG for cell in cells)
         self.seen_upto = line_start
         return self.header(delim)
 
@@ -991,8 +1017,15 @@ def _uscc_like(d: str) -> bool:
     authority and category (digits 1–9), a division code starting with a province code, the
     GB 11714 check of its organisation code and the MOD 31-3 check. An ID number passes all of
     these by chance about once in 341 times; a credit code always does."""
-    return (d[0] != "0" and d[1] != "0" and d[2:4] in checksums.PROVINCE_CODES
-            and org_code_check_char(d[8:16]) == d[16] and is_valid_uscc(d))
+    if d[0] == "0" or d[1] == "0" or d[2:4] not in checksums.PROVINCE_CODES:
+        return False
+    # GB 11714 (the organisation code, characters 9–17), here all digits: weights 3 7 9 10 5 8 4 2,
+    # check 11 - sum mod 11 (10 -> X, 11 -> 0); the cheaper of the two checks goes first
+    check = 11 - sum(map(operator.mul, map(int, d[8:16]), _ORG_WEIGHTS)) % 11
+    return d[16] == ("X" if check == 10 else "0" if check == 11 else str(check)) and is_valid_uscc(d)
+
+
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _ambiguous_code(label: int, reading):
