@@ -249,3 +249,155 @@ def test_page_mode_is_only_for_pages():
 ])
 def test_pdf_page_wrapped_mobiles_and_check_characters(text, expected):
     assert page_found(text) == expected
+
+
+# ---- labels of other projects' test vectors: card words, English labels, lists, figures ------
+
+CARD_19 = "6228480402564890018"  # Luhn-valid UnionPay
+PASSBOOK = "1803012345678901"  # no Luhn: known by its label only
+ID_TYPO = "430102199001011239"  # a wrong check character
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 信用卡, 贷记卡, 借记卡 are cards: a passbook-like number under them is an account too
+    (f"申请人名下信用卡：{PASSBOOK}", [("bank_card", PASSBOOK)]),
+    (f"贷记卡 {PASSBOOK} 已冻结", [("bank_card", PASSBOOK)]),
+    (f"工资发放借记卡{PASSBOOK}。", [("bank_card", PASSBOOK)]),
+    (f"储蓄卡：{CARD_19}", [("bank_card", CARD_19)]),
+    # 社保卡号: the card's bank account, or the 社会保障号码 (the holder's ID number): the number decides
+    (f"社保卡号：{PASSBOOK}", [("bank_card", PASSBOOK)]),
+    (f"社会保障卡号 {CARD_19}", [("bank_card", CARD_19)]),
+    (f"社保卡号：{ID_TYPO}", [("id_card", ID_TYPO)]),
+    (f"社会保障号码：{ID_TYPO}", [("id_card", ID_TYPO)]),
+    (f"社保卡号：{ID}", [("id_card", ID)]),
+    # English labels
+    (f"Card No.: {PASSBOOK}", [("bank_card", PASSBOOK)]),
+    (f"Account no. {PASSBOOK}", [("bank_card", PASSBOOK)]),
+    (f"credit card {PASSBOOK}", [("bank_card", PASSBOOK)]),
+    (f"ID No.: {ID_TYPO}", [("id_card", ID_TYPO)]),
+    (f"ID number {ID_TYPO}", [("id_card", ID_TYPO)]),
+    ("Phone: 13812345678", [("mobile", "13812345678")]),
+    ("Mobile 139 1234 5678", [("mobile", "139 1234 5678")]),
+    ("Tel: +86 138 1234 5678", [("mobile", "+86 138 1234 5678")]),
+    # a phone label nearer than an account label: the number is the phone
+    ("账户名称：张三 联系电话13812345678", [("mobile", "13812345678")]),
+])
+def test_card_id_and_phone_labels(text, expected):
+    assert found(text) == expected
+
+
+def test_a_typo_under_an_id_label_is_an_id_and_under_an_account_label_an_account():
+    (typo,) = scan_text(f"ID no. {ID_TYPO}")
+    assert typo.kind is Kind.ID_CARD and typo.confidence < 0.9
+    assert kinds(f"一卡通账号：{ID_TYPO}") == ["bank_card"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("两个银行卡 6222021234567890123 和 6228480012345678901",
+     [("bank_card", "6222021234567890123"), ("bank_card", "6228480012345678901")]),
+    (f"身份证号：{ID}、{ID_TYPO}、430102900101123",
+     [("id_card", ID), ("id_card", ID_TYPO), ("id_card", "430102900101123")]),
+    ("联系电话：13812345678、13987654321", [("mobile", "13812345678"), ("mobile", "13987654321")]),
+    ("存折账号：1803012345678901、2903 0123 4567 8912及3803012345678903",
+     [("bank_card", "1803012345678901"), ("bank_card", "2903 0123 4567 8912"), ("bank_card", "3803012345678903")]),
+    ("存折账号：1803012345678901，2803012345678902", [("bank_card", "1803012345678901"), ("bank_card", "2803012345678902")]),
+    # a masked item does not break the list
+    ("存折账号：************8901、2803012345678902", [("bank_card", "2803012345678902")]),
+    # a serial label covers its list too; a comma between unlike numbers ends a clause, not a list
+    (f"流水号：{CARD_19}、{CARD_19}", []),
+    (f"银行卡号：{CARD_19}，13812345678", [("bank_card", CARD_19), ("mobile", "13812345678")]),
+    (f"存折号：{PASSBOOK}，手机13812345678", [("bank_card", PASSBOOK), ("mobile", "13812345678")]),
+])
+def test_several_numbers_after_one_label(text, expected):
+    assert found(text) == expected
+
+
+VISA = "4111111111111111"
+VISA_13 = "4222222222222"
+MASTERCARD = "5500000000000004"
+AMEX = "378282246310005"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"信用卡 {VISA}", [("bank_card", VISA)]),
+    ("信用卡卡号：4111 1111 1111 1111", [("bank_card", "4111 1111 1111 1111")]),
+    (f"Visa credit card {VISA_13}", [("bank_card", VISA_13)]),
+    (f"万事达信用卡：{MASTERCARD}", [("bank_card", MASTERCARD)]),
+    ("credit card no. 5500-0000-0000-0004", [("bank_card", "5500-0000-0000-0004")]),
+    (f"美国运通卡号 {AMEX}", [("bank_card", AMEX)]),
+    ("Amex card: 3782 822463 10005", [("bank_card", "3782 822463 10005")]),
+    (f"卡号：{VISA}，另一张卡号：{MASTERCARD}", [("bank_card", VISA), ("bank_card", MASTERCARD)]),
+    # without a card label: serials that happen to pass Luhn stay quiet
+    (VISA, []), (f"产品序列号 {VISA}", []), (AMEX, []), (f"编号 {AMEX}", []), (MASTERCARD, []), (VISA_13, []),
+    ("3782 822463 10005", []),
+])
+def test_international_cards_next_to_a_card_label(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a figure word right before the number, or as the row label of a table row
+    "金额：13812345678", "补贴金额（元）：13812345678", "合计\t13812345678", "资金\t\t110105194912310038",
+    "合计\t\t\t13812345678\t", "数量：13812345678",
+    # a column of figures in a CSV, a tab table, a space-aligned table
+    "姓名,金额（元）,联系电话\n张三,13812345678,\n李四,110105194912310038,\n",
+    "项目\t数量\t日期\t手机号\n补贴\t13812345678\t\t\n",
+    "序号  姓名  金额（元）  备注\n1  张三  13812345678  无\n",
+])
+def test_figures_in_amount_rows_and_columns_are_not_personal(text):
+    assert kinds(text) == []
+
+
+def test_a_figure_word_further_back_in_a_sentence_says_nothing():
+    assert found("补助资金由镇财政所负责发放，联系人张三13812345678") == [("mobile", "13812345678")]
+    assert found("姓名,金额（元）,联系电话\n张三,1200.00,13812345678\n") == [("mobile", "13812345678")]
+
+
+def test_a_typed_number_in_a_spreadsheet_needs_its_row_or_column_to_say_so():
+    from gongkai.privacy.ooxml import NumberCellHeader
+
+    # 电话 column; 备注 column; row label 手机; row label 合计 (the sheet's header row is 姓名 电话 备注)
+    text = "[表]\n姓名\t电话\t备注\n张三\t13812345678\t13912345678\n手机\t13712345678\n合计\t13612345678"
+    offsets = {text.index(number): header for number, header in [
+        ("13812345678", NumberCellHeader("电话")), ("13912345678", NumberCellHeader("备注")),
+        ("13712345678", NumberCellHeader("")), ("13612345678", NumberCellHeader(""))]}
+    findings = Detector().scan(text, column_label=lambda offset: offsets.get(offset))
+    assert [(f.kind.value, f.text) for f in findings] == [("mobile", "13812345678"), ("mobile", "13712345678")]
+    # the same digits typed as text keep the reading of their form
+    text_cells = Detector().scan(text, column_label=lambda offset: None)
+    assert [f.text for f in text_cells] == ["13812345678", "13912345678", "13712345678"]
+
+
+def test_credit_codes_document_numbers_and_amounts_are_never_confident():
+    import random
+
+    from gongkai.rules.identifiers import make_uscc
+
+    rng = random.Random(2026)
+    heads = "11 12 13 19 21 31 32 33 41 51 52 53 54 61 71 81 91 92 93".split()
+    regions = ["110119", "430102", "120119", "320219", "371202", "130120", "510120", "440305"]
+    texts = ["统一社会信用代码：91530100MA6K1234XY", "社会信用代码 12430100MB1234567Q", "91530100MA6K1234XY",
+             "青政办发〔2024〕12号", "湘财农〔2025〕1234567号", "文号：国办发〔2023〕123456789号",
+             "金额：13812345678元", "合计：110105194912310038.00", "￥6228480402564890018",
+             # all digits, and a valid GB 11643 ID number as well (so was 813202194804248139)
+             "统一社会信用代码：211101194108161763", "211101194108161763", "统一社会信用代码：813202194804248139"]
+    while len(texts) < 600:
+        code = make_uscc(rng.choice(heads), rng.choice(regions), "".join(rng.choice("0123456789") for _ in range(8)))
+        if code.isdigit():
+            texts += [f"统一社会信用代码：{code}", code, f"机构 {code} 备案"]
+    for text in texts:
+        confident = [f for f in scan_text(text) if f.kind.personal and f.confidence >= 0.9]
+        assert confident == [], text
+    labelled = [f for t in texts if t.startswith("统一") for f in scan_text(t) if f.kind.personal]
+    assert labelled == []
+
+
+def test_an_id_that_is_also_a_valid_credit_code_is_reported_for_review():
+    from gongkai.privacy.checksums import id18_check_ok
+
+    number = "211101194108161763"  # GB 11643 and GB 32100 (with its GB 11714 organisation code) both pass
+    assert id18_check_ok(number)
+    (finding,) = scan_text(number)
+    assert finding.kind is Kind.ID_CARD and finding.confidence < 0.9 and "信用代码" in finding.note
+    assert scan_text(f"身份证号：{number}")[0].confidence == 0.99
+    assert scan_text(f"统一社会信用代码：{number}") == []

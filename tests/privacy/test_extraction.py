@@ -247,3 +247,37 @@ def test_pdf_layout_of_a_page():
     assert part.layout.column(part.text.index("代领")) == ("备注", part.text.index("代领"))
     assert part.layout.runs_text[start:start + 16] == "81019549 0253078"
     assert len(part.layout.runs_text) == len(part.text)
+
+
+def spread(x: float, y: float, groups: list[str], gap: float) -> list[tuple[float, float, str]]:
+    """The groups of a number drawn one by one, ``gap`` points apart (a cell set to distributed
+    alignment or letter spacing: ASCII digits are half a font size wide at size 9)."""
+    pieces = []
+    for group in groups:
+        pieces.append((x, y, group))
+        x += 4.5 * len(group) + gap
+    return pieces
+
+
+@pytest.mark.parametrize("gap", [4, 9, 18])
+def test_pdf_table_mobiles_typed_in_groups(gap):
+    # 138 1234 5678 in a 联系电话 cell, however wide the cell spreads its groups, is one mobile and
+    # is not glued to the amount in the next cell; an 11-digit figure in the amount column is none.
+    header = [(40, 760, "序号"), (70, 760, "姓名"), (110, 760, "联系电话"), (200, 760, "金额（元）"), (260, 760, "备注")]
+    rows = []
+    for k, (name, mobile, amount) in enumerate([("张三", "138 1234 5678", "1200"), ("李四", "139 8765 4321", "13812345678"),
+                                                 ("王五", "137 1234 5679", "800")]):
+        y = 736 - 16 * k
+        rows += [(40, y, str(k + 1)), (70, y, name), *spread(110, y, mobile.split(), gap), (200, y, amount),
+                 (260, y, "无")]
+    texts = [text for _kind, text in pdf_found([header + rows])]
+    assert pdf_found([header + rows]) == [("mobile", t) for t in texts]
+    assert ["".join(t.split()) for t in texts] == ["13812345678", "13987654321", "13712345679"]
+
+
+def test_pdf_groups_in_columns_that_are_not_phones_stay_apart():
+    # 3, 4 and 4 digits in three columns of figures, a column apart: three numbers, not a mobile.
+    header = [(40, 760, "序号"), (70, 760, "面积"), (130, 760, "人数"), (190, 760, "金额")]
+    rows = [(40, 736, "1"), (70, 736, "138"), (130, 736, "1234"), (190, 736, "5678"),
+            (40, 720, "2"), (70, 720, "139"), (130, 720, "8765"), (190, 720, "4321")]
+    assert pdf_found([header + rows]) == []

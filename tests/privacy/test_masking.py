@@ -185,3 +185,55 @@ def test_classified_markings_stay_and_are_reported(tmp_path):
     result = mask_file(source, target, config=PrivacyConfig())
     assert result.clean  # no personal data left …
     assert [f.kind for f in result.output.findings] == [Kind.CLASSIFIED_MARKING]  # … but the marking stays
+
+
+def figures_xlsx_bytes() -> bytes:
+    """A payout sheet whose amount, quantity and date columns hold 11- and 18-digit figures typed
+    as numbers (a valid ID number among them), beside a mobile column typed as numbers, a row of
+    totals and a budget sheet without a header row."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "发放表"
+    sheet.append(["姓名", "补贴金额（元）", "数量", "发放日期", "手机号", "备注"])
+    sheet.append(["张三", 13812345678, 110105194912310038, 20250312, 13912345678, "已发放"])
+    sheet.append(["李四", 110105194912310038, 13712345678, 20250313, 13612345678, 13512345678])
+    sheet.append(["合计", 13812345678, 4.30102199001011e17, None, None, None])
+    budget = workbook.create_sheet("预算")
+    budget.append(["一般公共预算收入", 13812345678])
+    budget.append(["资金", 110105194912310038])
+    budget.append([13812345678, 13912345678])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cells(data: bytes, part: str) -> dict[str, bytes]:
+    import re
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part)
+    return {m.group(1).decode(): m.group(0) for m in re.finditer(rb'<c r="([A-Z]+[0-9]+)".*?(?:/>|</c>)', xml)}
+
+
+def test_xlsx_figures_are_never_masked(tmp_path):
+    """A typed number is a phone, ID or account only when its row or column says so: amounts,
+    quantities and dates come out byte for byte (value and type), the 手机号 column is masked."""
+    import openpyxl
+
+    source, target = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    source.write_bytes(figures_xlsx_bytes())
+    report = scan_file(source)
+    assert sorted(f.location for f in report.findings) == ["发放表!E2", "发放表!E3"]
+    result = mask_file(source, target)
+    assert result.clean, result.remaining
+    before, after = _cells(source.read_bytes(), "xl/worksheets/sheet1.xml"), _cells(target.read_bytes(),
+                                                                                   "xl/worksheets/sheet1.xml")
+    for ref in ("B2", "C2", "D2", "B3", "C3", "D3", "F3", "B4", "C4"):
+        assert after[ref] == before[ref], ref
+    assert _cells(source.read_bytes(), "xl/worksheets/sheet2.xml") == _cells(target.read_bytes(),
+                                                                              "xl/worksheets/sheet2.xml")
+    sheet = openpyxl.load_workbook(target)["发放表"]
+    assert [sheet["E2"].value, sheet["E3"].value] == ["139****5678", "136****5678"]  # a masked phone is text
+    assert sheet["B2"].value == 13812345678 and isinstance(sheet["C2"].value, float)  # still numbers

@@ -20,10 +20,16 @@ is decided in Python on those few matches only:
 - the characters around a run veto it: a mask character (``4301021990****1234``), a decimal point
   or a currency or amount unit (``12345678901元``), an e-mail's @, a code's capital letters;
 - the text around a run decides what it cannot say itself: the nearest label just before it on its
-  line (一卡通账号 says account, 流水号 / 订单号 say serial), else the header of its table column
-  (spreadsheet and Word columns given by the caller; CSV, tab-, ``|``- and space-aligned text tables
-  found by their header line), but only when the number fills its cell; a label that ends the line
-  above speaks for a number that starts its line (档案编号：⏎185…).
+  line, else the header of its table column (spreadsheet and Word columns given by the caller; CSV,
+  tab-, ``|``- and space-aligned text tables found by their header line), but only when the number
+  fills its cell; a label that ends the line above speaks for a number that starts its line
+  (档案编号：⏎185…); the label before the first item of a list speaks for every item (身份证号：A、B、C;
+  银行卡 A 和 B). A label says *account* (银行卡, 一卡通账号, 信用卡, 借记卡, card no., account no.),
+  *serial* (流水号, 订单号, 代码), *ID* (身份证号, 社会保障号码, ID no.), *phone* (电话, 手机, tel, mobile),
+  *social-security card* (社保卡号: an ID-shaped number is the holder's ID, another one the card's
+  bank account) or *figure* (金额, 合计, 资金, 数量, 日期 …: as a column header or row label, or right
+  before the number, it vetoes every reading, checksum-valid ones too). A number typed into a
+  spreadsheet cell (not text) is a phone, ID or account only under such a row or column label.
 - PDF pages (``page=True``): with the page's ``layout`` (``pdf_layout``: where each piece of text
   stands), a number a narrow cell wrapped onto the next line is one number whatever its kind (a
   passbook account, a mobile), a number in a table row is labelled by its column header, and the
@@ -40,8 +46,9 @@ Kinds and rules:
   numbers (province code, 19YYMMDD) are reported at 0.8.
 - ``mobile``: 11 digits 1[3-9]…, optionally after +86 / 86 / 0086 (0.95; 0.75 for prefixes MIIT has
   not allocated). Not when a label says order number, serial, etc.
-- ``bank_card``: 16–19 digits passing Luhn (ISO/IEC 7812) with a card prefix (62, 60, 95, 4, 5) or an
-  account label (0.85–0.98); any 10–30-digit number whose label or column says it is an account
+- ``bank_card``: 16–19 digits passing Luhn (ISO/IEC 7812) with a card prefix (62, 60, 95) (0.85), or
+  12–19 digits passing Luhn under a card or account label — Visa, Mastercard, Amex (15 digits, typed
+  4-6-5) included (0.98); any 10–30-digit number whose label or column says it is an account
   (银行账号, 卡号, 账号, 一卡通账号, 存折号 …) even without Luhn — passbooks do not pass it (0.75).
 - ``email``, ``landline`` (area code + local number, or a local number after 电话/座机; an allow-list of
   published office numbers passes), ``address`` (a home address below village level: 村3组, 3栋2单元
@@ -49,7 +56,9 @@ Kinds and rules:
   内部资料, and 注意保存 / 不予公开 as stamps), ``sensitive_word`` (the administrator's list).
 
 Never reported: masked values (430102********1234, 138****5678), unified social credit codes
-(GB 32100), 文号 and 索引号, amounts (digits with a decimal point), dates, and numbers that fail the
+(GB 32100; an all-digit one that is also a valid ID number is reported at 0.6 for review unless a
+label decides), 文号 and 索引号, amounts (digits with a decimal point or a unit, numbers in a figure
+column or row), dates, and numbers that fail the
 structure checks — 18/19-digit serials that are not IDs, order numbers under an order-number label.
 """
 
@@ -58,6 +67,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable
 
@@ -92,29 +102,103 @@ _SEPARATORS = frozenset(_SEP.replace("\\", ""))
 _PREV_CHECK = _PREV_STOP | _ASCII_LETTERS | frozenset(".．")
 _NEXT_CHECK = _NEXT_STOP | frozenset(".．")
 _SEP_CHARS = "".join(_SEPARATORS)
+# The characters of an item of a list of numbers (身份证号：A、B、C), masked items included.
+_ITEM_STR = "0123456789０１２３４５６７８９XxＸｘ" + _SEP_CHARS + "".join(_MASK_CHARS)
+_NOT_DIGITS = str.maketrans("", "", _SEP_CHARS + "XxＸｘ")
 # Latin words that may stand right before a number without making it part of a code.
 _LATIN_LABELS = frozenset({"id", "no", "tel", "phone", "mobile", "mob", "cell", "card", "acct", "account",
                            "qq", "wx", "fax", "call", "num", "number", "m", "t", "p", "h"})
 
 # Labels that say what a number is, looked for just before it on its line or in its column header.
-_POS_WORDS = r"银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|存折|折号|一卡通|社保卡|开户|收款|代发"
+# An account (bank card, passbook, 信用卡/贷记卡/借记卡: every card number is an account number).
+_POS_WORDS = (r"银行卡|银行账|银行帐|卡号|账号|帐号|账户|帐户|存折|折号|一卡通|开户|收款|代发|信用卡|贷记卡|借记卡|储蓄卡"
+              r"|银联卡|工资卡|结算卡|Credit card|Credit Card|credit card|CREDIT CARD|Card|card|CARD|Account|account"
+              r"|ACCOUNT|Acct|acct|A/C")
+# A serial, code or reference: never a person's number.
 _NEG_WORDS = (r"流水|订单|单号|编号|序号|序列号|批次|批号|凭证号|合同号|发票|案号|条码|条形码|运单|登记号|许可证号"
               r"|代码|交易号|业务号|受理号|申请号|查询码|查询号|档案号|注册号|识别号|税号|文号|索引号|型号|客户号|会员号"
               r"|报告号|标段|邮编|邮政编码|工单|批准号|备案号|车架|发动机|IMEI|SN|票据|编码|追溯码|溯源码|防伪码"
-              r"|验证码|识别码|批次号|条目号|参考号|商户号|终端号|授权码|检索号|回执号")
-# No group may open an alternative: sre then skips ahead by the set of first characters.
-_LABEL = re.compile(f"{_POS_WORDS}|{_NEG_WORDS}")
-_LABEL_KIND = {**{w: 1 for w in _POS_WORDS.split("|")}, **{w: -1 for w in _NEG_WORDS.split("|")}}
+              r"|验证码|识别码|批次号|条目号|参考号|商户号|终端号|授权码|检索号|回执号|Order|order|Serial|serial"
+              r"|Invoice|invoice|Tracking|tracking")
+# An identity number. 社会保障号码 is by law the citizen's ID number (社会保险法 §58), so 社保号 is one.
+# Listed before the shorter words they start with (身份证编号 must not end on the serial word 编号).
+_ID_WORDS = (r"身份证编号|身份证|身份号码|公民身份|居民身份|证件编号|证件号|社会保障号|社保号|ID card|ID Card|ID CARD"
+             r"|ID No|ID no|ID NO|ID number|ID Number|ID#")  # not a bare ID: 订单ID, 用户ID are serials
+# A telephone number.
+_PHONE_WORDS_LABEL = (r"手机|电话|联系方式|联系号码|座机|固话|传真|Phone|phone|PHONE|Mobile|mobile|MOBILE|Tel|tel|TEL"
+                      r"|Cell|cell|Fax|fax")
+# A social-security card (社会保障卡): its "number" is in practice either the holder's ID number (the
+# 社会保障号码 printed on it) or the card's bank account (third-generation cards are UnionPay debit
+# cards, and subsidies are paid into them); its own 9-character card code (a letter and 8 digits) is
+# not a digit run. So the number's structure decides between the two; neither is a serial.
+_SSC_WORDS = r"社保卡|社会保障卡|医保卡"
+# A figure: an amount, a quantity, a date. A number in such a column or row is never a person's.
+_FIG_WORDS = (r"金额|资金|合计|总计|小计|共计|数量|数额|余额|面积|人数|户数|人口|日期|时间|年度|年份|单价|价格|总价|费用"
+              r"|收入|支出|预算|决算|标准|产量|产值|销售额|营业额|利润|税额|年龄|次数|人次|笔数|（元|(元|万元|亿元"
+              r"|Amount|amount|AMOUNT|Total|total|TOTAL|Qty|qty|Quantity|quantity|Date|DATE|Sum|Price|price")  # not date: update, candidate
+# No group may open an alternative: sre then skips ahead by the set of first characters. Longer
+# words come before the words they start with (the first alternative that matches at a position wins).
+
+
+def _literal_trie(words: list[str]) -> str:
+    """An alternation of literal ``words`` factored by first character (金(?:额)|人(?:数|口|次)…):
+    sre tries the branches of an alternation one by one at every position whose character starts
+    one of them, and 人, 年, 日, 数 are common in any Chinese text. Order is kept within a first
+    character, so the first listed word that matches still wins."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w[1:])
+    out = []
+    for first, rests in groups.items():
+        if len(rests) == 1:
+            out.append(re.escape(first + rests[0]))
+        else:
+            out.append(re.escape(first) + "(?:" + "|".join(re.escape(r) for r in rests) + ")")
+    return "|".join(out)
+
+
+# On a line, a figure word speaks only right before its number (``_FIG_END``: 金额（元）：…, 合计⇥…;
+# 人口, 时间, 标准 further back in a sentence speak of something else), so the search for the nearest
+# label leaves figure words out; a table's header cell and a PDF cell are classified with every
+# word (``_CELL_LABEL``).
+_FIG_GAP_CHARS = " \t\u3000\u00a0：:（）()[]【】元万亿/¥￥$＄"
+_FIG_GAP_CLASS = "[" + re.escape(_FIG_GAP_CHARS) + "]"
+_LABEL = re.compile(_literal_trie([w for words in (_ID_WORDS, _SSC_WORDS, _POS_WORDS, _NEG_WORDS, _PHONE_WORDS_LABEL)
+                                   for w in words.split("|")]))
+_CELL_LABEL = re.compile(_literal_trie([w for words in (_ID_WORDS, _SSC_WORDS, _POS_WORDS, _NEG_WORDS,
+                                                        _PHONE_WORDS_LABEL, _FIG_WORDS) for w in words.split("|")]))
+_POS, _NEG, _NONE, _IDL, _PHONE, _SSC, _FIG = 1, -1, 0, 2, 3, 4, 5
+_LABEL_KIND = {}
+for _words, _kind in ((_FIG_WORDS, _FIG), (_PHONE_WORDS_LABEL, _PHONE), (_NEG_WORDS, _NEG), (_POS_WORDS, _POS),
+                      (_SSC_WORDS, _SSC), (_ID_WORDS, _IDL)):
+    _LABEL_KIND.update(dict.fromkeys(_words.split("|"), _kind))
+# Labels that say the number is a person's (phone, ID, account): a typed number in a spreadsheet is
+# one only under such a label; labels that say nothing about accounts or serials.
+_PERSONAL = frozenset({_POS, _IDL, _PHONE, _SSC})
+_ACCOUNT_LABELS = frozenset({_POS, _SSC})
+_NEUTRAL = frozenset({_NONE, _IDL, _PHONE})
 _GAP_BREAK = re.compile(f"[{_D}。；;!！?？]")
 _LABEL_WINDOW = 24
+# What may stand between a figure word and its number (金额（元）：…, 合计⇥⇥…).
+_FIG_END = re.compile("(?:" + _literal_trie(_FIG_WORDS.split("|")) + ")" + _FIG_GAP_CLASS + r"*\Z")
+_FIG_REACH = 12  # characters before a number looked at for a figure word (补贴金额（元）：)
+# What may stand right before a number that a figure word labels: a cheap test before the search.
+_FIG_TAIL = frozenset(_FIG_GAP_CHARS) | frozenset(w[-1] for w in _FIG_WORDS.split("|"))
+# A list of numbers after one label: its separators, the characters of an item, how many items.
+_LIST_SEPS = frozenset("、，/／和及与或")  # not the ASCII comma: it parts the cells of CSV rows
+_LIST_ITEMS = 12
+_LIST_SPAN = 48  # characters looked at before each item: an item, a separator, spaces
 _HEADER_CELL = 20  # a column header is a short label
 _RUN_TAIL = re.compile(f"[{_D}{_SEP}XxＸｘ]*")
 _ACCOUNT_AFTER = re.compile(r"[ \u3000]?[）)]?(?:账户|帐户|账号|帐号|存折|银行卡|卡号|卡内|卡上|卡中)")
 _CELL_PREFIX = 6  # characters a value cell may hold before the number (a quote, a bank name's 行, …)
-_POS, _NEG, _NONE = 1, -1, 0
 _STRONG = 0.85  # confidence of checksum-backed readings
 # A header line of a delimited table mentions one of these (tabular label look-up).
-_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证")
+# 电话, 手机 and 金额 head columns too, but fill sentences (联系电话：…, 发放金额…元): they count only
+# when a cell delimiter follows soon. Each alternative starts with a literal (sre skips ahead fast).
+_CELL_SOON = r"(?=[^\n：:，。；\d]{0,8}(?:[,\t|]|  |\u3000\u3000|\n|\Z))"
+_HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证"
+                          rf"|电话{_CELL_SOON}|手机{_CELL_SOON}|金额{_CELL_SOON}")
 _DELIMS = ("\t", ",", "|")
 # The header line of a table on a PDF page: column words side by side, one an account column.
 _PAGE_COLUMN = re.compile(r"序号|编号|姓名|户主|身份证|证件|性别|金额|电话|手机|联系方式|村|备注|开户|银行|账号|帐号"
@@ -188,7 +272,7 @@ class _Labels:
     @staticmethod
     def classify(label_text: str) -> int:
         last = None
-        for last in _LABEL.finditer(label_text):  # noqa: B007 — the last (nearest) label counts
+        for last in _CELL_LABEL.finditer(label_text):  # noqa: B007 — the last (nearest) label counts
             pass
         return _NONE if last is None else _LABEL_KIND[last.group()]
 
@@ -207,32 +291,35 @@ class _Labels:
                 label = self.classify(cell[0])
                 return label if label != _NONE else self.classify(text[cell[1]:start])
         line_start = text.rfind("\n", 0, start) + 1
-        lo = max(line_start, start - _LABEL_WINDOW)
-        first = _LABEL.search(text, lo, start)
-        if first is not None:
-            last = first
-            for last in _LABEL.finditer(text, first.end(), start):  # noqa: B007 — the nearest counts
-                pass
-            if _GAP_BREAK.search(text, last.end(), start) is None:
-                return _LABEL_KIND[last.group()]
-        elif line_start > 1 and start - line_start <= 4 and not text[line_start:start].strip(_SPACE):
+        label = self._line_label(text, line_start, start)
+        if label is None and line_start > 1 and start - line_start <= 4 and not text[line_start:start].strip(_SPACE):
             # 档案编号：⏎18516469894 — the label ends the line above (a wrapped line of a PDF or
-            # a form exported one field a line).
+            # a form exported one field a line). A figure word there (合计⏎…) is a row of its own.
             above = text[max(0, line_start - 1 - _LABEL_WINDOW):line_start - 1].rstrip(_SPACE + "\t\r：:")
             last = None
             for last in _LABEL.finditer(above):  # noqa: B007 — the nearest counts
                 pass
-            if last is not None and last.end() == len(above):
-                return _LABEL_KIND[last.group()]
+            if last is not None and last.end() == len(above) and _LABEL_KIND[last.group()] != _FIG:
+                label = _LABEL_KIND[last.group()]
         if self.column_label is not None:
-            # A column header speaks for a value cell, not for a sentence that fills a cell.
-            cell_start = max(line_start, text.rfind("\t", line_start, start) + 1)
-            if start - cell_start > _CELL_PREFIX:
-                return _NONE
             header = self.column_label(start)
-            return self.classify(header) if header else _NONE
-        if not self.tabular:
-            return _NONE
+            if label is None:
+                # A column header speaks for a value cell, not for a sentence that fills a cell.
+                cell_start = max(line_start, text.rfind("\t", line_start, start) + 1)
+                label = self.classify(header) if header and start - cell_start <= _CELL_PREFIX else _NONE
+            if label not in _PERSONAL and getattr(header, "numeric", False):
+                # A number typed into a spreadsheet cell (not text) is a figure unless its row or
+                # column says phone, ID or account: budgets and statistics are numeric cells, and
+                # 11- or 18-digit totals are common there; a phone typed as a number sits under 电话.
+                return _FIG
+            return label
+        if label is not None:
+            return label
+        return self._column(text, line_start, start) if self.tabular else _NONE
+
+    def _column(self, text: str, line_start: int, start: int) -> int:
+        """The label of the column header of a delimited or space-aligned text table over the
+        value cell at ``start`` (``_NONE`` outside such a table)."""
         for delim in _DELIMS:
             if text.find(delim, line_start, start) >= 0:
                 break
@@ -267,6 +354,82 @@ class _Labels:
         if label is None:
             label = self.cell_labels[cell] = self.classify(cell)
         return label
+
+    def figure(self, text: str, start: int) -> bool:
+        """Whether the number at ``start`` is a figure (amount, quantity, date) by the word right
+        before it, its row or its column. Asked of checksum-valid numbers, which need no other
+        label, so a text line is looked at only for that (a cheaper question than ``of``)."""
+        cached = self.cache.get(start)
+        if cached is not None:
+            return cached == _FIG
+        if self.column_label is not None or self.layout is not None:
+            return self.of(text, start) == _FIG
+        line_start = text.rfind("\n", 0, start) + 1
+        if start > line_start and text[start - 1] in _FIG_TAIL and _FIG_END.search(
+                text, max(line_start, start - _FIG_REACH), start):
+            return True
+        if not self.tabular or not (text.find("\t", line_start, start) >= 0 or text.find(",", line_start, start) >= 0
+                                    or text.find("|", line_start, start) >= 0
+                                    or text.find("  ", line_start, start) >= 0):
+            return False  # a line of prose: no column
+        if self.seen_upto < line_start:
+            self._header(text, line_start, "\t")  # brings the table header up to this line
+        return bool(self.state.get("header_figures")) and self._column(text, line_start, start) == _FIG
+
+    def _line_label(self, text: str, line_start: int, start: int) -> int | None:
+        """The label just before ``start`` on its line: a figure word right before the number
+        (金额：…, 合计⇥…; further back in a sentence it speaks of something else), else the nearest
+        label word with no digit or sentence end between, or the label of a list the number is an
+        item of (身份证号：A、B、C; 银行卡 A 和 B). None when there is none."""
+        if start == line_start:
+            return None
+        if text[start - 1] in _FIG_TAIL and _FIG_END.search(text, max(line_start, start - _FIG_REACH), start):
+            return _FIG
+        lo = max(line_start, start - _LABEL_WINDOW)
+        first = _LABEL.search(text, lo, start)
+        if first is not None:
+            last = first
+            for last in _LABEL.finditer(text, first.end(), start):  # noqa: B007 — the nearest counts
+                pass
+            if _GAP_BREAK.search(text, last.end(), start) is None:
+                return _LABEL_KIND[last.group()]
+        if text[start - 1] not in _LIST_SEPS and text[start - 1] not in _SPACE:
+            return None  # the common case: no list separator right before the number
+        return self._listed(text, line_start, start)
+
+    def _listed(self, text: str, line_start: int, start: int) -> int | None:
+        """The label before the first item of a list whose later item starts at ``start``: items
+        are numbers (as typed, or masked) parted by 、 和 及 与 或 /, or by a comma between numbers of
+        about the same length (a comma also ends a clause: 卡号A，13812345678 is no list)."""
+        own = None
+        p = start
+        for _ in range(_LIST_ITEMS):
+            lo = max(line_start, p - _LIST_SPAN)
+            before = text[lo:p].rstrip(_SPACE)
+            if not before or before[-1] not in _LIST_SEPS:
+                return None  # the common case: no list separator right before the number
+            comma = before[-1] == "，"
+            before = before[:-1].rstrip(_SPACE)
+            item = before[len(before.rstrip(_ITEM_STR)):].lstrip(_SEP_CHARS)
+            digits = len(item.translate(_NOT_DIGITS))
+            if digits < 6:
+                return None
+            if comma:
+                if own is None:
+                    own = len(text[start:_RUN_TAIL.match(text, start).end()].translate(_NOT_DIGITS))
+                if abs(own - digits) > 2:
+                    return None
+            p = lo + len(before) - len(item)  # the start of the item
+            if _FIG_END.search(text, max(line_start, p - _FIG_REACH), p) is not None:
+                return _FIG
+            first = _LABEL.search(text, max(line_start, p - _LABEL_WINDOW), p)
+            if first is not None:
+                last = first
+                for last in _LABEL.finditer(text, first.end(), p):  # noqa: B007 — the nearest counts
+                    pass
+                if _GAP_BREAK.search(text, last.end(), p) is None:
+                    return _LABEL_KIND[last.group()]
+        return None
 
     def page_account(self, text: str, start: int) -> bool:
         """On a PDF page: whether the nearest table header line above ``start`` (a line of column
@@ -305,18 +468,24 @@ class _Labels:
     def _header(self, text: str, line_start: int, delim: str) -> list[str] | None:
         first = _HEADER_WORD.search(text, self.seen_upto, line_start)
         if first is not None:
+            done = -1
             for m in _HEADER_WORD.finditer(text, first.start(), line_start):
+                if m.start() < done:
+                    continue  # a line with several header words is read once
                 ls = text.rfind("\n", 0, m.start()) + 1
                 le = text.find("\n", m.end())
                 le = line_start if le < 0 or le > line_start else le
+                done = le
                 line = text[ls:le]
-                if _RUN.search(line):
-                    continue  # a data row, not a header
-                d = next((d for d in _DELIMS if d in line), None)
+                d = "\t" if "\t" in line else "," if "," in line else "|" if "|" in line else None
+                if (d is None and _GAP.search(line) is None) or _RUN.search(line):
+                    continue  # a sentence (联系电话：…, 发放金额…), or a data row: not a header
                 cells = ([cell.strip().strip('"') for cell in line.split(d)] if d
                          else _GAP.split(line.strip()) if _GAP.search(line.strip()) else [])
                 if len(cells) >= 2 and max(len(cell) for cell in cells) <= _HEADER_CELL:
                     self.state["header"] = (d or "  ", cells)  # short labels in columns: a header
+                    # whether any column is one of figures (checksum-valid numbers ask only that)
+                    self.state["header_figures"] = any(self.classify(cell) == _FIG for cell in cells)
         self.seen_upto = line_start
         return self.header(delim)
 
@@ -640,21 +809,29 @@ class Detector:
         label = None
         if n == 18 and self._id and checksums.id18_structure_ok(d, today):
             if checksums.id18_check_ok(d):
+                if labels.figure(text, s):
+                    return None  # a figure in an amount, quantity or date column or row
+                if _uscc_like(d):
+                    return _ambiguous_code(labels.of(text, s), _ID_VALID)
                 return _ID_VALID
-            if d[0] in "159" and d[1] in "1239" and d[2:4] in checksums.PROVINCE_CODES and is_valid_uscc(d):
+            if _uscc_like(d):
                 return None  # a unified social credit code made only of digits (GB 32100)
             label = labels.of(text, s)
-            if label == _NEG:
+            if label == _NEG or label == _FIG:
                 return None
             if label != _POS:
                 return _ID_TYPO
         elif n == 18 and self._id and checksums.id18_loose_ok(d, today):
+            if labels.figure(text, s):
+                return None
+            if _uscc_like(d):
+                return _ambiguous_code(labels.of(text, s), _ID_UNKNOWN_REGION)
             return _ID_UNKNOWN_REGION
         if d[-1] == "X":
             return None
         if n == 15 and self._id and checksums.id15_structure_ok(d, today):
             label = labels.of(text, s) if label is None else label
-            if label == _NEG:
+            if label == _NEG or label == _FIG:
                 return None
             if label != _POS:
                 return _ID_15
@@ -662,30 +839,34 @@ class Detector:
             cc = 0 if n == 11 else 2 if d.startswith("86") else 4 if d.startswith("0086") else -1
             if cc >= 0 and d[cc] == "1" and "3" <= d[cc + 1] <= "9":  # 1[3-9] and 9 more digits
                 label = labels.of(text, s) if label is None else label
-                if label == _NEG:
+                if label == _NEG or label == _FIG:
                     return None
-                if label != _POS or cc:
+                if label not in _ACCOUNT_LABELS or cc:
                     if checksums.mobile_allocated(d[cc:]):
                         return _MOBILE[cc]
                     return _MOBILE_UNALLOCATED[cc]
         if self._bank and 10 <= n <= 30:
             if 12 <= n <= 19 and checksums.luhn_ok(d):
+                # Under a card or account label every Luhn-valid 12–19-digit number is a card:
+                # Visa (4…, 13/16/19 digits), Mastercard (5…/2…, 16), Amex (34…/37…, 15, typed
+                # 4-6-5), UnionPay (62…); unlabelled, only the long prefixes Chinese subsidies are
+                # paid into (CARD_PREFIXES): too many serials pass Luhn by chance.
                 label = labels.of(text, s) if label is None else label
                 if label == _NONE and labels.after(text, s):
                     label = _POS  # 打入6228…账户: the word after the number says it
-                if label == _POS:
+                if label in _ACCOUNT_LABELS:
                     return _CARD_LABELLED
-                if label == _NONE and n >= 16 and checksums.card_prefix_ok(d):
+                if label in _NEUTRAL and n >= 16 and checksums.card_prefix_ok(d):
                     return _CARD
             else:
                 label = labels.of(text, s) if label is None else label
-                if label == _POS or (label == _NONE and labels.after(text, s)):
+                if label in _ACCOUNT_LABELS or (label == _NONE and labels.after(text, s)):
                     return _ACCOUNT
             if whole and label == _NONE and n >= 16 and labels.page_account(text, s):
                 return _ACCOUNT_PAGE
         if self._landline and d[0] == "0" and checksums.split_landline(d):
             label = labels.of(text, s) if label is None else label
-            if label == _NEG or self._allowed_landline(d):
+            if label == _NEG or label == _FIG or self._allowed_landline(d):
                 return None
             return _LANDLINE
         return None
@@ -828,6 +1009,35 @@ _CARD_LABELLED = (Kind.BANK_CARD, 0.98, "", 0)
 _CARD = (Kind.BANK_CARD, 0.85, "", 0)
 _ACCOUNT = (Kind.BANK_CARD, 0.75, "按“账号”标注识别（未通过Luhn校验，如存折账号）", 0)
 _ACCOUNT_PAGE = (Kind.BANK_CARD, 0.6, "PDF表格的账号列中的长数字（按表头识别）", 0)
+_ID_OR_CODE = (Kind.ID_CARD, 0.6, "同时符合统一社会信用代码的校验规则，请核实是否为身份证号", 0)
+
+
+def _uscc_like(d: str) -> bool:
+    """Whether 18 digits also read as a unified social credit code (GB 32100-2015): registration
+    authority and category (digits 1–9), a division code starting with a province code, the
+    GB 11714 check of its organisation code and the MOD 31-3 check. An ID number passes all of
+    these by chance about once in 341 times; a credit code always does."""
+    if d[0] == "0" or d[1] == "0" or d[2:4] not in checksums.PROVINCE_CODES:
+        return False
+    # GB 11714 (the organisation code, characters 9–17), here all digits: weights 3 7 9 10 5 8 4 2,
+    # check 11 - sum mod 11 (10 -> X, 11 -> 0); the cheaper of the two checks goes first
+    check = 11 - sum(map(operator.mul, map(int, d[8:16]), _ORG_WEIGHTS)) % 11
+    return d[16] == ("X" if check == 10 else "0" if check == 11 else str(check)) and is_valid_uscc(d)
+
+
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _ambiguous_code(label: int, reading):
+    """A number that is both a valid ID and a valid credit code: its label decides; unlabelled it
+    is reported below the confident level (a reviewer looks), never silently dropped."""
+    if label == _NEG:
+        return None  # 统一社会信用代码：…
+    if label == _IDL or label == _SSC:
+        return reading
+    return _ID_OR_CODE
+
+
 _WRAP_OK = frozenset({_ID_VALID, _ID_UNKNOWN_REGION, _CARD, _CARD_LABELLED})
 _LANDLINE = (Kind.LANDLINE, 0.7, "", 0)
 _TRIGGER_KINDS = frozenset({Kind.EMAIL, Kind.LANDLINE, Kind.ADDRESS, Kind.CLASSIFIED_MARKING})

@@ -232,7 +232,7 @@ def _mask_xlsx(handle, out, detector: Detector, report: FileReport, name: str) -
                 pieces = [(stand_in.text, stand_in)]
             elif kind == "str" and pieces:
                 watched.append((cell, pieces[0][1], pieces[0][0]))
-            builder.add(cell.get("r"), pieces, keep_nodes=True)
+            builder.add(cell.get("r"), pieces, keep_nodes=True, numeric=kind == "n" and bool(pieces))
         before = len(report.findings)
         base = _scan_segments(builder.finish(), detector, report, base)
         if any(f.masked for f in report.findings[before:]):

@@ -158,6 +158,7 @@ class Segment:
     location: str = ""
     label: str | None = None
     sep: str = "\n"  # what joins it to the previous segment: a new line, or a tab between cells of a row
+    numeric: bool = False  # a spreadsheet cell holding a typed number, not text
 
     def set_chars(self, changes: dict[int, str]) -> None:
         """Apply ``{offset: new_char}`` to the nodes (masking keeps lengths, so offsets hold)."""
@@ -173,6 +174,13 @@ class Segment:
                 if i < len(chars):
                     chars[i] = char
             node.text = "".join(chars)
+
+
+class NumberCellHeader(str):
+    """The column header (possibly empty) of a cell holding a typed number: the detector reads such
+    a cell as a phone, ID or account only when its row or column says so (figures are numbers)."""
+
+    numeric = True
 
 
 def _segment(pieces: list[tuple[str, etree._Element | None]]) -> Segment:
@@ -421,7 +429,7 @@ class SheetBuilder:
         self.data_seen = False
         self.rows_seen = 0
 
-    def add(self, ref: str, pieces, keep_nodes: bool) -> None:
+    def add(self, ref: str, pieces, keep_nodes: bool, numeric: bool | None = None) -> None:
         m = _CELL_REF.match(ref or "")
         if not m:
             return
@@ -429,9 +437,14 @@ class SheetBuilder:
         if row != self.row:
             self._flush()
             self.row = row
+        if numeric is None:  # a <v> of a cell without t="…" or with t="n": a typed number
+            node = pieces[0][1] if len(pieces) == 1 else None
+            numeric = node is not None and node.tag == S + "v" and node.getparent() is not None \
+                and node.getparent().get("t", "n") == "n"
         seg = _segment(pieces if keep_nodes else [(t, None) for t, _ in pieces])
         if seg.text:
             seg.location = f"{self.sheet.name}!{ref}"
+            seg.numeric = numeric
             self.row_cells.append((col, seg.text, seg))
 
     def _flush(self) -> None:
@@ -451,6 +464,8 @@ class SheetBuilder:
                 seg.label = self.header.get(col)
         for i, (_col, _text, seg) in enumerate(self.row_cells):
             seg.sep = "\t" if i else "\n"
+            if seg.numeric:
+                seg.label = NumberCellHeader(seg.label or "")
             self.segments.segments.append(seg)
         self.row_cells = []
 

@@ -26,7 +26,9 @@ pypdf reports where each piece of text it emits starts (``visitor_text``); from 
   line are never joined (``runs_text``: the page text with those wraps joined by a space and the
   gaps between cells of different columns made tabs, the same length as the text, for the
   detector's digit runs; findings keep the text as extracted); outside tables, a number may go on
-  at the start of the next line of a paragraph (``may_join``).
+  at the start of the next line of a paragraph (``may_join``);
+- a mobile typed in its 3-4-4 groups in a cell (138 1234 5678) stays one number even when the cell
+  spreads the groups past an estimated column boundary, and the cell after it is parted from it.
 
 Positions are a help: a page whose pieces do not add up to its text gets no layout, and the
 detector then reads the text alone.
@@ -223,7 +225,7 @@ def page_layout(text: str, anchors: list[tuple[int, float, float, float] | tuple
     lowest = [cols for _bottom, cols, _ in sorted(sections, key=lambda s: s[0]) if cols is not None]
     last = lowest[0] if lowest else carried
     layout.last_columns = refined.get(id(last), last) if last is not None else None
-    layout.runs_text = _runs_text(text, words, layout._wraps)
+    layout.runs_text = _runs_text(text, words, layout._wraps, layout._labels)
     return layout
 
 
@@ -354,13 +356,21 @@ def _columns(text: str, words: list[_Word], band: set[int]) -> Columns | None:
     return Columns(labels, bounds, [(c[0], c[1]) for c in cols])
 
 
-def _runs_text(text: str, words: list[_Word], wraps: set[int]) -> str | None:
+def _runs_text(text: str, words: list[_Word], wraps: set[int], labels: dict[int, str] | None = None) -> str | None:
     edits: list[tuple[int, int, str]] = []
     number = [_NUMBER_WORD.fullmatch(text, w.start, w.end) is not None for w in words]
+    inside, after = _spaced_mobiles(text, words, number, labels or {})
     for k in range(len(words) - 1):
         a, b = words[k], words[k + 1]
         gap = text[a.end:b.start]
-        if not gap or gap.strip() or not b.exact:
+        if not gap or gap.strip():
+            continue
+        if k in inside:
+            continue  # 138 | 1234 | 5678: the groups of one mobile, however wide the cell spreads them
+        if k in after:
+            edits.append((a.end, b.start, "\t" * len(gap)))  # the mobile's cell ends here
+            continue
+        if not b.exact:
             continue  # a word inside a piece of text stays with the word before it
         if number[k] and (number[k + 1] or b.end - b.start == 1 and text[b.start] in "XxＸｘ") \
                 and _wrapped(text, words, number, k):
@@ -380,6 +390,49 @@ def _runs_text(text: str, words: list[_Word], wraps: set[int]) -> str | None:
         pos = e
     out.append(text[pos:])
     return "".join(out)
+
+
+def _spaced_mobiles(text: str, words: list[_Word], number: list[bool],
+                    labels: dict[int, str]) -> tuple[set[int], set[int]]:
+    """Mobiles typed in their 3-4-4 groups in a table cell (138 1234 5678): a cell set to spread its
+    text (distributed alignment, letter spacing) puts the groups so far apart that the last ones
+    may lie past an estimated column boundary. Three number words of 3, 4 and 4 digits, 1[3-9]…,
+    on one line, evenly spaced, are one mobile when their column says phone (联系电话, 手机) or
+    when they stand close (within 1.5 font sizes). Returns the indexes of words whose gap to the
+    next word is inside such a mobile, and of the words that end one when a number follows on the
+    same line (that number is the next cell's, never the mobile's)."""
+    inside: set[int] = set()
+    after: set[int] = set()
+    k = 0
+    n = len(words)
+    while k + 2 < n:
+        if not (number[k] and number[k + 1] and number[k + 2]):
+            k += 1
+            continue
+        a, b, c = words[k], words[k + 1], words[k + 2]
+        digits = [text[w.start:w.end] for w in (a, b, c)]
+        size = a.size
+        if ([len(d) for d in digits] != [3, 4, 4] or not all(d.isdigit() for d in digits)
+                or _MOBILE_HEAD.match(digits[0]) is None
+                or abs(b.y - a.y) > 0.3 * size or abs(c.y - a.y) > 0.3 * size
+                or text[a.end:b.start].strip() or text[b.end:c.start].strip()
+                or "\n" in text[a.end:c.start]):
+            k += 1
+            continue
+        g1, g2 = b.x - a.right, c.x - b.right
+        phone = _PHONE_HEADER.search(labels.get(k, "")) is not None
+        if abs(g1 - g2) > 0.5 * size or not (phone or max(g1, g2) <= 1.5 * size):
+            k += 1
+            continue
+        inside.update((k, k + 1))
+        if k + 3 < n and number[k + 3] and abs(words[k + 3].y - a.y) <= 0.3 * size:
+            after.add(k + 2)
+        k += 3
+    return inside, after
+
+
+_MOBILE_HEAD = re.compile(r"1[3-9]")
+_PHONE_HEADER = re.compile(r"电话|手机|联系方式|号码|[Pp]hone|[Mm]obile|[Tt]el|TEL")
 
 
 def _groups(a: _Word, b: _Word, numbers: bool) -> bool:
