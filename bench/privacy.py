@@ -25,12 +25,11 @@ import json
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,12 +170,16 @@ def ours_argv(*args: str) -> list[str]:
 _GONGKAI_SCRIPT = "import sys; from gongkai.cli import main; sys.argv[0] = 'gongkai'; sys.exit(main())"
 
 
-@dataclass
-class Run:
-    wall: float  # seconds, process start to exit
-    cpu: float  # user + system seconds of the child
-    rss_kb: int  # peak resident set (ru_maxrss)
-    lines: int  # findings written
+# wall: seconds from process start to exit; cpu: user + system seconds of the child; rss_kb: its
+# peak resident set (ru_maxrss); lines: findings written. (This script is also the reference's
+# program, so it imports only what the reference's own start-up would: no dataclasses, no statistics.)
+Run = namedtuple("Run", "wall cpu rss_kb lines")
+
+
+def _median_of(values) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> Run:
@@ -196,7 +199,7 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Run:
 
 
 def _median(runs: list[Run], attr: str) -> float:
-    return statistics.median(getattr(r, attr) for r in runs)
+    return _median_of(getattr(r, attr) for r in runs)
 
 
 def _report(name: str, runs: list[Run], size_mb: float) -> None:
@@ -238,8 +241,8 @@ def main() -> None:
         for _ in range(args.repeats):  # alternate, so both see the same machine load
             ours_runs.append(run(ours_cmd, env))
             ref_runs.append(run(ref_cmd))
-    print(f"process start (one-line file): gongkai {statistics.median(ours_start) * 1000:.0f} ms, "
-          f"reference {statistics.median(ref_start) * 1000:.0f} ms")
+    print(f"process start (one-line file): gongkai {_median_of(ours_start) * 1000:.0f} ms, "
+          f"reference {_median_of(ref_start) * 1000:.0f} ms")
     _report("gongkai privacy scan --json", ours_runs, size)
     _report("reference single-pass re", ref_runs, size)
     wall = _median(ref_runs, "wall") / _median(ours_runs, "wall")
