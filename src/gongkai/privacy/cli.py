@@ -40,9 +40,18 @@ from gongkai.privacy.findings import Finding, Kind, ScanStatus
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 # One finding as a JSON line, formatted directly (json.dumps of a dict per finding costs more
-# than the scan of the text around it); the same keys and order as Finding.as_json.
-_JSON_LINE = '{"path": %s, "kind": "%s", "text": %s, "location": %s, "confidence": %r, "masked": %s, "note": %s}'
+# than the scan of the text around it), with the same keys and order as Finding.as_json:
+#   {"path": …, "kind": "…", "text": …, "location": …, "confidence": 0.99, "masked": …, "note": …}
+# The pieces that depend only on (path, kind, confidence, note) are made once (_json_pieces).
+_LOCATION = ', "location": '
 _quote = encode_basestring
+
+
+def _json_pieces(quoted_path: str, kind: str, confidence: float, quoted_note: str) -> tuple[str, str, str]:
+    """(before text, between location and masked, after masked) of a finding's JSON line."""
+    return (f'{{"path": {quoted_path}, "kind": "{kind}", "text": ',
+            f', "confidence": {confidence!r}, "masked": ',
+            f', "note": {quoted_note}}}\n')
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,26 +126,33 @@ def _scan(args, config: PrivacyConfig) -> int:
     found = 0
     if args.json:
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        lines: list[str] = []
-        paths: dict[str, str] = {}
+        quoted_paths: dict[str, str] = {}
+        # (path, kind, confidence, note) -> the fixed pieces of a JSON line around text, location
+        # and masked: a finding's line is then one f-string of seven pieces.
+        pieces: dict[tuple, tuple[str, str, str]] = {}
 
-        def emit(path: str, finding: Finding) -> None:
+        def line_pieces(path: str, f: Finding) -> tuple[str, str, str]:
+            quoted = quoted_paths.get(path) or quoted_paths.setdefault(path, _quote(path))
+            return pieces.setdefault((path, f.kind, f.confidence, f.note),
+                                     _json_pieces(quoted, f.kind.value, f.confidence, _quote(f.note)))
+
+        def emit(path: str, findings: list[Finding]) -> None:
             nonlocal found
-            if finding.confidence >= threshold:
-                found += 1
-                quoted = paths.get(path) or paths.setdefault(path, _quote(path))
-                lines.append(_JSON_LINE % (quoted, finding.kind.value, _quote(finding.text), _quote(finding.location),
-                                           finding.confidence, _quote(finding.masked), _quote(finding.note)))
-                if len(lines) >= 2000:
-                    out.write("\n".join(lines) + "\n")
-                    lines.clear()
+            if threshold > 0:
+                findings = [f for f in findings if f.confidence >= threshold]
+            if not findings:
+                return
+            found += len(findings)
+            get = pieces.get
+            out.write("".join([
+                f"{p[0]}{_quote(f.text)}{_LOCATION}{_quote(f.location)}{p[1]}{_quote(f.masked)}{p[2]}"
+                for f in findings
+                if (p := get((path, f.kind, f.confidence, f.note)) or line_pieces(path, f))]))
 
-        for report in scan_paths(args.paths, config=config, on_finding=emit):
+        for report in scan_paths(args.paths, config=config, on_findings=emit):
             if report.status is not ScanStatus.OK:
                 found += 1
-                lines.extend(encode(row) for row in report.problems_as_json()[-1:])
-        if lines:
-            out.write("\n".join(lines) + "\n")
+                out.write("".join(encode(row) + "\n" for row in report.problems_as_json()[-1:]))
         out.flush()
         return EXIT_FOUND if found else EXIT_CLEAN
 

@@ -552,13 +552,20 @@ class Detector:
         joined and its cells parted, of the same length); labels and findings use ``text``."""
         runs = text if runs is None else runs
         n_text = len(text)
+        prev_check, next_check = _PREV_CHECK, _NEXT_CHECK
         for m in _RUN.finditer(runs, start, end):
             s, e = m.span()
             raw = m.group()
+            # Prefilter: fewer than 10 digits (a date such as 2025-03-12) is no number of any kind
+            # whatever its context; an upper bound of the digits, exact for ASCII spaces and hyphens.
+            if len(raw) - raw.count("-") - raw.count(" ") < 10:
+                continue
             x = raw[-1] in _X
             if s == start and s > 0 and (runs[s - 1] in _DIGIT_CHARS or self._continues_run(runs, s)):
                 continue  # the tail of a run that began before ``start``: the caller has it
-            prev_ok, next_ok = self._prev_ok(runs, s), self._next_ok(runs, e, n_text)
+            # Fast path: an ordinary character on either side needs no closer look.
+            prev_ok = s == 0 or runs[s - 1] not in prev_check or self._prev_ok(runs, s)
+            next_ok = e >= n_text or runs[e] not in next_check or self._next_ok(runs, e, n_text)
             if not (prev_ok and next_ok):
                 if raw.isdigit() or (x and raw[:-1].isdigit()):
                     continue

@@ -2,8 +2,8 @@
 
 Public API::
 
-    scan_file(source, name=None, *, config=None, on_finding=None) -> FileReport
-    scan_paths(paths, *, config=None, on_finding=None) -> Iterator[FileReport]
+    scan_file(source, name=None, *, config=None, on_finding=None, on_findings=None) -> FileReport
+    scan_paths(paths, *, config=None, on_finding=None, on_findings=None) -> Iterator[FileReport]
 
 ``source`` is a path, bytes, or a binary file object. Every problem becomes a report with a Chinese
 message — a damaged file, a zip bomb, a file without permission, a broken link, a pipe — and never
@@ -41,33 +41,52 @@ _KEEP = 1024  # characters held back at a chunk's end so a number across the bor
 _NUMBERISH = frozenset("0123456789０１２３４５６７８９ \u00a0\u3000-‐‑–—－+＋@＠._%xXｘＸ")
 
 FindingSink = Callable[[Finding], None]
+FindingsSink = Callable[[list[Finding]], None]
 
 
 class _Collector:
-    def __init__(self, report: FileReport, on_finding: FindingSink | None):
-        self.report, self.on_finding, self.count = report, on_finding, 0
+    def __init__(self, report: FileReport, on_finding: FindingSink | None, on_findings: FindingsSink | None = None):
+        self.report, self.on_finding, self.on_findings, self.count = report, on_finding, on_findings, 0
 
     def __call__(self, finding: Finding) -> None:
         self.count += 1
-        if self.on_finding is None:
+        if self.on_findings is not None:
+            self.on_findings([finding])
+        elif self.on_finding is None:
             self.report.findings.append(finding)
         else:
             self.on_finding(finding)
 
+    def many(self, findings: list[Finding]) -> None:
+        """Findings in a batch (a streamed text's round): one call, not one per finding."""
+        if not findings:
+            return
+        self.count += len(findings)
+        if self.on_findings is not None:
+            self.on_findings(findings)
+        elif self.on_finding is None:
+            self.report.findings.extend(findings)
+        else:
+            for finding in findings:
+                self.on_finding(finding)
+
 
 def scan_file(source: str | os.PathLike | bytes | BinaryIO, name: str | None = None, *,
-              config: PrivacyConfig | None = None, on_finding: FindingSink | None = None) -> FileReport:
+              config: PrivacyConfig | None = None, on_finding: FindingSink | None = None,
+              on_findings: FindingsSink | None = None) -> FileReport:
     """Scan one file. ``name`` decides the format with the leading bytes (defaults to the path).
 
     Returns a FileReport: status ``ok`` with findings (possibly none), ``unverifiable`` (no text
     to check: image, scanned PDF, legacy format) or ``error`` (with a Chinese message). With
     ``on_finding`` the findings are passed to it one by one instead of being collected (a huge
-    file's findings then need no memory); ``FileReport.finding_count`` counts them either way."""
+    file's findings then need no memory); ``on_findings`` is the same with lists of findings in
+    text order (a long text's findings a chunk at a time: fewer calls, what the CLI uses).
+    ``FileReport.finding_count`` counts them either way."""
     detector = detector_for(config or DEFAULT_CONFIG)
     if isinstance(source, bytes | bytearray):
         display = name or "<内存>"
         report = FileReport(display)
-        return _scan_open(io.BytesIO(bytes(source)), len(source), name or "", detector, report, on_finding)
+        return _scan_open(io.BytesIO(bytes(source)), len(source), name or "", detector, report, on_finding, on_findings)
     if hasattr(source, "read"):
         display = name or getattr(source, "name", "<流>")
         report = FileReport(str(display))
@@ -75,7 +94,7 @@ def scan_file(source: str | os.PathLike | bytes | BinaryIO, name: str | None = N
             size = os.fstat(source.fileno()).st_size
         except (OSError, AttributeError, io.UnsupportedOperation):
             size = -1
-        return _scan_open(source, size, str(display), detector, report, on_finding)
+        return _scan_open(source, size, str(display), detector, report, on_finding, on_findings)
     path = os.fspath(source)
     report = FileReport(path)
     try:
@@ -96,7 +115,7 @@ def scan_file(source: str | os.PathLike | bytes | BinaryIO, name: str | None = N
     except OSError as exc:
         return _error(report, f"无法打开：{exc.strerror or exc}")
     with handle:
-        return _scan_open(handle, info.st_size, name or path, detector, report, on_finding)
+        return _scan_open(handle, info.st_size, name or path, detector, report, on_finding, on_findings)
 
 
 def _error(report: FileReport, message: str, status: ScanStatus = ScanStatus.ERROR) -> FileReport:
@@ -105,8 +124,8 @@ def _error(report: FileReport, message: str, status: ScanStatus = ScanStatus.ERR
 
 
 def _scan_open(handle: BinaryIO, size: int, name: str, detector: Detector, report: FileReport,
-               on_finding: FindingSink | None) -> FileReport:
-    collect = _Collector(report, on_finding)
+               on_finding: FindingSink | None, on_findings: FindingsSink | None = None) -> FileReport:
+    collect = _Collector(report, on_finding, on_findings)
     try:
         head = handle.read(8192)
         handle.seek(0)
@@ -140,17 +159,17 @@ def _scan_open(handle: BinaryIO, size: int, name: str, detector: Detector, repor
     return report
 
 
-def _scan_parts(parts, detector: Detector, collect: Callable[[Finding], None]) -> None:
+def _scan_parts(parts, detector: Detector, collect: _Collector) -> None:
     base = 0
     state: dict = {}  # a table header on page 1 still labels the rows on page 2
     for part in parts:
-        for f in detector.scan(part.text, column_label=part.column_label, tabular=part.tabular, state=state,
-                               page=part.page, layout=part.layout):
-            collect(f.moved(base, part.locate(f.start)))
+        collect.many([f.moved(base, part.locate(f.start))
+                      for f in detector.scan(part.text, column_label=part.column_label, tabular=part.tabular,
+                                             state=state, page=part.page, layout=part.layout)])
         base += len(part.text) + 1
 
 
-def _scan_text_stream(handle: BinaryIO, head: bytes, detector: Detector, collect) -> str:
+def _scan_text_stream(handle: BinaryIO, head: bytes, detector: Detector, collect: _Collector) -> str:
     """Scan a text file chunk by chunk; returns the encoding used.
 
     The first megabyte decides the encoding (``detect_encoding``). When it holds Chinese text the
@@ -163,20 +182,20 @@ def _scan_text_stream(handle: BinaryIO, head: bytes, detector: Detector, collect
     handle.seek(0)
     encoding = detect_encoding(sample, final=len(sample) < CHUNK_BYTES, tolerant=True)
     if encoding != "utf-8" or not sample.isascii():
-        for f in iter_stream_findings(iter_text(handle, encoding, errors="replace"), detector):
-            collect(f)
+        for _segment, _offset, findings in iter_stream_rounds(iter_text(handle, encoding, errors="replace"), detector):
+            collect.many(findings)
         return encoding
     found: list[Finding] = []
     try:
-        for f in iter_stream_findings(iter_text(handle, encoding), detector):
-            found.append(f)
+        for _segment, _offset, findings in iter_stream_rounds(iter_text(handle, encoding), detector):
+            found.extend(findings)
     except UnicodeDecodeError:
         handle.seek(0)
-        for f in iter_stream_findings(iter_text(handle, "gb18030", errors="replace"), detector):
-            collect(f)
+        for _segment, _offset, findings in iter_stream_rounds(iter_text(handle, "gb18030", errors="replace"),
+                                                              detector):
+            collect.many(findings)
         return "gb18030"
-    for f in found:
-        collect(f)
+    collect.many(found)
     return encoding
 
 
@@ -217,14 +236,19 @@ def iter_stream_rounds(chunks: Iterable[str], detector: Detector) -> Iterator[tu
         cut = len(buffer) if done else _safe_cut(buffer, start, len(buffer) - _KEEP)
         accepted = []
         pos, pos_line = start, line
+        location, shift, count = f"第{line}行", base - start, buffer.count
         for f in detector.scan(buffer, start=start, tabular=True, state=state):
-            if f.start >= cut:
+            s = f.start
+            if s >= cut:
                 break
-            pos_line += buffer.count("\n", pos, f.start)
-            pos = f.start
-            f.start += base - start
-            f.end += base - start
-            f.location = f"第{pos_line}行"
+            newlines = count("\n", pos, s)
+            if newlines:  # findings on one line share one location string
+                pos_line += newlines
+                location = f"第{pos_line}行"
+            pos = s
+            f.start = s + shift
+            f.end += shift
+            f.location = location
             accepted.append(f)
         yield buffer[start:cut], base, accepted
         line = pos_line + buffer.count("\n", pos, cut)
@@ -274,11 +298,14 @@ def _walk(folder: str) -> Iterator[tuple[str, str | None]]:
 
 
 def scan_paths(paths: Iterable[str | os.PathLike], *, config: PrivacyConfig | None = None,
-               on_finding: Callable[[str, Finding], None] | None = None) -> Iterator[FileReport]:
-    """Scan files and folders (recursively); one FileReport per file, in a stable order."""
+               on_finding: Callable[[str, Finding], None] | None = None,
+               on_findings: Callable[[str, list[Finding]], None] | None = None) -> Iterator[FileReport]:
+    """Scan files and folders (recursively); one FileReport per file, in a stable order.
+    ``on_finding(path, finding)`` / ``on_findings(path, findings)``: as for ``scan_file``."""
     for path, problem in iter_files(paths):
         if problem:
             yield FileReport(path, ScanStatus.ERROR, message=problem)
             continue
         sink = (lambda f, p=path: on_finding(p, f)) if on_finding else None
-        yield scan_file(path, config=config, on_finding=sink)
+        batch = (lambda fs, p=path: on_findings(p, fs)) if on_findings else None
+        yield scan_file(path, config=config, on_finding=sink, on_findings=batch)
