@@ -513,18 +513,24 @@ def read_document(source: str | BinaryIO, name: str, fmt: Format, *, depth: int 
 
 
 def xlsx_parts(source: str | BinaryIO, label: str, depth: int = 0) -> list[Part]:
+    """The sheets (hidden ones, hidden rows and columns included), then each sheet's comments, then
+    the rest of the package. Read in streaming mode: the shared strings into one compact string
+    (``ooxml.shared_string_texts``), each sheet cell by cell with the parsed XML cleared as it goes
+    (``ooxml.iter_sheet_cells``) into a compact text (``ooxml.SheetText``, parts of about 1 M
+    characters cut at row boundaries), so memory follows the size of the text, not of the XML or
+    of the number of cells, and the detector's working set is that of one part."""
     from gongkai.privacy import ooxml
 
     package = ooxml.Package(source, label)
     sheets = ooxml.xlsx_sheets(package)
-    strings = ooxml.shared_strings(package)
+    strings = ooxml.shared_string_texts(package)
     parts = []
     done = {sheet.part for sheet in sheets}
     for sheet in sheets:
-        builder = ooxml.SheetBuilder(sheet)
+        builder = ooxml.SheetText(sheet)
         for cell in ooxml.iter_sheet_cells(package, sheet):
-            builder.add(cell.get("r"), ooxml.cell_pieces(cell, strings), keep_nodes=False)
-        parts.append(builder.finish().to_part())
+            builder.add(cell.get("r"), ooxml.cell_text(cell, strings))
+        parts.extend(builder.to_parts())
         comments = ooxml.comments_part_name(package, sheet)
         if comments:
             done.add(comments)
