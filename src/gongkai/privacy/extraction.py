@@ -798,7 +798,8 @@ def extract(name: str, data: bytes) -> Extracted:
     try:
         document = read_document(io.BytesIO(data), name, fmt)
     except FileRefused as exc:
-        raise FileRefused(f"附件“{name}”：{exc}") from None
+        message = str(exc)
+        raise FileRefused(message if f"“{PurePath(name).name}”" in message else f"附件“{name}”：{message}") from None
     except FileRejected as exc:
         raise FileRejected(f"附件“{name}”已损坏或被拒绝读取：{exc}") from None
     except Exception as exc:  # the parsers raise many types on damaged input

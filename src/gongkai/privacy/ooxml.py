@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from gongkai.privacy.extraction import FileRejected, Part
+from gongkai.privacy.extraction import FileRefused, FileRejected, Part
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # one XML part, uncompressed (never more than the package limit)
@@ -94,7 +94,7 @@ class Package:
                 raise FileRejected(f"{label}中的“{info.filename}”解压后达 {_mb(info.file_size)}"
                                    f"（压缩比 {ratio:.0f}:1），疑似压缩炸弹，已拒绝读取")
         if total > limit:
-            raise FileRejected(f"{label}解压后共 {_mb(total)}，超过解压后大小上限 {_mb(limit)}，不予读取；"
+            raise FileRefused(f"{label}解压后共 {_mb(total)}，超过解压后大小上限 {_mb(limit)}，不予读取；"
                                "请删除不需要公开的工作表、图片或附带内容，或拆分为几个文件后重新上传")
         self.max_member = _member_cap()
         self.names = {info.filename for info in infos}
