@@ -192,6 +192,9 @@ GONGKAI_SERVE_WORKERS = env_int("GONGKAI_SERVE_WORKERS", 2, minimum=1)
 GONGKAI_SERVE_THREADS = env_int("GONGKAI_SERVE_THREADS", 2, minimum=1)
 GONGKAI_INDEX_NUMBER_PATTERN = env_str("GONGKAI_INDEX_NUMBER_PATTERN", "{code}/{year}-{serial:05d}")
 GONGKAI_MAX_ATTACHMENT_MB = env_int("GONGKAI_MAX_ATTACHMENT_MB", 50, minimum=1)
+# Largest total unpacked size of a Word/Excel file (zip bomb guard, and the worker's memory):
+# applied to the privacy modules by PrivacyAppConfig.ready (gongkai.privacy.ooxml).
+GONGKAI_MAX_UNPACKED_MB = env_int("GONGKAI_MAX_UNPACKED_MB", 100, minimum=1)
 # 依申请公开: whether a fee notice stops the reply clock (domain facts §3.4), and how many distinct
 # applicants asking for the same information raise a 条例第四十四条 suggestion (docs/requests.md).
 GONGKAI_REQUEST_FEE_PAUSE = env_bool("GONGKAI_REQUEST_FEE_PAUSE", True)

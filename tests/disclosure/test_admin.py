@@ -161,3 +161,61 @@ def test_other_bodies_cannot_read_a_record_through_wagtails_other_views(client, 
     assert client.login(username=staff.officer.username, password=PASSWORD)
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def script_pdf() -> bytes:
+    from tests.privacy.test_attachments import pdf
+
+    return pdf(b"/OpenAction << /S /JavaScript /JS (app.launchURL('http://example.com')) >> ")
+
+
+def test_pdf_with_a_script_is_refused_beside_its_file_field(officer_client, county, tmp_path):
+    data = with_attachment(form_data(county), "通知.pdf", script_pdf())
+    response = officer_client.post(reverse("wagtailsnippets_disclosure_record:add"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    errors = html.split('-child-file-errors"', 1)[1].split("</div>", 1)[0]  # the file field's error box
+    assert "附件“通知.pdf”：PDF 文件含有 JavaScript 脚本（/OpenAction /JavaScript）" in errors
+    assert "另存为不含脚本的 PDF 后重新上传" in errors
+    assert "附件未通过检查" in html and "2026年耕地地力保护补贴发放情况" in html
+    assert not Record.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # no file stored either
+
+
+def test_one_refused_attachment_stores_none_of_them(county, staff, tmp_path):
+    import datetime as dt
+
+    from gongkai.disclosure.models import RecordAttachment
+    from gongkai.disclosure.services.records import AttachmentRejected, save_draft
+
+    record = Record(body=county.dept_a, title="补贴发放公示", formed_date=dt.date(2026, 3, 2), content="<p>见附件</p>")
+    record.attachments = [
+        RecordAttachment(title="说明", file=SimpleUploadedFile("说明.docx", docx_bytes("发放说明"))),
+        RecordAttachment(title="通知", file=SimpleUploadedFile("通知.pdf", script_pdf())),
+    ]
+    with pytest.raises(AttachmentRejected) as refused:
+        save_draft(staff.officer, record, creating=True)
+    assert [a.title for a, _message in refused.value.refused] == ["通知"]
+    assert "JavaScript" in refused.value.messages[0]
+    assert not Record.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_workbook_over_the_unpacked_limit_is_refused_on_upload(officer_client, county):
+    from gongkai.privacy import ooxml
+    from tests.privacy.test_attachments import big_workbook
+
+    ooxml.set_max_unpacked_bytes(1024 * 1024)
+    try:
+        data = with_attachment(form_data(county), "名单.xlsx", big_workbook(1.5))
+        html = officer_client.post(reverse("wagtailsnippets_disclosure_record:add"), data).content.decode()
+    finally:
+        ooxml.set_max_unpacked_bytes(ooxml.DEFAULT_MAX_UNPACKED_BYTES)
+    assert "超过解压后大小上限 1 MB" in html
+    assert not Record.objects.exists()
+
+
+def test_the_unpacked_limit_comes_from_the_settings(settings):
+    from gongkai.privacy import ooxml
+
+    assert ooxml.max_unpacked_bytes() == settings.GONGKAI_MAX_UNPACKED_MB * 1024 * 1024 == 100 * 1024 * 1024

@@ -189,3 +189,36 @@ def test_only_one_sweep_at_a_time_and_office_only(county, staff):
     with pytest.raises(ServiceError):
         services.start_sweep(staff.office_admin, county.county)
     assert services.run_queued_sweeps() == 1 and PublicationException.objects.count() == 0
+
+
+def test_a_stored_pdf_with_a_script_blocks_publication_and_is_listed_by_the_sweep(county, staff):
+    """PDFs stored before the upload check refused scripts: the gate blocks a draft that has one,
+    and the sweep lists a published one as an error with the reason."""
+    from django.core.files.base import ContentFile
+
+    from tests.disclosure.test_admin import script_pdf
+    from tests.privacy.test_attachments import pdf
+
+    def with_pdf(title: str) -> Record:
+        record = Record(body=county.dept_a, title=title, formed_date=dt.date(2026, 3, 2), content="<p>见附件。</p>")
+        record.attachments = [RecordAttachment(title="通知.pdf", file=ContentFile(pdf(), name="通知.pdf"))]
+        return save_draft(staff.officer, record, creating=True)[0]
+
+    def replace_file(record: Record) -> None:  # behind the upload check's back
+        with record.attachments.get().file.open("wb") as handle:
+            handle.write(script_pdf())
+
+    published = with_pdf("已公开的通知")
+    assert review_and_approve(published, staff) is True
+    replace_file(published)
+    draft = with_pdf("待发布的通知")
+    replace_file(draft)
+    scan = gate.scan_record(draft)
+    part = next(p for p in scan.parts if p.attachment_id)
+    assert scan.blocking and "JavaScript" in part.message and "不予接收" in part.message
+    assert review_and_approve(draft, staff) is False
+    draft.refresh_from_db()
+    assert not draft.live
+    sweep = services.run_sweep(services.start_sweep(staff.office_admin, county.county))
+    error = SweepFinding.objects.get(sweep=sweep, record=published)
+    assert error.kind == "error" and "JavaScript 脚本（/OpenAction /JavaScript）" in error.context

@@ -28,7 +28,7 @@ from gongkai.core.admin_views import RulePermissionPolicy, ServiceFormMixin, Vis
 from gongkai.core.models import BodyKind
 from gongkai.core.services import ServiceError
 from gongkai.disclosure.models import Record, Validity
-from gongkai.disclosure.services.records import save_draft, set_validity
+from gongkai.disclosure.services.records import AttachmentRejected, save_draft, set_validity
 from gongkai.disclosure.services.review import withdraw_record
 
 URL_NAMESPACE = "wagtailsnippets_disclosure_record"
@@ -78,6 +78,24 @@ def record_publishing_panel() -> PublishingPanel:
     return panel
 
 
+def save_record_draft(view, *, creating: bool):
+    """save_draft from a record form; a refused attachment's message is put beside its file field
+    (the form's other errors stay on top)."""
+    try:
+        return save_draft(view.request.user, view.form.save(commit=False), creating=creating)
+    except AttachmentRejected as exc:
+        formset = getattr(view.form, "formsets", {}).get("attachments")
+        shown = False
+        for attachment, message in exc.refused:
+            for sub in formset.forms if formset is not None else ():
+                if sub.instance is attachment:
+                    sub.add_error("file", message)
+                    shown = True
+        if shown:
+            raise ServiceError(_("附件未通过检查，未保存任何内容，请查看“附件”栏中的说明")) from None
+        raise
+
+
 class RecordCreateView(ServiceFormMixin, CreateView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -88,7 +106,7 @@ class RecordCreateView(ServiceFormMixin, CreateView):
         return form
 
     def save_instance(self):
-        record, self.new_revision = save_draft(self.request.user, self.form.save(commit=False), creating=True)
+        record, self.new_revision = save_record_draft(self, creating=True)
         self.has_content_changes = True
         return record
 
@@ -277,7 +295,7 @@ class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
         return form
 
     def save_instance(self):
-        record, self.new_revision = save_draft(self.request.user, self.form.save(commit=False), creating=False)
+        record, self.new_revision = save_record_draft(self, creating=False)
         self.has_content_changes = self.form.has_changed()
         return record
 

@@ -266,13 +266,232 @@ def pdf_clean(text: str) -> str:
     return text.translate(_PDF_COMPAT)
 
 
-def pdf_parts(source: str | BinaryIO) -> list[Part]:
+class FileRefused(FileRejected):
+    """The file is readable but refused for what it carries (a PDF with scripts or embedded files);
+    the message names the reason and what to do, fit to show a user."""
+
+
+# ---- PDF active content ------------------------------------------------------------------------
+#
+# A published PDF is opened by the public in whatever reader they have: one that runs scripts,
+# launches programs or opens embedded files on their behalf must not come from a government site.
+# Refused, wherever they are (document, page, annotation, form field, outline, name tree):
+# JavaScript (an action of type /JavaScript, any /JS entry, the /JavaScript name tree, XFA form
+# scripts), /Launch, /ImportData, /SubmitForm, /GoToE and /RichMediaExecute actions, embedded files
+# (the /EmbeddedFiles name tree, file specifications with /EF, /FileAttachment annotations) and
+# links whose URI is not http(s) or mailto (file:, javascript:, smb: …). Automatic actions (the
+# document's /OpenAction and every /AA "additional action") may only move within the document
+# (/GoTo, /Named, /SetOCGState, /Trans, /Thread); an /OpenAction that is a destination array, as
+# Word, WPS and LibreOffice write it ([page /Fit]), is no action at all and is accepted.
+# The structure is read with pypdf from the trailer; the raw bytes outside streams, strings and
+# comments are checked too (names with #xx escapes normalised), for damaged or reconstructed files
+# where pypdf and a reader may disagree.
+
+_PDF_ALWAYS = {
+    "/JavaScript": "js", "/Launch": "launch", "/ImportData": "form", "/SubmitForm": "form",
+    "/GoToE": "embedded", "/RichMediaExecute": "js",
+}
+_PDF_NAVIGATION = frozenset({"/GoTo", "/Named", "/SetOCGState", "/Trans", "/Thread"})
+_PDF_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_PDF_WHAT = {
+    "js": (" JavaScript 脚本", "请另存为不含脚本的 PDF 后重新上传（如用“打印为 PDF”或由 Word/WPS 重新导出）"),
+    "launch": ("启动外部程序或文件的操作", "请另存为不含此类操作的 PDF 后重新上传（如由 Word/WPS 重新导出）"),
+    "form": ("提交或导入表单数据的操作", "请另存为不含表单操作的 PDF 后重新上传（如用“打印为 PDF”）"),
+    "embedded": ("嵌入的文件（PDF 附件）", "请删除 PDF 中的附件后重新上传；其中的文件如需公开，请作为单独的附件上传"),
+    "auto": ("打开或浏览时自动执行的操作", "请另存为不含自动操作的 PDF 后重新上传（如由 Word/WPS 重新导出）"),
+    "uri": ("指向非网页地址的链接", "请删除或改正该链接，另存为 PDF 后重新上传"),
+}
+# Names that have no use in an ordinary document, looked for in the raw bytes.
+_PDF_RAW = {b"/JavaScript": "js", b"/JS": "js", b"/Launch": "launch", b"/EmbeddedFiles": "embedded",
+            b"/EmbeddedFile": "embedded", b"/FileAttachment": "embedded", b"/ImportData": "form",
+            b"/SubmitForm": "form", b"/GoToE": "embedded", b"/RichMediaExecute": "js"}
+_PDF_MAX_OBJECTS = 500_000  # a walk past this many objects stops (the raw check still stands)
+_PDF_TOKEN = re.compile(rb"stream(?:\r\n|\n|\r)|[(%]|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
+_PDF_PAREN = re.compile(rb"[()\\]")
+_PDF_ENDSTREAM = re.compile(rb"endstream")
+_PDF_EOL = re.compile(rb"[\r\n]")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _pdf_refusal(kind: str, where: str) -> FileRefused:
+    what, fix = _PDF_WHAT[kind]
+    return FileRefused(f"PDF 文件含有{what}（{where}），存在安全风险，不予接收；{fix}")
+
+
+def pdf_raw_refusal(data) -> FileRefused | None:
+    """The raw-byte check: names of active content outside stream data, literal strings and
+    comments, with #xx escapes decoded (/J#61vaScript is /JavaScript). ``data``: bytes or a
+    buffer (an mmap of the file)."""
+    pos, end = 0, len(data)
+    while True:
+        m = _PDF_TOKEN.search(data, pos)
+        if m is None:
+            return None
+        token = bytes(m.group())
+        pos = m.end()
+        if token.startswith(b"stream"):
+            if m.start() > 0 and bytes(data[m.start() - 1:m.start()]) not in (b"\n", b"\r", b" ", b">", b"\t"):
+                continue  # a longer word (endstream) or a name (/Xstream)
+            close = _PDF_ENDSTREAM.search(data, pos)
+            pos = end if close is None else close.end()
+        elif token == b"%":
+            newline = _PDF_EOL.search(data, pos)
+            pos = end if newline is None else newline.end()
+        elif token == b"(":
+            depth = 1
+            while depth and pos < end:
+                p = _PDF_PAREN.search(data, pos)
+                if p is None:
+                    pos = end
+                    break
+                char = bytes(p.group())
+                pos = p.end() + (1 if char == b"\\" else 0)
+                depth += 1 if char == b"(" else -1 if char == b")" else 0
+        else:
+            name = _PDF_NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), token) if b"#" in token else token
+            kind = _PDF_RAW.get(name)
+            if kind is not None:
+                where = name.decode("latin-1")
+                if name != token:
+                    where += f"，名称经转义写作 {token.decode('latin-1')}"
+                return _pdf_refusal(kind, where)
+
+
+def pdf_structure_refusal(reader) -> FileRefused | None:
+    """The structural check: every object reachable from the trailer (bounded), actions judged
+    by type and by whether they run by themselves (/OpenAction, /AA)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    stack: list[tuple[Any, str, bool]] = [(reader.trailer, "", False)]  # (object, key it hangs on, automatic)
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack and visited < _PDF_MAX_OBJECTS:
+        obj, via, auto = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            try:
+                obj = obj.get_object()
+            except Exception:  # noqa: BLE001 — a damaged object is the text reader's business
+                continue
+        visited += 1
+        if isinstance(obj, ArrayObject):
+            stack.extend((item, via, auto) for item in obj)
+            continue
+        if not isinstance(obj, DictionaryObject):
+            continue
+        refusal = _pdf_dict_refusal(obj, via, auto)
+        if refusal is not None:
+            return refusal
+        for key, value in obj.items():
+            if key in ("/Encrypt", "/Parent", "/P"):
+                continue  # not content / back links (reached from the other side anyway)
+            if via == "/AA":
+                stack.append((value, f"/AA {key}", True))  # each entry of an /AA dictionary
+            elif key == "/OpenAction":
+                stack.append((value, "/OpenAction", True))
+            elif key == "/Next":
+                stack.append((value, via or "/Next", auto))
+            else:
+                stack.append((value, key, False))
+    return None
+
+
+def _pdf_dict_refusal(d, via: str, auto: bool) -> FileRefused | None:
+    where = via or "文档"
+    is_action = d.get("/Type") == "/Action" or via in ("/A", "/PA", "/Next", "/OpenAction") or via.startswith("/AA ")
+    action = str(d.get("/S", "")) if is_action else ""
+    if action in _PDF_ALWAYS:
+        return _pdf_refusal(_PDF_ALWAYS[action], f"{where} {action}")
+    if "/JS" in d:
+        return _pdf_refusal("js", f"{where} /JS")
+    if "/JavaScript" in d:
+        return _pdf_refusal("js", "/Names /JavaScript")
+    if "/EmbeddedFiles" in d:
+        return _pdf_refusal("embedded", "/Names /EmbeddedFiles")
+    if d.get("/Subtype") == "/FileAttachment":
+        return _pdf_refusal("embedded", "/FileAttachment 注释")
+    if "/EF" in d or d.get("/Type") == "/EmbeddedFile":
+        return _pdf_refusal("embedded", "/EF")
+    if "/XFA" in d and _xfa_has_script(d["/XFA"]):
+        return _pdf_refusal("js", "/AcroForm /XFA")
+    if not action:
+        return None
+    if auto and action not in _PDF_NAVIGATION:
+        return _pdf_refusal("auto", f"{where} {action}")
+    if action == "/URI":
+        uri = str(d.get("/URI", "")).strip().lower()
+        if not uri.startswith(_PDF_SAFE_SCHEMES):
+            return _pdf_refusal("uri", f"{where} /URI {uri[:40]}")
+    return None
+
+
+def _xfa_has_script(xfa) -> bool:
+    """Whether an XFA form (a stream, or an array of names and streams) holds a <script>."""
+    from pypdf.generic import ArrayObject
+
+    try:
+        xfa = xfa.get_object()
+        streams = [item.get_object() for item in xfa] if isinstance(xfa, ArrayObject) else [xfa]
+        for stream in streams:
+            data = getattr(stream, "get_data", None)
+            if data is not None and re.search(rb"<(?:\w+:)?script\b", data()[:64 * 1024 * 1024], re.I):
+                return True
+    except Exception:  # noqa: BLE001 — an unreadable XFA packet cannot be checked: treat as script
+        return True
+    return False
+
+
+def pdf_refusal(source: str | BinaryIO) -> FileRefused | None:
+    """Why a PDF is refused (active content, see above), or None: the structure, then the raw
+    bytes. A file pypdf cannot read is judged by its raw bytes alone (its damage is reported by
+    the text reader)."""
+    from pypdf import PdfReader
+
+    try:
+        refusal = pdf_structure_refusal(PdfReader(source))
+    except Exception:  # noqa: BLE001
+        refusal = None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    return refusal or pdf_raw_refusal_of(source)
+
+
+def pdf_raw_refusal_of(source: str | BinaryIO) -> FileRefused | None:
+    """``pdf_raw_refusal`` of a path or binary file (mapped, not copied, where it can be; rewound)."""
+    import mmap
+
+    if not hasattr(source, "read"):
+        with open(source, "rb") as handle:
+            return pdf_raw_refusal_of(handle)
+    source.seek(0)
+    try:
+        if isinstance(source, io.BytesIO):
+            view = source.getbuffer()
+        else:
+            try:
+                view = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
+            except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+                view = memoryview(source.read())
+        try:
+            return pdf_raw_refusal(view)
+        finally:
+            view.release() if isinstance(view, memoryview) else view.close()
+    finally:
+        source.seek(0)
+
+
+def pdf_parts(source) -> list[Part]:
+    """The pages of a PDF (a path, a binary file or an open ``PdfReader``), one part each."""
     import logging
 
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damage is reported as a finding, not logged
-    reader = PdfReader(source)
+    reader = source if isinstance(source, PdfReader) else PdfReader(source)
     parts = []
     columns = None  # a table header on one page still labels the rows of the next
     for number, page in enumerate(reader.pages, start=1):
@@ -349,7 +568,28 @@ def read_document(source: str | BinaryIO, name: str, fmt: Format, *, depth: int 
     if fmt is Format.XLSX:
         return Document(fmt, xlsx_parts(source, label, depth))
     if fmt is Format.PDF:
-        parts = pdf_parts(source)
+        import logging
+
+        from pypdf import PdfReader
+
+        logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+        # The structure first (it says where: /OpenAction /JavaScript), then the raw bytes, which
+        # also judge a file pypdf cannot read or reads differently from a PDF reader.
+        try:
+            reader = PdfReader(source)
+            refusal = pdf_structure_refusal(reader)
+        except RecursionError:
+            refusal = _pdf_refusal("js", "结构嵌套过深，无法确认不含脚本")
+        except Exception:
+            refusal = pdf_raw_refusal_of(source)
+            if refusal is not None:
+                raise refusal from None
+            raise
+        if refusal is None:
+            refusal = pdf_raw_refusal_of(source)
+        if refusal is not None:
+            raise refusal
+        parts = pdf_parts(reader)
         if not any(p.text.strip() for p in parts):
             return Document(fmt, parts, ExtractionStatus.UNVERIFIABLE,
                             "PDF 没有文字层（可能是扫描件），无法自动核查，请人工检查")
@@ -371,18 +611,24 @@ def read_document(source: str | BinaryIO, name: str, fmt: Format, *, depth: int 
 
 
 def xlsx_parts(source: str | BinaryIO, label: str, depth: int = 0) -> list[Part]:
+    """The sheets (hidden ones, hidden rows and columns included), then each sheet's comments, then
+    the rest of the package. Read in streaming mode: the shared strings into one compact string
+    (``ooxml.shared_string_texts``), each sheet cell by cell with the parsed XML cleared as it goes
+    (``ooxml.iter_sheet_cells``) into a compact text (``ooxml.SheetText``, parts of about 1 M
+    characters cut at row boundaries), so memory follows the size of the text, not of the XML or
+    of the number of cells, and the detector's working set is that of one part."""
     from gongkai.privacy import ooxml
 
     package = ooxml.Package(source, label)
     sheets = ooxml.xlsx_sheets(package)
-    strings = ooxml.shared_strings(package)
+    strings = ooxml.shared_string_texts(package)
     parts = []
     done = {sheet.part for sheet in sheets}
     for sheet in sheets:
-        builder = ooxml.SheetBuilder(sheet)
+        builder = ooxml.SheetText(sheet)
         for cell in ooxml.iter_sheet_cells(package, sheet):
-            builder.add(cell.get("r"), ooxml.cell_pieces(cell, strings), keep_nodes=False)
-        parts.append(builder.finish().to_part())
+            builder.add(cell.get("r"), ooxml.cell_text(cell, strings))
+        parts.extend(builder.to_parts())
         comments = ooxml.comments_part_name(package, sheet)
         if comments:
             done.add(comments)
@@ -409,6 +655,9 @@ def extract(name: str, data: bytes) -> Extracted:
     fmt = detect_format(name, data[:8192])
     try:
         document = read_document(io.BytesIO(data), name, fmt)
+    except FileRefused as exc:
+        message = str(exc)
+        raise FileRefused(message if f"“{PurePath(name).name}”" in message else f"附件“{name}”：{message}") from None
     except FileRejected as exc:
         raise FileRejected(f"附件“{name}”已损坏或被拒绝读取：{exc}") from None
     except Exception as exc:  # the parsers raise many types on damaged input

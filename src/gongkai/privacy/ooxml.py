@@ -19,17 +19,18 @@ import io
 import posixpath
 import re
 import zipfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from lxml import etree
 
-from gongkai.privacy.extraction import FileRejected, Part
+from gongkai.privacy.extraction import FileRefused, FileRejected, Part
 
 MAX_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 200 * 1024 * 1024  # one XML part, uncompressed
-MAX_TOTAL_BYTES = 500 * 1024 * 1024  # the whole package, uncompressed
+MAX_MEMBER_BYTES = 200 * 1024 * 1024  # one XML part, uncompressed (never more than the package limit)
+DEFAULT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # the whole package, uncompressed
 MAX_RATIO = 200  # uncompressed : compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 4 * 1024 * 1024
 
@@ -39,6 +40,31 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+_max_unpacked = DEFAULT_MAX_UNPACKED_BYTES
+
+
+def set_max_unpacked_bytes(limit: int) -> None:
+    """Set the largest total unpacked size of a Word/Excel package, for the whole process.
+
+    Called once at start-up by the Django app (``PrivacyAppConfig.ready`` from the setting
+    ``GONGKAI_MAX_UNPACKED_MB``); a pure caller (the command line, a test) keeps the default or
+    sets its own. A process-wide setter rather than a ``PrivacyConfig`` field: the limit guards the
+    worker's memory, not what counts as personal data, and every reader of a package (upload check,
+    scan, masking, embedded workbooks) must obey it without each call passing it on."""
+    global _max_unpacked
+    if limit < 1:
+        raise ValueError("the unpacked-size limit must be positive")
+    _max_unpacked = int(limit)
+
+
+def max_unpacked_bytes() -> int:
+    return _max_unpacked
+
+
+def _member_cap() -> int:
+    return min(MAX_MEMBER_BYTES, _max_unpacked)
 
 
 def _mb(n: int) -> str:
@@ -58,24 +84,29 @@ class Package:
         if len(infos) > MAX_MEMBERS:
             raise FileRejected(f"{label}包含 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}，疑似压缩炸弹，已拒绝读取")
         total = 0
+        limit = _max_unpacked
         for info in infos:
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+            if info.file_size > _member_cap() or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+                if info.file_size > limit:
+                    break  # said below: the package is over the limit
                 raise FileRejected(f"{label}中的“{info.filename}”解压后达 {_mb(info.file_size)}"
                                    f"（压缩比 {ratio:.0f}:1），疑似压缩炸弹，已拒绝读取")
-        if total > MAX_TOTAL_BYTES:
-            raise FileRejected(f"{label}解压后共 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}，疑似压缩炸弹，已拒绝读取")
+        if total > limit:
+            raise FileRefused(f"{label}解压后共 {_mb(total)}，超过解压后大小上限 {_mb(limit)}，不予读取；"
+                               "请删除不需要公开的工作表、图片或附带内容，或拆分为几个文件后重新上传")
+        self.max_member = _member_cap()
         self.names = {info.filename for info in infos}
 
     def read(self, name: str) -> bytes:
         try:
             with self.zip.open(name) as member:
-                data = member.read(MAX_MEMBER_BYTES + 1)
+                data = member.read(self.max_member + 1)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
             raise FileRejected(f"{self.label}中的“{name}”已损坏（{type(exc).__name__}）") from None
-        if len(data) > MAX_MEMBER_BYTES:
-            raise FileRejected(f"{self.label}中的“{name}”解压后超过 {_mb(MAX_MEMBER_BYTES)}，疑似压缩炸弹，已拒绝读取")
+        if len(data) > self.max_member:
+            raise FileRejected(f"{self.label}中的“{name}”解压后超过 {_mb(self.max_member)}，疑似压缩炸弹，已拒绝读取")
         return data
 
     def xml(self, name: str) -> etree._Element:
@@ -115,7 +146,7 @@ class Package:
 
 
 class _CappedReader(io.RawIOBase):
-    """A member read as a stream that refuses to go past MAX_MEMBER_BYTES."""
+    """A member read as a stream that refuses to go past the package's member cap."""
 
     def __init__(self, package: Package, name: str):
         self.package, self.name, self.count = package, name, 0
@@ -133,8 +164,8 @@ class _CappedReader(io.RawIOBase):
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise FileRejected(f"{self.package.label}中的“{self.name}”已损坏（{type(exc).__name__}）") from None
         self.count += len(data)
-        if self.count > MAX_MEMBER_BYTES:
-            raise FileRejected(f"{self.package.label}中的“{self.name}”解压后超过 {_mb(MAX_MEMBER_BYTES)}，"
+        if self.count > self.package.max_member:
+            raise FileRejected(f"{self.package.label}中的“{self.name}”解压后超过 {_mb(self.package.max_member)}，"
                                "疑似压缩炸弹，已拒绝读取")
         buffer[:len(data)] = data
         return len(data)
@@ -488,21 +519,218 @@ def _is_header_row(texts: list[str]) -> bool:
             and any(_HEADER_WORDS.search(text) for text in texts))
 
 
-def iter_sheet_cells(package: Package, sheet: Sheet) -> Iterator[etree._Element]:
-    """Cells of a sheet streamed with bounded memory (elements are cleared after use)."""
-    stream = package.stream(sheet.part)
+def _iterparse(package: Package, part: str, tags, what: str) -> Iterator[etree._Element]:
+    """``end`` events of ``tags`` in a part streamed with bounded memory: each element is cleared
+    once the caller has it, and so are the finished elements before it (rows of a sheet included,
+    which would otherwise stay in the tree as empty shells)."""
+    stream = package.stream(part)
     try:
-        for _event, cell in etree.iterparse(stream, events=("end",), tag=S + "c", resolve_entities=False,
-                                            no_network=True, huge_tree=False, load_dtd=False):
-            yield cell
-            cell.clear(keep_tail=False)
-            parent = cell.getparent()
-            while cell.getprevious() is not None:
-                del parent[0]
+        for _event, element in etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
+                                               no_network=True, huge_tree=False, load_dtd=False):
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
     except etree.XMLSyntaxError:
-        raise FileRejected(f"{package.label}中的工作表“{sheet.name}”不是有效的 XML，文件已损坏") from None
+        raise FileRejected(f"{package.label}中的{what}不是有效的 XML，文件已损坏") from None
     finally:
         stream.close()
+
+
+def iter_sheet_cells(package: Package, sheet: Sheet) -> Iterator[etree._Element]:
+    """Cells of a sheet streamed with bounded memory (cells and rows are cleared after use)."""
+    for element in _iterparse(package, sheet.part, (S + "c", S + "row"), f"工作表“{sheet.name}”"):
+        if element.tag == S + "c":
+            yield element
+
+
+MAX_SHARED_STRINGS = 4_000_000  # more than Excel's 1,048,576 rows can use in a sensible workbook
+
+
+class SharedStrings:
+    """The texts of a workbook's shared-string table, kept compact: one string holding all of them
+    and an array of where each ends (a list of a million str objects would cost ~60 bytes each on
+    top of their characters). Read with ``shared_string_texts``; index like a list."""
+
+    def __init__(self, text: str, ends: array):
+        self.text, self.ends = text, ends
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            raise IndexError(index)
+        end = self.ends[index]
+        return self.text[self.ends[index - 1] if index else 0:end]
+
+
+def shared_string_texts(package: Package) -> SharedStrings:
+    """The shared-string table of a workbook, streamed (phonetic runs left out, as ``si_pieces``).
+    Bounded: at most MAX_SHARED_STRINGS entries, and no more characters than the part's bytes."""
+    rels = package.rels("xl/workbook.xml")
+    name = next((t for t in rels.values() if t.endswith("sharedStrings.xml")), "xl/sharedStrings.xml")
+    ends = array("q")
+    if name not in package.names:
+        return SharedStrings("", ends)
+    blocks: list[str] = []
+    pending: list[str] = []
+    length = 0
+    for si in _iterparse(package, name, S + "si", "共享字符串表"):
+        text = "".join(t.text or "" for t in si.iter(S + "t") if next(t.iterancestors(S + "rPh"), None) is None)
+        pending.append(text)
+        length += len(text)
+        ends.append(length)
+        if len(ends) > MAX_SHARED_STRINGS:
+            raise FileRejected(f"{package.label}的共享字符串超过 {MAX_SHARED_STRINGS} 条，结构异常，已拒绝读取")
+        if len(pending) >= 4096:
+            blocks.append("".join(pending))
+            pending = []
+    blocks.append("".join(pending))
+    return SharedStrings("".join(blocks), ends)
+
+
+def cell_text(cell: etree._Element, strings: SharedStrings) -> str:
+    """The text of a cell as ``cell_pieces`` gives it, without the XML nodes (for reading only)."""
+    kind = cell.get("t", "n")
+    if kind == "s":
+        v = cell.find(S + "v")
+        try:
+            return strings[int(v.text)] if v is not None and v.text else ""
+        except (ValueError, IndexError):
+            return ""
+    if kind == "inlineStr":
+        inline = cell.find(S + "is")
+        return "".join(text for text, _node in si_pieces(inline)) if inline is not None else ""
+    v = cell.find(S + "v")
+    if v is None or v.text is None:
+        return ""
+    return v.text if kind in ("str", "e", "b") else number_text(v.text)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class SheetText:
+    """The scanned text of one sheet built from streamed cells, in bounded memory: the same text,
+    locations and column labels as ``SheetBuilder`` (``[name]``, then one line per row, cells
+    joined by tabs), but per cell only its start offset and column number are kept (12 bytes), per
+    row its first cell and number; no XML nodes, no objects per cell. For reading only: masking
+    needs the nodes (``SheetBuilder``).
+
+    The text is cut into parts of about CHUNK_CHARS characters at row boundaries (``to_parts``);
+    joined by newlines they are the sheet's text, so offsets and the extracted text are those of
+    one part, while what the detector holds per part (candidates, label caches) stays small
+    however long the sheet is. The only rule that cannot look across a cut is "a label at the end
+    of the line above" for the first row of a part."""
+
+    CHUNK_CHARS = 1 << 20
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.chunks: list[tuple[int, str]] = []  # (offset in the sheet's text, text)
+        title = f"[{sheet.name}]"
+        self.lines: list[str] = [title]
+        self.chunk_start = 0
+        self.chunk_length = len(title)
+        self.length = len(title)  # of the sheet's text so far
+        self.cell_starts = array("q")
+        self.cell_columns = array("l")
+        self.row_first_cell = array("q")  # index of each row's first cell
+        self.row_numbers = array("l")
+        self.row: int | None = None
+        self.row_cells: list[tuple[int, str]] = []
+        self.header: dict[int, str] | None = None
+        self.labelled_from = -1  # cells from this index on are data cells labelled by ``header``
+        self.data_seen = False
+        self.rows_seen = 0
+
+    def add(self, ref: str | None, text: str) -> None:
+        m = _CELL_REF.match(ref or "")
+        if not m:
+            return
+        row = int(m.group(2))
+        if row != self.row:
+            self._flush()
+            self.row = row
+        if text:
+            self.row_cells.append((_column_number(m.group(1)), text))
+
+    def _flush(self) -> None:
+        if not self.row_cells:
+            return
+        self.rows_seen += 1
+        texts = [text for _, text in self.row_cells]
+        if self.header is None:
+            if self.rows_seen <= SheetBuilder.HEADER_ROWS and len(texts) >= 2 and not _has_data(texts):
+                self.header = {col: text for col, text in self.row_cells}
+        elif not self.data_seen and _is_header_row(texts):
+            self.header.update({col: text for col, text in self.row_cells})
+        elif not self.data_seen:
+            self.data_seen = True
+            self.labelled_from = len(self.cell_starts)
+        self.row_first_cell.append(len(self.cell_starts))
+        self.row_numbers.append(self.row)
+        if self.chunk_length >= self.CHUNK_CHARS:
+            self._cut()
+        pos = self.length + 1  # after the newline that starts the row (the join between parts)
+        for col, text in self.row_cells:
+            self.cell_starts.append(pos)
+            self.cell_columns.append(col)
+            pos += len(text) + 1
+        line = "\t".join(texts)
+        if self.lines:
+            self.chunk_length += 1
+        else:
+            self.chunk_start = self.length + 1
+        self.lines.append(line)
+        self.chunk_length += len(line)
+        self.length += 1 + len(line)
+        self.row_cells = []
+
+    def _cut(self) -> None:
+        if self.lines:
+            self.chunks.append((self.chunk_start, "\n".join(self.lines)))
+        self.lines, self.chunk_length = [], 0
+
+    def to_parts(self) -> list[Part]:
+        self._flush()
+        self._cut()
+        name, starts, columns = self.sheet.name, self.cell_starts, self.cell_columns
+        first, numbers, header, labelled_from = self.row_first_cell, self.row_numbers, self.header, self.labelled_from
+
+        def locate(offset: int) -> str:
+            k = bisect.bisect_right(starts, offset) - 1
+            if k < 0:
+                return f"{name}!A1"
+            row = numbers[bisect.bisect_right(first, k) - 1]
+            return f"{name}!{_column_letters(columns[k])}{row}"
+
+        def column_label(offset: int) -> str | None:
+            if header is None or labelled_from < 0:
+                return None
+            k = bisect.bisect_right(starts, offset) - 1
+            return header.get(columns[k]) if k >= labelled_from else None
+
+        parts = [Part(text, lambda offset, base=base: locate(base + offset),
+                      lambda offset, base=base: column_label(base + offset), True)
+                 for base, text in self.chunks]
+        self.chunks = []
+        return parts
 
 
 def comments_part_name(package: Package, sheet: Sheet) -> str | None:
@@ -558,15 +786,56 @@ def other_parts(package: Package, done: set[str], depth: int) -> list[Part]:
             continue
         if not name.endswith(".xml"):
             continue
-        out = PartSegments(name)
-        for element in package.xml(name).iter():
-            if not isinstance(element.tag, str):
-                continue  # XML comments and processing instructions
-            for text in (element.text, element.get("v")):  # pivot-cache items keep values in v="…"
-                if text and text.strip():
-                    seg = _segment([(text.strip(), None)])
-                    seg.location = f"部件 {name}"
-                    out.segments.append(seg)
-        if out.segments:
-            parts.append(out.to_part())
+        part = _text_of_part(package, name)
+        if part is not None:
+            parts.append(part)
     return parts
+
+
+def _text_of_part(package: Package, name: str) -> Part | None:
+    """Every text and ``v`` value of an XML part, one a line, in document order, streamed: a pivot
+    cache or chart cache can be as large as the sheet it summarises. An element's text is taken at
+    the start of its first child (it is parsed by then) or at its end, and finished elements are
+    cleared."""
+    blocks: list[str] = []
+    lines: list[str] = []
+    stack: list[list] = []  # [element, taken]
+
+    def take(entry: list) -> None:
+        entry[1] = True
+        element = entry[0]
+        for text in (element.text, element.get("v")):  # pivot-cache items keep values in v="…"
+            if text and text.strip():
+                lines.append(text.strip())
+
+    stream = package.stream(name)
+    try:
+        for event, element in etree.iterparse(stream, events=("start", "end"), resolve_entities=False,
+                                              no_network=True, huge_tree=False, load_dtd=False,
+                                              remove_comments=True, remove_pis=True):
+            if event == "start":
+                if stack and not stack[-1][1]:
+                    take(stack[-1])
+                stack.append([element, False])
+                continue
+            entry = stack.pop()
+            if not entry[1]:
+                take(entry)
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+            if len(lines) >= 4096:
+                blocks.append("\n".join(lines))
+                lines = []
+    except etree.XMLSyntaxError:
+        raise FileRejected(f"{package.label}中的“{name}”不是有效的 XML，文件已损坏") from None
+    finally:
+        stream.close()
+    if lines:
+        blocks.append("\n".join(lines))
+    if not blocks:
+        return None
+    location = f"部件 {name}"
+    return Part("\n".join(blocks), lambda _offset: location, lambda _offset: None, True)

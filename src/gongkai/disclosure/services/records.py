@@ -53,22 +53,39 @@ def _check_catalogue_items(record: Record) -> None:
         raise ServiceError({"catalogue_items": [f"公开目录事项“{foreign[0]}”不属于{owner.name}的公开目录"]})
 
 
+class AttachmentRejected(ServiceError):
+    """Attachments refused by the check on upload. ``refused``: (the attachment, its Chinese
+    message) for each, so a form can show every message beside its file field."""
+
+    def __init__(self, refused: list[tuple[Any, str]]):
+        self.refused = refused
+        super().__init__({"attachments": [message for _attachment, message in refused]})
+
+
 def _process_attachments(record: Record) -> None:
-    """Check every newly uploaded attachment (type, size, integrity) and extract its text."""
+    """Check every newly uploaded attachment (type, size, integrity, unpacked size, active content
+    of PDFs) and extract its text. All are checked before any is stored: one refused file leaves
+    nothing behind, neither rows nor files."""
     limit = settings.GONGKAI_MAX_ATTACHMENT_MB * 1024 * 1024
+    checked, refused = [], []
     for attachment in record.attachments.all():
         upload = attachment.file
         if not upload or getattr(upload, "_committed", True):
             continue  # unchanged file, already checked when it was uploaded
         if upload.size > limit:
-            raise ServiceError({"attachments": [f"附件“{upload.name}”超过 {settings.GONGKAI_MAX_ATTACHMENT_MB} MB"]})
+            refused.append((attachment, f"附件“{upload.name}”超过 {settings.GONGKAI_MAX_ATTACHMENT_MB} MB"))
+            continue
         upload.seek(0)
         data = upload.read()
         upload.seek(0)
         try:
-            extracted = extract(upload.name, data)
+            checked.append((attachment, data, extract(upload.name, data)))
         except FileRejected as exc:
-            raise ServiceError({"attachments": [str(exc)]}) from None
+            refused.append((attachment, str(exc)))
+    if refused:
+        raise AttachmentRejected(refused)
+    for attachment, data, extracted in checked:
+        upload = attachment.file
         attachment.title = (attachment.title or upload.name).strip()[:200]
         attachment.size = len(data)
         attachment.sha256 = hashlib.sha256(data).hexdigest()
