@@ -148,3 +148,20 @@ def test_bad_inputs_in_one_folder(tmp_path):
         assert rows["6-locked.txt"]["kind"] == "error" and "权限" in rows["6-locked.txt"]["note"]
     table = gongkai("scan", str(tmp_path / "7-good.txt"), str(tmp_path / "3-bomb.xlsx"))
     assert table.returncode == 1 and "压缩炸弹" in table.stdout and "读取失败" in table.stdout
+
+
+def test_the_unpacked_size_limit_of_the_server_applies_on_the_command_line(tmp_path):
+    """GONGKAI_MAX_UNPACKED_MB means the same to `gongkai privacy` as to the server: a workbook
+    that unpacks to more is reported as an error naming the limit; a bad value is a usage error."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in range(3000):
+        book.active.append([f"第{row}行备注：" + "说明文字" * 40])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    assert gongkai("scan", str(path)).returncode == 0
+    refused = gongkai("scan", "--json", str(path), env={"GONGKAI_MAX_UNPACKED_MB": "1"})
+    assert refused.returncode == 1 and "1 MB" in refused.stdout
+    bad = gongkai("scan", str(path), env={"GONGKAI_MAX_UNPACKED_MB": "很多"})
+    assert bad.returncode == 2 and "GONGKAI_MAX_UNPACKED_MB" in bad.stderr

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import unicodedata
 from json.encoder import encode_basestring
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         config = _config(args)
+        _apply_unpacked_limit(os.environ.get("GONGKAI_MAX_UNPACKED_MB", ""))
     except ConfigError as exc:
         print(f"gongkai privacy：{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -113,6 +115,22 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return EXIT_FOUND
+
+
+def _apply_unpacked_limit(value: str) -> None:
+    """The server's GONGKAI_MAX_UNPACKED_MB applies on the command line too (same meaning as in
+    docs/configuration.md), read here without Django."""
+    if not value.strip():
+        return
+    from gongkai.privacy import ooxml
+
+    try:
+        megabytes = int(value)
+    except ValueError:
+        raise ConfigError(f"GONGKAI_MAX_UNPACKED_MB 应为整数（MB），而不是“{value}”") from None
+    if megabytes < 1:
+        raise ConfigError("GONGKAI_MAX_UNPACKED_MB 至少为 1")
+    ooxml.set_max_unpacked_bytes(megabytes * 1024 * 1024)
 
 
 # ---- scan ------------------------------------------------------------------------------------
