@@ -401,3 +401,19 @@ def test_an_id_that_is_also_a_valid_credit_code_is_reported_for_review():
     assert finding.kind is Kind.ID_CARD and finding.confidence < 0.9 and "信用代码" in finding.note
     assert scan_text(f"身份证号：{number}")[0].confidence == 0.99
     assert scan_text(f"统一社会信用代码：{number}") == []
+
+
+@pytest.mark.parametrize("text, marked", [
+    ("秘密★1年\n关于……的通知", True),
+    ("机密\n关于……的通知", True),
+    ("密级：秘密\n", True),
+    ("【绝密】\n", True),
+    ("1.属于国家秘密\t0\t0\n", False),  # 年报表三的行名
+    ("不得公开涉及国家秘密\n", False),
+])
+def test_a_bare_level_word_is_a_marking_only_where_a_marking_stands(text, marked):
+    from gongkai.privacy.detectors import scan_text
+    from gongkai.privacy.findings import Kind
+
+    found = [f for f in scan_text(text) if f.kind is Kind.CLASSIFIED_MARKING]
+    assert bool(found) is marked, found

@@ -991,7 +991,11 @@ class Detector:
                   or after.startswith(("注意保存", "内部资料")))
         stamp = opened and closed
         if word[:2] in ("绝密", "机密", "秘密"):
-            out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.95))
+            # With ★ it is a marking wherever it stands; a bare level word only where a marking
+            # stands (alone, in a stamp's brackets, after 密级), not at the end of a sentence or a
+            # cell that names the category (表三 "1.属于国家秘密", "不得公开涉及国家秘密").
+            if any(star in word for star in "★☆") or opened or before.endswith(("密级", "密级：", "密级:")):
+                out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.95))
         elif word in ("内部资料", "内部文件", "请勿外传"):
             out.append(self._emit(Kind.CLASSIFIED_MARKING, s, e, text, 0.9 if stamp else 0.5,
                                   "" if stamp else "正文中出现该字样，请核实"))

@@ -627,7 +627,7 @@ def xlsx_parts(source: str | BinaryIO, label: str, depth: int = 0) -> list[Part]
     for sheet in sheets:
         builder = ooxml.SheetText(sheet)
         for cell in ooxml.iter_sheet_cells(package, sheet):
-            builder.add(cell.get("r"), ooxml.cell_text(cell, strings))
+            builder.add(cell.get("r"), ooxml.cell_text(cell, strings), numeric=cell.get("t", "n") == "n")
         parts.extend(builder.to_parts())
         comments = ooxml.comments_part_name(package, sheet)
         if comments:

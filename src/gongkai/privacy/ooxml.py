@@ -650,6 +650,7 @@ class SheetText:
         self.length = len(title)  # of the sheet's text so far
         self.cell_starts = array("q")
         self.cell_columns = array("l")
+        self.cell_numeric = array("b")  # 1: the cell holds a typed number (see NumberCellHeader)
         self.row_first_cell = array("q")  # index of each row's first cell
         self.row_numbers = array("l")
         self.row: int | None = None
@@ -659,7 +660,7 @@ class SheetText:
         self.data_seen = False
         self.rows_seen = 0
 
-    def add(self, ref: str | None, text: str) -> None:
+    def add(self, ref: str | None, text: str, numeric: bool = False) -> None:
         m = _CELL_REF.match(ref or "")
         if not m:
             return
@@ -668,18 +669,18 @@ class SheetText:
             self._flush()
             self.row = row
         if text:
-            self.row_cells.append((_column_number(m.group(1)), text))
+            self.row_cells.append((_column_number(m.group(1)), text, numeric))
 
     def _flush(self) -> None:
         if not self.row_cells:
             return
         self.rows_seen += 1
-        texts = [text for _, text in self.row_cells]
+        texts = [text for _, text, _n in self.row_cells]
         if self.header is None:
             if self.rows_seen <= SheetBuilder.HEADER_ROWS and len(texts) >= 2 and not _has_data(texts):
-                self.header = {col: text for col, text in self.row_cells}
+                self.header = {col: text for col, text, _n in self.row_cells}
         elif not self.data_seen and _is_header_row(texts):
-            self.header.update({col: text for col, text in self.row_cells})
+            self.header.update({col: text for col, text, _n in self.row_cells})
         elif not self.data_seen:
             self.data_seen = True
             self.labelled_from = len(self.cell_starts)
@@ -688,9 +689,10 @@ class SheetText:
         if self.chunk_length >= self.CHUNK_CHARS:
             self._cut()
         pos = self.length + 1  # after the newline that starts the row (the join between parts)
-        for col, text in self.row_cells:
+        for col, text, numeric in self.row_cells:
             self.cell_starts.append(pos)
             self.cell_columns.append(col)
+            self.cell_numeric.append(1 if numeric else 0)
             pos += len(text) + 1
         line = "\t".join(texts)
         if self.lines:
@@ -710,7 +712,7 @@ class SheetText:
     def to_parts(self) -> list[Part]:
         self._flush()
         self._cut()
-        name, starts, columns = self.sheet.name, self.cell_starts, self.cell_columns
+        name, starts, columns, numeric = self.sheet.name, self.cell_starts, self.cell_columns, self.cell_numeric
         first, numbers, header, labelled_from = self.row_first_cell, self.row_numbers, self.header, self.labelled_from
 
         def locate(offset: int) -> str:
@@ -721,10 +723,11 @@ class SheetText:
             return f"{name}!{_column_letters(columns[k])}{row}"
 
         def column_label(offset: int) -> str | None:
-            if header is None or labelled_from < 0:
-                return None
             k = bisect.bisect_right(starts, offset) - 1
-            return header.get(columns[k]) if k >= labelled_from else None
+            label = header.get(columns[k]) if header is not None and 0 <= labelled_from <= k else None
+            if k >= 0 and numeric[k]:  # as SheetBuilder does: a typed number says so to the detector
+                return NumberCellHeader(label or "")
+            return label
 
         parts = [Part(text, lambda offset, base=base: locate(base + offset),
                       lambda offset, base=base: column_label(base + offset), True)
