@@ -66,6 +66,7 @@ EVENT_TYPES: dict[str, Any] = {
     "report.validated": _("校验政府信息公开工作年度报告"),
     "report.published": _("发布政府信息公开工作年度报告"),
     "report.correction_started": _("发起年度报告更正"),
+    "report.masked": _("遮盖年度报告中的个人信息"),
     "report.imported": _("导入历史年度报告"),
     "report.reminder_sent": _("发送年度报告发布期限提醒"),
     "request.registered": _("登记政府信息公开申请"),

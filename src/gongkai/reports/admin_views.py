@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from gongkai.core import rules
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError
+from gongkai.privacy import public_sources
 from gongkai.reports import exports, layout, selectors, services
 from gongkai.reports.document import report_document
 from gongkai.reports.models import AnnualReport
+from gongkai.reports.public_sources import ANNUAL_REPORT
 
 
 def _year(request) -> int:
@@ -71,10 +73,17 @@ def report_detail(request, body_id: int, year: int):
     current = selectors.current_report(body, year)
     document = report_document(current) if current else None
     figures = selectors.figures(body, year)
+    # The privacy gate's view of the open report, as publish() will see it: found before the
+    # publish button is pressed. It renders the DOCX to scan it, so it runs once per page view.
+    privacy = public_sources.check(ANNUAL_REPORT, current) if current and current.is_open else None
+    can_edit = rules.can_edit_annual_report(request.user, body)
     return TemplateResponse(request, "reports/admin/report_detail.html", {
         "body": body, "year": year, "report": current, "versions": versions,
         "document": document, **(exports.html_context(document) if document else {}),
-        "figures": figures, "can_edit": rules.can_edit_annual_report(request.user, body),
+        "privacy_findings": privacy.lines() if privacy and privacy.blocking else [],
+        "privacy_summary": privacy.describe() if privacy and privacy.blocking else "",
+        "can_mask": bool(can_edit and privacy and any(p.blocking and p.field for p in privacy.parts)),
+        "figures": figures, "can_edit": can_edit,
         "can_publish": rules.can_publish_annual_report(request.user, body),
         "deadline": selectors.ar.publication_deadline(body.kind, year),
     })
@@ -115,6 +124,9 @@ def report_action(request, body_id: int, year: int, action: str):
         elif action == "publish":
             services.publish(request.user, current, note=post.get("warning_note") or None)
             messages.success(request, "年度报告已发布")
+        elif action == "mask":
+            services.mask_personal_data(request.user, current)
+            messages.success(request, "已遮盖年度报告文字中的个人信息，请核对后再发布")
         elif action == "correct":
             services.start_correction(request.user, current, post.get("reason", ""))
             messages.success(request, "已建立更正版本（草稿）；原版本在更正版本发布前继续公开")

@@ -8,6 +8,8 @@
 - :func:`validate` — run the checks of domain facts §2.6 against last year's published report.
 - :func:`publish` — refused while a hard check fails (the message names the cell) or while a
   warning has no note; freezes the JSON snapshot; a correction supersedes the version it corrects.
+- :func:`mask_personal_data` — the one-click mask (一键遮盖): personal data the privacy gate finds in
+  the text of an open report is masked in place.
 - :func:`start_correction` — open a new version of a published report; the published one stays
   public until the correction is published, then stays visible as superseded.
 
@@ -26,9 +28,11 @@ from django.utils import timezone
 from gongkai.core import audit, rules
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError, require
+from gongkai.privacy import public_sources
 from gongkai.reports import drafting, selectors
 from gongkai.reports.document import report_document
 from gongkai.reports.models import OPEN_STATUSES, AnnualFigures, AnnualReport, ReportStatus
+from gongkai.reports.public_sources import ANNUAL_REPORT
 from gongkai.rules import annual_report as ar
 
 MIN_YEAR = 2008  # the first reporting year under the 2007 条例
@@ -227,7 +231,10 @@ def validate(actor, report: AnnualReport) -> list[dict]:
 def publish(actor, report: AnnualReport, *, note: str | None = None, today: dt.date | None = None,
             published_at: dt.datetime | None = None) -> AnnualReport:
     """Publish ``report`` (条例第四十九条). Refused before the year has ended, while any hard check
-    fails (the ServiceError lists each failing cell by name), or while a warning has no note. The
+    fails (the ServiceError lists each failing cell by name), while a warning has no note, or while
+    the privacy gate (public source ``reports.annual_report``: the text, the notes and the DOCX)
+    finds an unmasked ID number, phone or account (the ServiceError names each finding, masked,
+    and where; :func:`mask_personal_data` masks them). The
     published JSON is frozen in ``snapshot``; a correction supersedes the version it corrects.
     ``published_at`` records a publication that happened earlier (e.g. on the website before the
     report was entered here); it cannot lie in the future or before the year's end."""
@@ -254,6 +261,10 @@ def publish(actor, report: AnnualReport, *, note: str | None = None, today: dt.d
         if warnings and not report.warning_note:
             raise ServiceError([f"年度报告有{len(warnings)}项校验提示，须填写说明后方可发布："]
                                + [c["message"] for c in warnings])
+        try:
+            public_sources.require_clean(ANNUAL_REPORT, report)
+        except public_sources.Blocked as blocked:
+            raise ServiceError(blocked.messages) from None
         if report.corrects_id:
             AnnualReport.objects.filter(pk=report.corrects_id).update(status=ReportStatus.SUPERSEDED)
         report.status = ReportStatus.PUBLISHED
@@ -263,6 +274,32 @@ def publish(actor, report: AnnualReport, *, note: str | None = None, today: dt.d
         audit.record("report.published", actor, report, {
             "year": report.year, "version": report.version, "corrects": report.corrects_id,
             "warnings": [c["cell"] for c in warnings], "note": report.warning_note}, scope=report.body)
+    return report
+
+
+MASKABLE_FIELDS = ("section_overview", "section_problems", "section_other", "warning_note", "correction_reason")
+
+
+def mask_personal_data(actor, report: AnnualReport) -> AnnualReport:
+    """The one-click mask (一键遮盖) of an open report: the personal data the privacy gate finds in
+    sections 一/五/六, the warning note and the correction reason is masked in place (as
+    ``public_sources.mask_fields`` writes it). Refused for a published report, and when there is
+    nothing to mask. The tables and checks are untouched, so the status stays as it was."""
+    require(rules.can_edit_annual_report(actor, report.body), "您无权修改该机构的年度报告")
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if not report.is_open:
+            raise ServiceError("已发布的年度报告不能修改；如需修改，请发起更正")
+        changed = {name: value for name, value in public_sources.mask_fields(ANNUAL_REPORT, report).items()
+                   if name in MASKABLE_FIELDS}
+        if not changed:
+            raise ServiceError("年度报告的文字中没有需要遮盖的个人信息")
+        for name, value in changed.items():
+            setattr(report, name, value)
+        report.save(update_fields=[*changed, "updated_at"])
+        # The audit entry names the fields, never the text: the text held the unmasked data.
+        audit.record("report.masked", actor, report, {"year": report.year, "version": report.version,
+                                                      "fields": sorted(changed)}, scope=report.body)
     return report
 
 

@@ -7,6 +7,8 @@ Views only read and call services; a ServiceError comes back as a message on the
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,10 +21,12 @@ from gongkai.core import rules
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
+from gongkai.privacy import public_sources
 from gongkai.requests import letters as letter_rendering
 from gongkai.requests import selectors
 from gongkai.requests.intake_views import intake_bodies
 from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionCase, SuggestionStatus
+from gongkai.requests.public_sources import ANSWER
 from gongkai.requests.services import letters as letter_services
 from gongkai.requests.services import proactive
 from gongkai.requests.services.cases import allowed_actions, transition
@@ -83,6 +87,7 @@ def case_detail(request, pk: int):
         "today": today(),
         "extension_needs_head": _extension_needs_head(request.user, case, actions),
         "can_publish": rules.can_handle_case(request.user, case.body) and case.state in PUBLISHABLE_STATES,
+        **_publication_context(request, case),
         **_letter_context(request.user, case),
     })
 
@@ -249,20 +254,75 @@ def case_action(request, pk: int, action: str):
     return redirect("requests_admin:detail", pk=case.pk)
 
 
+def _draft_key(case: Case) -> str:
+    return f"requests.publication_draft.{case.pk}"
+
+
+def _publication_context(request, case: Case) -> dict:
+    """The 答复选登 form: prefilled with the officer's last refused draft (kept in the session) and
+    the privacy gate's findings on it, or with what is published."""
+    draft = request.session.get(_draft_key(case))
+    published = case.published_at.isoformat() if case.published_at else ""
+    if draft and draft.get("published") != published:
+        # Someone published or withdrew the answer since: the draft no longer answers to what is shown.
+        del request.session[_draft_key(case)]
+        draft = None
+    if not draft:
+        return {"pub_title": case.public_title, "pub_summary": case.public_summary, "pub_findings": []}
+    return {"pub_title": draft["title"], "pub_summary": draft["summary"], "pub_findings": draft["findings"],
+            "pub_draft": True}
+
+
+def _keep_draft(request, case: Case, title: str, summary: str, *, masked: bool) -> str:
+    """Keep a refused draft so the officer does not lose it. When the gate refused it, the kept text
+    has the findings masked: the session (a database table) and the page prefilled from it never
+    hold the full number, and nothing that was masked could have been published anyway. Returns the
+    gate's summary line when the gate refused the draft, else ''."""
+    draft = copy.copy(case)  # an unsaved copy: the gate reads the text as it would be published
+    draft.public_title, draft.public_summary = title.strip(), summary.strip()
+
+    def mask() -> None:
+        for name, value in public_sources.mask_fields(ANSWER, draft).items():
+            setattr(draft, name, value)
+
+    if masked:  # the one-click mask was refused: list what masking leaves (a marking, a sensitive word)
+        mask()
+    scan = public_sources.check(ANSWER, draft)
+    findings, refused = [], ""
+    if scan.blocking:
+        mask()
+        findings = scan.lines()
+        refused = str(public_sources.Blocked(public_sources.source(ANSWER), scan))
+    request.session[_draft_key(case)] = {
+        "title": draft.public_title, "summary": draft.public_summary, "findings": findings,
+        "published": case.published_at.isoformat() if case.published_at else ""}
+    return refused
+
+
 @require_POST
 def case_publication(request, pk: int):
-    """Publish an anonymised account of an answered case in the portal's 答复选登, or withdraw it."""
+    """Publish an anonymised account of an answered case in the portal's 答复选登, or withdraw it.
+    ``mask=1`` is the one-click mask (一键遮盖并公开): the gate's findings are masked, then published.
+    A refused draft is kept (masked) for the case screen, with what the gate found."""
     case = _visible_case(request, pk)
-    publish = request.POST.get("publish") == "1"
+    mask = request.POST.get("mask") == "1"  # 一键遮盖并公开: masking is only ever asked for to publish
+    publish = mask or request.POST.get("publish") == "1"
+    title, summary = request.POST.get("public_title", ""), request.POST.get("public_summary", "")
     try:
-        set_publication(request.user, case, publish=publish, title=request.POST.get("public_title", ""),
-                        summary=request.POST.get("public_summary", ""))
+        set_publication(request.user, case, publish=publish, title=title, summary=summary, mask=mask)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "您无权执行此操作")
     except ServiceError as exc:
-        messages.error(request, "；".join(exc.messages))
+        refused = _keep_draft(request, case, title, summary, masked=mask) if publish else ""
+        # The gate's findings are listed beside the form (masked, with where); the message says only
+        # that it refused, so the numbers' contexts are not repeated at the top of the page.
+        messages.error(request, f"{refused}：请查看“答复选登”中列出的问题" if refused else "；".join(exc.messages))
     else:
-        messages.success(request, "已公开到答复选登" if publish else "已取消公开")
+        request.session.pop(_draft_key(case), None)
+        if mask:
+            messages.success(request, "已遮盖个人信息并公开到答复选登")
+        else:
+            messages.success(request, "已公开到答复选登" if publish else "已取消公开")
     return redirect("requests_admin:detail", pk=case.pk)
 
 
