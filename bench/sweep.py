@@ -53,12 +53,15 @@ def _copy_records(copies: int) -> int:
 
 def sweep_once(env: dict, jobs: int) -> dict:
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "gongkai.cli", "privacy", "sweep", "--json", "--jobs", str(jobs)],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run([str(Path(sys.executable).with_name("gongkai")), "privacy", "sweep", "--json",
+                           "--jobs", str(jobs)], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if done.returncode not in (0, 1):
         raise SystemExit(f"sweep --jobs {jobs} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    report = json.loads(done.stdout)
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"sweep --jobs {jobs} printed no JSON:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}") from None
     return {"seconds": seconds, "items": report["records"], "files": report["files"],
             "findings": sum(len(item["findings"]) for body in report["bodies"] for item in body["records"])}
 

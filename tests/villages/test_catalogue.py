@@ -287,6 +287,12 @@ def test_posting_stores_cleaned_photos_and_audits(county, cast, adopted, _media)
     event = AuditEvent.objects.get(event_type="village.item_posted")
     assert event.scope_body_id == county.village_a.pk and event.data["period"] == "2026-10"
     assert event.data["photos"] == [p.sha256 for p in photos]
+    # the public source the sweep reads: title, text and each photo's caption, and it scans clean
+    from gongkai.privacy import public_sources
+    from gongkai.villages.public_sources import POSTING
+
+    scan = public_sources.check(POSTING, posting)
+    assert [p.name for p in scan.parts] == ["标题", "公开内容", "照片说明", "照片说明"] and not scan.blocking
     # the same period again is refused, naming the earlier posting
     with pytest.raises(ServiceError, match="已于2026年11月05日公开过"):
         post(cast.clerk_a, it)

@@ -14,7 +14,7 @@ SUBSIDY_NOTICE = "villages.subsidy_notice"
 def posting_parts(posting) -> list[TextPart]:
     parts = [TextPart("标题", posting.title, field="title"), TextPart("公开内容", posting.text, field="text")]
     if posting.pk:
-        parts += [TextPart("照片说明", photo.alt) for photo in posting.photos.all() if photo.alt]
+        parts += [TextPart("照片说明", photo.alt_text) for photo in posting.photos.all() if photo.alt_text]
     return parts
 
 
