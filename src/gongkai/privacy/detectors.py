@@ -386,12 +386,12 @@ class _Labels:
             return None
         if text[start - 1] in _FIG_TAIL and _FIG_END.search(text, max(line_start, start - _FIG_REACH), start):
             return _FIG
-        lo = max(line_start, start - _LABEL_WINDOW)
-        first = _LABEL.search(text, lo, start)
-        if first is not None:
-            last = first
-            for last in _LABEL.finditer(text, first.end(), start):  # noqa: B007 — the nearest counts
-                pass
+        search = _LABEL.search
+        last = search(text, max(line_start, start - _LABEL_WINDOW), start)
+        if last is not None:
+            # the nearest label counts; one more search, not a finditer object (usually no second word)
+            while (following := search(text, last.end(), start)) is not None:
+                last = following
             if _GAP_BREAK.search(text, last.end(), start) is None:
                 return _LABEL_KIND[last.group()]
         if text[start - 1] not in _LIST_SEPS and text[start - 1] not in _SPACE:
