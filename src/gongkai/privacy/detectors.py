@@ -200,6 +200,7 @@ _CELL_SOON = r"(?=[^\n：:，。；\d]{0,8}(?:[,\t|]|  |\u3000\u3000|\n|\Z))"
 _HEADER_WORD = re.compile(r"账号|帐号|账户|帐户|卡号|存折|折号|一卡通|流水号|订单号|单号|编号|序列号|号码|身份证"
                           rf"|电话{_CELL_SOON}|手机{_CELL_SOON}|金额{_CELL_SOON}")
 _DELIMS = ("\t", ",", "|")
+_HEADER_SKIP_MIN = 256  # characters between two table rows worth looking for delimiters in (``_header``)
 # The header line of a table on a PDF page: column words side by side, one an account column.
 _PAGE_COLUMN = re.compile(r"序号|编号|姓名|户主|身份证|证件|性别|金额|电话|手机|联系方式|村|备注|开户|银行|账号|帐号"
                           r"|卡号|存折|折号|一卡通|账户|帐户|人口|面积|日期")
@@ -385,12 +386,12 @@ class _Labels:
             return None
         if text[start - 1] in _FIG_TAIL and _FIG_END.search(text, max(line_start, start - _FIG_REACH), start):
             return _FIG
-        lo = max(line_start, start - _LABEL_WINDOW)
-        first = _LABEL.search(text, lo, start)
-        if first is not None:
-            last = first
-            for last in _LABEL.finditer(text, first.end(), start):  # noqa: B007 — the nearest counts
-                pass
+        search = _LABEL.search
+        last = search(text, max(line_start, start - _LABEL_WINDOW), start)
+        if last is not None:
+            # the nearest label counts; one more search, not a finditer object (usually no second word)
+            while (following := search(text, last.end(), start)) is not None:
+                last = following
             if _GAP_BREAK.search(text, last.end(), start) is None:
                 return _LABEL_KIND[last.group()]
         if text[start - 1] not in _LIST_SEPS and text[start - 1] not in _SPACE:
@@ -466,10 +467,25 @@ class _Labels:
         return found[1] if found and found[0] == delim else None
 
     def _header(self, text: str, line_start: int, delim: str) -> list[str] | None:
-        first = _HEADER_WORD.search(text, self.seen_upto, line_start)
+        """Reads the lines in ``[seen_upto, line_start)`` for a table header line; returns the
+        header of ``delim``'s table."""
+        # A header line holds a delimiter (a tab, comma, |, or a gap of spaces: ``_GAP``), so the
+        # lines after the last one that holds any of these need no search for header words; in a
+        # text with a table row here and there, that is most of the text between two rows. (One
+        # rfind per character runs at memory speed; sre's scan for the first characters of the
+        # header words looks at every character.) Not worth it for a short stretch: sre scans it for
+        # header words (a row or two of a CSV file: five look-ups would cost more than they save).
+        rfind, seen, end = text.rfind, self.seen_upto, line_start
+        if line_start - seen > _HEADER_SKIP_MIN:
+            end = max(rfind(",", seen, line_start), rfind("\t", seen, line_start), rfind("|", seen, line_start),
+                      rfind(" ", seen, line_start), rfind("\u3000", seen, line_start))
+            if end >= 0:
+                end = text.find("\n", end, line_start)
+                end = line_start if end < 0 else end
+        first = _HEADER_WORD.search(text, seen, end) if end >= 0 else None
         if first is not None:
             done = -1
-            for m in _HEADER_WORD.finditer(text, first.start(), line_start):
+            for m in _HEADER_WORD.finditer(text, first.start(), end):
                 if m.start() < done:
                     continue  # a line with several header words is read once
                 ls = text.rfind("\n", 0, m.start()) + 1
