@@ -14,8 +14,9 @@ amounts, serials; seeded), then runs, each as a child process on the same file i
 Both sides run ``--repeats`` times, alternating, and the medians are reported (the machine is
 shared): MB/s by wall clock (process start included) and by CPU time, the ratio (required >= 1.0:
 ours at least as fast while doing more; goal 2.0), the peak memory (ru_maxrss) of each child and
-the process start of each alone (a one-line file). Run: ``python bench/privacy.py [--mb 50]``
-with the project's environment (``.venv/bin/python``).
+the process start of each alone (a one-line file). Then, unless ``--no-sweep``, the sweep's
+throughput over a demo county with ``--jobs 1`` and ``--jobs 2`` (``bench/sweep.py``, run as a child).
+Run: ``python bench/privacy.py [--mb 50]`` with the project's environment (``.venv/bin/python``).
 """
 
 from __future__ import annotations
@@ -215,6 +216,7 @@ def main() -> None:
     parser.add_argument("--mb", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=5, help="runs of each side, alternating; medians reported")
     parser.add_argument("--reference", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--no-sweep", action="store_true", help="skip the sweep throughput (bench/sweep.py)")
     args = parser.parse_args()
     if args.reference:
         raise SystemExit(reference(args.reference))
@@ -249,6 +251,10 @@ def main() -> None:
     cpu = _median(ref_runs, "cpu") / _median(ours_runs, "cpu")
     print(f"ratio ours/reference speed: {wall:.2f}x wall, {cpu:.2f}x CPU (process start included; "
           f"required >= 1.0, goal 2.0; ours checks 8 kinds, the reference 4)")
+    if not args.no_sweep:
+        print("sweep throughput (bench/sweep.py):")
+        sys.stdout.flush()
+        subprocess.run([sys.executable, str(Path(__file__).resolve().with_name("sweep.py"))], check=True)
 
 
 if __name__ == "__main__":
