@@ -136,3 +136,19 @@ def test_the_sweep_reads_published_notices(imported, county, programme, office_a
     assert found.filter(kind="mobile").exists()
     assert {f.body_id for f in found} == {county.village_a.pk}
     assert not any("13907975678" in f.masked + f.context for f in found)
+
+
+def test_printed_notices_pass_the_gate_or_are_not_written(imported, county, programme, tmp_path):
+    """The printable 公示表 goes on the village board: a mobile that reached it another way (here a
+    programme's 政策依据 text) stops the run, naming the village, and leaves no file behind."""
+    from django.core.management.base import CommandError
+
+    publish_notices(SYSTEM, programme=programme, year=2025, township=county.township_a,
+                    starts_on=dt.date(2026, 1, 12), supervision_phone="0797-5231001")
+    programme.policy_basis = "《耕地地力保护补贴实施方案》，咨询联系人手机13907975678"
+    programme.save(update_fields=["policy_basis"])
+    with pytest.raises(CommandError) as refused:
+        call_command("subsidy", "notices", "--year", "2025", "--out", str(tmp_path), "--village", "甲村")
+    assert "甲村" in str(refused.value) and "手机号码" in str(refused.value)
+    assert "13907975678" not in str(refused.value)
+    assert not list(tmp_path.glob("*"))

@@ -156,7 +156,30 @@ def write_notices(*, year: int, out_dir: Path, village: Body | None = None, town
     summary = {"year": year, "villages": []}
     for vy in village_years(year, village=village, township=township):
         stem = file_stem(vy)
-        (out_dir / f"{stem}.html").write_text(render_html(vy, paper), encoding="utf-8")
-        build_docx(vy, out_dir / f"{stem}.docx", paper)
+        html, docx = out_dir / f"{stem}.html", out_dir / f"{stem}.docx"
+        html.write_text(render_html(vy, paper), encoding="utf-8")
+        build_docx(vy, docx, paper)
+        _require_clean(vy, [html, docx])
         summary["villages"].append(vy.as_json())
     return summary
+
+
+class NoticeNotClean(ValueError):
+    """A printable 公示表 holds personal data (the privacy gate on the files that go on the board);
+    the message names the village and what was found, masked."""
+
+
+def _require_clean(vy: VillageYear, paths: list[Path]) -> None:
+    """The privacy gate on the printed notice (public source ``villages.subsidy_notice``): the
+    files as written are scanned with the site's settings, the notices' 监督电话 allowed; files
+    with findings are removed and the run stops, naming them."""
+    from gongkai.privacy.gate import allow_phones, site_config
+    from gongkai.privacy.public_sources import FilePart, scan_parts
+
+    phones = [b.notice.supervision_phone for b in vy.blocks if b.notice is not None]
+    parts = [FilePart(path.name, path.name, path.read_bytes, personal_only=True) for path in paths]
+    scan = scan_parts(parts, config=allow_phones(site_config(), phones))
+    if scan.blocking:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise NoticeNotClean(f"{vy.village.name}的公示表含有未遮盖的个人信息，未生成：" + "；".join(scan.lines()))

@@ -161,6 +161,8 @@ class Command(BaseCommand):
             summary = documents.write_notices(year=year, out_dir=Path(out), village=only, township=town, paper=paper)
         except OSError as exc:
             raise CommandError(f"无法写入目录 {out}：{exc.strerror or exc}") from None
+        except documents.NoticeNotClean as exc:
+            raise CommandError(str(exc)) from None
         if json:
             self.stdout.write(_json_dumps(summary))
         else:
