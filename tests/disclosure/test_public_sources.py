@@ -163,3 +163,13 @@ def test_every_source_can_be_read_for_the_county(county):
     for key, source in public_sources.sources().items():
         for obj in list(source.live(county.county))[:5]:
             public_sources.check(key, obj)
+
+
+@pytest.mark.parametrize("field", ["title", "summary"])
+def test_the_gate_reads_title_and_summary_too(field, staff, county):
+    values = {"title": "公示", "summary": "公示摘要", field: f"公示（联系人手机{MOBILES[3]}）"}
+    record = Record(body=county.dept_a, formed_date=dt.date(2026, 3, 2), content="<p>正文</p>", **values)
+    record = save_draft(staff.officer, record, creating=True)[0]
+    assert review_and_approve(record, staff) is False
+    record.refresh_from_db()
+    assert not record.live
