@@ -282,12 +282,8 @@ def handle_findings(actor, record, sweep: Sweep, action: str, *, note: str = "",
     kinds = sorted({f.kind for f in findings})
     result = None
     if action == "rectify":
-        result = Rectification.objects.create(
-            body=record.body, title=f"已公开信息“{record.title[:80]}”含未遮盖的个人信息",
-            detail=note.strip() or "；".join(f"{f.part} {f.location} {f.masked}".strip() for f in findings)[:2000],
-            due_date=due_date or timezone.localdate() + dt.timedelta(days=RECTIFICATION_DAYS),
-            created_by=actor if getattr(actor, "pk", None) else None)
-        result.findings.set(findings)
+        result = _open_rectification(actor, record.body, f"已公开信息“{record.title[:80]}”含未遮盖的个人信息",
+                                     findings, note, due_date)
         status = FindingStatus.RECTIFYING
     elif action == "withdraw":
         withdraw_record(actor, record, reason=note.strip() or "存量排查发现未遮盖的个人信息")
@@ -313,6 +309,17 @@ def handle_findings(actor, record, sweep: Sweep, action: str, *, note: str = "",
     return result
 
 
+def _open_rectification(actor, body, title: str, findings, note: str, due_date) -> Rectification:
+    """A 整改事项 for ``body`` about these findings, due in RECTIFICATION_DAYS unless a date is given."""
+    item = Rectification.objects.create(
+        body=body, title=title,
+        detail=note.strip() or "；".join(f"{f.part} {f.location} {f.masked}".strip() for f in findings)[:2000],
+        due_date=due_date or timezone.localdate() + dt.timedelta(days=RECTIFICATION_DAYS),
+        created_by=actor if getattr(actor, "pk", None) else None)
+    item.findings.set(findings)
+    return item
+
+
 @transaction.atomic
 def handle_source_findings(actor, sweep: Sweep, source: str, object_id: str, action: str, *, note: str = "",
                            due_date: dt.date | None = None) -> str:
@@ -330,12 +337,8 @@ def handle_source_findings(actor, sweep: Sweep, source: str, object_id: str, act
         raise ServiceError(["该内容没有待处理的排查发现"])
     require(rules.can_handle_privacy_finding(actor, first.body), "只有本单位审核领导或公开办管理员可以处理排查发现")
     if action == "rectify":
-        item = Rectification.objects.create(
-            body=first.body, title=f"已公开内容“{first.object_title[:80]}”含未遮盖的个人信息",
-            detail=note.strip() or "；".join(f"{f.part} {f.location} {f.masked}".strip() for f in findings)[:2000],
-            due_date=due_date or timezone.localdate() + dt.timedelta(days=RECTIFICATION_DAYS),
-            created_by=actor if getattr(actor, "pk", None) else None)
-        item.findings.set(findings)
+        _open_rectification(actor, first.body, f"已公开内容“{first.object_title[:80]}”含未遮盖的个人信息",
+                            findings, note, due_date)
         status = FindingStatus.RECTIFYING
     else:
         if not note.strip():
