@@ -41,6 +41,7 @@ class TextPart:
     text: str
     html: bool = False
     field: str = ""
+    personal_only: bool = False  # see FilePart.personal_only
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,8 @@ def scan_parts(parts: Iterable[TextPart | FilePart], *, config=None) -> SourceSc
             else:
                 text = part.text or ""
                 found = [f for f in detector.scan(text, tabular=True) if keep(f)]
+            if part.personal_only:
+                found = [f for f in found if f.kind.personal]
             out.append(PartScan(part.name, None, ScanStatus.OK, found, [_context(text, f, mask) for f in found],
                                 maskable=True, field=part.field))
             continue
