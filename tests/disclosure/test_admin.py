@@ -219,3 +219,29 @@ def test_the_unpacked_limit_comes_from_the_settings(settings):
     from gongkai.privacy import ooxml
 
     assert ooxml.max_unpacked_bytes() == settings.GONGKAI_MAX_UNPACKED_MB * 1024 * 1024 == 100 * 1024 * 1024
+
+
+def test_the_record_chooser_lists_and_returns_only_visible_records(client, draft, staff, county, make_user):
+    """Issue 13 §7: the Wagtail record chooser (list, search results, chosen) is scoped like the
+    record list: a village clerk or another body's officer reads no draft title through it."""
+    from gongkai.core.models import Role
+
+    clerk = make_user(Role.VILLAGE_CLERK, county.village_a)
+    ns = "wagtailsnippetchoosers_disclosure_record"
+
+    def shown(url: str) -> str:  # the modal answers JSON (escaped); results are HTML
+        import json
+
+        response = client.get(url)
+        return json.dumps(response.json(), ensure_ascii=False) if response["Content-Type"].startswith(
+            "application/json") else response.content.decode()
+
+    for user in (clerk, staff.other_officer):
+        client.force_login(user)
+        for url in (reverse(f"{ns}:choose"), reverse(f"{ns}:choose_results") + "?q=补贴"):
+            assert draft.title not in shown(url), (user, url)
+        assert client.get(reverse(f"{ns}:chosen", args=[draft.pk])).status_code == 404
+        assert draft.title not in shown(reverse(f"{ns}:chosen_multiple") + f"?id={draft.pk}")
+    client.force_login(staff.officer)
+    assert draft.title in shown(reverse(f"{ns}:choose"))
+    assert draft.title in shown(reverse(f"{ns}:chosen", args=[draft.pk]))

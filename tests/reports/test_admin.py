@@ -60,3 +60,14 @@ def test_other_body_sees_nothing(client, county, facts_in_db, officer_b):
     assert client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "generate"])).status_code == 404
     html = client.get(reverse("reports_admin:list")).content.decode()
     assert county.dept_b.name in html and county.dept_a.name not in html
+
+
+@pytest.mark.parametrize("year", [99999999999, 1900, 10000])
+def test_a_year_no_report_can_have_is_not_found(client, facts_in_db, officer_a, year):
+    """A huge year in the URL overflowed the date arithmetic (HTTP 500); any year outside the
+    reporting years is simply not found, on every report screen."""
+    client.force_login(officer_a)
+    for url in (reverse("reports_admin:detail", args=[facts_in_db.pk, year]),
+                reverse("reports_admin:download", args=[facts_in_db.pk, year, "xlsx"])):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("reports_admin:action", args=[facts_in_db.pk, year, "generate"])).status_code == 404

@@ -196,3 +196,8 @@ def test_demo_published_reports_show_on_the_column(client, db):
         response = client.get(f"/xxgk/nb/{county.code}/2025/")
         assert response.status_code == 200 and "青山县人民政府2025年政府信息公开工作年度报告" in text(response)
         assert client.get(f"/xxgk/nb/{late.code}/2025/").status_code == 404
+
+
+def test_a_huge_year_on_the_public_column_is_not_found(client, county, published):
+    assert client.get(f"/xxgk/nb/{county.dept_a.code}/99999999999/").status_code == 404
+    assert client.get(f"/xxgk/nb/{county.dept_a.code}/99999999999/v1/docx/").status_code == 404

@@ -21,6 +21,9 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Objec
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
+from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetChosenMultipleView, SnippetChosenView
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from gongkai.core import rules
@@ -332,6 +335,27 @@ class RecordIndexView(VisibleObjectMixin, IndexView):
         return [*super().get_list_more_buttons(instance), *lifecycle_buttons(self.request.user, instance)]
 
 
+class _VisibleRecords:
+    """The record chooser's views list and return only the records the user may see (as the
+    record list does): a village clerk must not read another body's draft titles through it."""
+
+    def get_object_list(self):
+        return RecordPolicy(Record).visible(self.request.user)
+
+    def get_object(self, pk):
+        return RecordPolicy(Record).visible(self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return RecordPolicy(Record).visible(self.request.user).filter(pk__in=pks)
+
+
+class RecordChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("RecordChooseView", (_VisibleRecords, SnippetChooseView), {})
+    choose_results_view_class = type("RecordChooseResultsView", (_VisibleRecords, SnippetChooseResultsView), {})
+    chosen_view_class = type("RecordChosenView", (_VisibleRecords, SnippetChosenView), {})
+    chosen_multiple_view_class = type("RecordChosenMultipleView", (_VisibleRecords, SnippetChosenMultipleView), {})
+
+
 class RecordViewSet(SnippetViewSet):
     model = Record
     icon = "doc-full"
@@ -347,6 +371,7 @@ class RecordViewSet(SnippetViewSet):
     add_view_class = RecordCreateView
     edit_view_class = RecordEditView
     index_view_class = RecordIndexView
+    chooser_viewset_class = RecordChooserViewSet
     edit_handler = ObjectList([
         FieldPanel("body", heading=_("发布机构")),
         FieldPanel("title"),

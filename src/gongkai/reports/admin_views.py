@@ -60,7 +60,9 @@ def report_list(request):
         "own": own, "summaries": summaries})
 
 
-def _body(request, body_id: int) -> Body:
+def _body(request, body_id: int, year: int | None = None) -> Body:
+    if year is not None and not services.MIN_YEAR <= year <= 9999:
+        raise Http404  # a year no report can have (a huge one overflowed the date arithmetic: a 500)
     body = get_object_or_404(Body, pk=body_id)
     if not rules.can_view_annual_report(request.user, body):
         raise Http404
@@ -68,7 +70,7 @@ def _body(request, body_id: int) -> Body:
 
 
 def report_detail(request, body_id: int, year: int):
-    body = _body(request, body_id)
+    body = _body(request, body_id, year)
     versions = list(AnnualReport.objects.filter(body=body, year=year).order_by("-version"))
     current = selectors.current_report(body, year)
     document = report_document(current) if current else None
@@ -99,7 +101,7 @@ def _error(request, exc) -> None:
 
 @require_POST
 def report_action(request, body_id: int, year: int, action: str):
-    body = _body(request, body_id)
+    body = _body(request, body_id, year)
     current = selectors.current_report(body, year)
     post = request.POST
     try:
@@ -138,7 +140,7 @@ def report_action(request, body_id: int, year: int, action: str):
 
 
 def report_download(request, body_id: int, year: int, fmt: str):
-    body = _body(request, body_id)
+    body = _body(request, body_id, year)
     if fmt not in exports.FORMATS:
         raise Http404
     current = selectors.current_report(body, year)
