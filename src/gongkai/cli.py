@@ -20,9 +20,14 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(privacy_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["gongkai", *args])
+    try:
+        execute_from_command_line(["gongkai", *args])
+    except ImproperlyConfigured as exc:  # a bad environment: one line for the operator, no traceback
+        print(f"gongkai：配置有误：{exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

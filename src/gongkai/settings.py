@@ -17,7 +17,8 @@ DEBUG = env_bool("DEBUG", False)
 _INSECURE_KEY = "gongkai-insecure-development-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
 if not DEBUG and SECRET_KEY == _INSECURE_KEY and env_bool("GONGKAI_REQUIRE_SECRET_KEY", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set when GONGKAI_REQUIRE_SECRET_KEY is on")
+    raise ImproperlyConfigured("未设置 SECRET_KEY：GONGKAI_REQUIRE_SECRET_KEY 已开启，请在环境变量中设置一个随机的长密钥"
+                               "（见 docs/configuration.md）")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

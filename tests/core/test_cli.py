@@ -100,7 +100,9 @@ def _free_port():
 
 
 def test_demo_then_serve_answers_http(run, tmp_path):
-    """What `make run` does: demo, collectstatic, then the production server answers."""
+    """What `make run` does: demo, then the production server answers — serve prepares the static
+    files itself when collectstatic has not been run (every page was a 500 without the manifest),
+    and warns that it runs on the public development key."""
     import signal
     import time
     import urllib.request
@@ -108,7 +110,6 @@ def test_demo_then_serve_answers_http(run, tmp_path):
     first = ok(run("demo", "--without-records"))
     assert "gkb_admin" in first and "已载入演示数据" in first
     assert "无需重复载入" in ok(run("demo", "--without-records"))
-    ok(run("collectstatic", "--noinput", "--verbosity", "0"))
     rows = json.loads(ok(run("bodies", "list", "--kind", "village", "--json")))
     assert len(rows) == 60
     fails(run("serve", "--port", "70000"), "端口无效")
@@ -155,6 +156,18 @@ def test_demo_then_serve_answers_http(run, tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+    said = server.stdout.read().decode("utf-8", "replace")
+    assert "正在准备静态文件" in said and "未设置 SECRET_KEY" in said, said
+
+
+def test_a_required_secret_key_is_refused_in_one_line(run):
+    """With GONGKAI_REQUIRE_SECRET_KEY on and no SECRET_KEY, every command refuses in one Chinese
+    line with exit status 2, never a traceback."""
+    env = {k: v for k, v in run.env.items() if k not in ("SECRET_KEY", "DEBUG")}
+    result = subprocess.run([*GONGKAI, "serve"], capture_output=True, text=True, timeout=60,
+                            env={**env, "GONGKAI_REQUIRE_SECRET_KEY": "true"})
+    fails(result, "未设置 SECRET_KEY", code=2)
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_django_commands_pass_through(run):

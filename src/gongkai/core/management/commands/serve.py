@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +52,20 @@ class Command(BaseCommand):
             scheduler = env_bool("GONGKAI_SCHEDULER", True)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
+        from django.conf import settings
+
+        from gongkai import settings as defaults
+
+        if settings.SECRET_KEY == defaults._INSECURE_KEY:
+            self.stderr.write("警告：未设置 SECRET_KEY，正在使用公开的开发密钥，只能用于本机试用；正式上线前必须设置"
+                              "（并设 GONGKAI_REQUIRE_SECRET_KEY=true，见 docs/configuration.md）")
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            # WhiteNoise's manifest is what every page's static links are looked up in: without it
+            # every page answers 500. Prepare it here rather than fail (make run does it too).
+            from django.core.management import call_command
+
+            self.stdout.write("正在准备静态文件（collectstatic）…")
+            call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Gongkai 服务地址：http://{host}:{port}/  管理后台：http://{host}:{port}/admin/")
         if scheduler:
             start_scheduler()
