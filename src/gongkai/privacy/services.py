@@ -298,15 +298,26 @@ def handle_findings(actor, record, sweep: Sweep, action: str, *, note: str = "",
             submit_for_review(actor, record)
         status = FindingStatus.MASKED
     else:
-        if not note.strip():
-            raise ServiceError({"note": ["请说明核实情况"]})
-        status = FindingStatus.DISMISSED
-    ids = list(findings.values_list("pk", flat=True))
-    SweepFinding.objects.filter(pk__in=ids).update(status=status)
+        status = _dismissed(note)
+    ids = _mark(findings, status)
     audit.record("privacy.finding_handled", actor, record,
                  {"sweep": sweep.pk, "action": action, "findings": ids, "kinds": kinds, "note": note.strip()},
                  scope=record.body)
     return result
+
+
+def _dismissed(note: str) -> FindingStatus:
+    """核实无问题 needs a note saying what was checked."""
+    if not note.strip():
+        raise ServiceError({"note": ["请说明核实情况"]})
+    return FindingStatus.DISMISSED
+
+
+def _mark(findings, status: FindingStatus) -> list[int]:
+    """Give the findings their new status; return their ids (for the audit entry)."""
+    ids = list(findings.values_list("pk", flat=True))
+    SweepFinding.objects.filter(pk__in=ids).update(status=status)
+    return ids
 
 
 def _open_rectification(actor, body, title: str, findings, note: str, due_date) -> Rectification:
@@ -341,11 +352,8 @@ def handle_source_findings(actor, sweep: Sweep, source: str, object_id: str, act
                             findings, note, due_date)
         status = FindingStatus.RECTIFYING
     else:
-        if not note.strip():
-            raise ServiceError({"note": ["请说明核实情况"]})
-        status = FindingStatus.DISMISSED
-    ids = list(findings.values_list("pk", flat=True))
-    SweepFinding.objects.filter(pk__in=ids).update(status=status)
+        status = _dismissed(note)
+    ids = _mark(findings, status)
     audit.record("privacy.finding_handled", actor, sweep,
                  {"sweep": sweep.pk, "source": source, "object": object_id, "action": action, "findings": ids,
                   "note": note.strip()}, label=first.object_title[:100], scope=first.body)
