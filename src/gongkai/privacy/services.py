@@ -19,7 +19,7 @@ from gongkai.core.services import ServiceError, require
 from gongkai.privacy.config import PrivacyConfig
 from gongkai.privacy.detectors import detector_for
 from gongkai.privacy.extraction import FileRejected
-from gongkai.privacy.gate import BODY_PART, record_text, scan_record, site_config
+from gongkai.privacy.gate import BODY_PART, official_emails, record_text, scan_record, site_config
 from gongkai.privacy.masking import mask_file, mask_text
 from gongkai.privacy.models import (
     ExceptionBasis,
@@ -148,13 +148,13 @@ def _swept_items(county) -> list[tuple[str, object]]:
     return [(key, obj) for key, source in public_sources.sources().items() for obj in source.live(county)]
 
 
-def _scan_item(key: str, obj, config: PrivacyConfig) -> dict:
+def _scan_item(key: str, obj, config: PrivacyConfig, emails: frozenset[str]) -> dict:
     """The findings of one public object, as plain data (what a worker process sends back)."""
     from gongkai.disclosure.models import Record
     from gongkai.privacy import public_sources
 
     source = public_sources.source(key)
-    scan = public_sources.check(key, obj, config=config)
+    scan = public_sources.check(key, obj, config=config, emails=emails)
     body = source.body(obj)
     common = {"source": key, "object_id": str(obj.pk), "object_title": str(source.title(obj) or "")[:300],
               "admin_url": (source.admin_url(obj) or "")[:300], "body_id": body.pk if body else None,
@@ -179,8 +179,8 @@ _WORK: dict = {}  # what a forked sweep worker reads: the items and the scan set
 
 
 def _scan_slice(bounds: tuple[int, int]) -> list[dict]:
-    items, config = _WORK["items"], _WORK["config"]
-    return [_scan_item(key, obj, config) for key, obj in items[bounds[0]:bounds[1]]]
+    items, config, emails = _WORK["items"], _WORK["config"], _WORK["emails"]
+    return [_scan_item(key, obj, config, emails) for key, obj in items[bounds[0]:bounds[1]]]
 
 
 def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20, jobs: int = 1) -> Sweep:
@@ -196,11 +196,11 @@ def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20, jobs: int = 1) ->
         return Sweep.objects.get(pk=sweep.pk)
     sweep.refresh_from_db()
     try:
-        config = site_config()
+        config, emails = site_config(), official_emails()  # read once for the whole sweep
         items = _swept_items(sweep.county)
         sweep.total = len(items)
         sweep.save(update_fields=["total"])
-        for results in _scan_all(items, config, batch, jobs):
+        for results in _scan_all(items, config, emails, batch, jobs):
             rows = []
             for result in results:
                 rows += [SweepFinding(sweep=sweep, **row) for row in result["rows"] if row["body_id"]]
@@ -224,7 +224,7 @@ def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20, jobs: int = 1) ->
     return sweep
 
 
-def _scan_all(items, config, batch: int, jobs: int):
+def _scan_all(items, config, emails, batch: int, jobs: int):
     """Batches of scan results, in order, from this process or from ``jobs`` forked workers."""
     from django.db import connection, connections
 
@@ -234,11 +234,11 @@ def _scan_all(items, config, batch: int, jobs: int):
     # sweep runs in this process.
     if jobs <= 1 or len(bounds) <= 1 or connection.in_atomic_block:
         for lo, hi in bounds:
-            yield [_scan_item(key, obj, config) for key, obj in items[lo:hi]]
+            yield [_scan_item(key, obj, config, emails) for key, obj in items[lo:hi]]
         return
     import multiprocessing
 
-    _WORK.update(items=items, config=config)
+    _WORK.update(items=items, config=config, emails=emails)
     connections.close_all()  # each worker opens its own connection; none is shared across a fork
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
