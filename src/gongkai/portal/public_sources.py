@@ -33,6 +33,7 @@ def body_parts(body) -> list[TextPart]:
 
 
 def register() -> None:
+    from django.urls import reverse
     from wagtail.models import Page
 
     from gongkai.core.models import Body
@@ -47,7 +48,7 @@ def register() -> None:
 
     register_source(PublicSource(
         key=PAGE, label="网站栏目页面（栏目说明、网站简介、制度文件正文）", parts=page_parts, live=county_pages,
-        body=lambda page: page.county, admin_url=lambda page: f"/admin/pages/{page.pk}/edit/",
+        body=lambda page: page.county, admin_url=lambda page: reverse("wagtailadmin_pages:edit", args=[page.pk]),
         title=lambda page: page.title,
     ))
     register_source(PublicSource(
