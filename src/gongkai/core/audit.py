@@ -100,6 +100,9 @@ EVENT_TYPES: dict[str, Any] = {
     "village.item_changed": _("修改村务公开目录事项"),
     "village.item_stopped": _("停用村务公开目录事项"),
     "village.item_restored": _("恢复村务公开目录事项"),
+    # Security (issue 13): backup and restore
+    "system.backup_created": _("创建备份"),
+    "system.restored": _("从备份恢复"),
 }
 
 
