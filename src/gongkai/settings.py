@@ -142,7 +142,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "gongkai.core.staticfiles.ManifestStaticFilesStorage"
         if not DEBUG and env_bool("GONGKAI_MANIFEST_STATIC", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

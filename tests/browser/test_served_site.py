@@ -1,5 +1,5 @@
 """What `make run` gives a visitor: the demo county served by `gongkai serve` (granian, WhiteNoise,
-collected static files), loaded in Chromium with every asset, public and admin."""
+static files collected by serve itself), loaded in Chromium with every asset, public and admin."""
 
 import os
 import signal
@@ -22,7 +22,8 @@ GONGKAI = [sys.executable, "-m", "gongkai.cli"]
 @pytest.fixture(scope="module")
 def served(operator_env):
     env = operator_env
-    for args in (["migrate", "--noinput"], ["demo"], ["collectstatic", "--noinput", "--verbosity", "0"]):
+    # No collectstatic: serve prepares the static files itself (issue 13 §9).
+    for args in (["migrate", "--noinput"], ["demo"]):
         done = subprocess.run([*GONGKAI, *args], env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr
     with socket.socket() as s:

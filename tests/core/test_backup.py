@@ -114,7 +114,8 @@ def installation(tmp_path_factory):
         return
     import psycopg
 
-    url = os.environ["DATABASE_URL"]
+    # Created and dropped from the maintenance database: the suite's own may not exist yet.
+    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
     name = f"gongkai_bk_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")

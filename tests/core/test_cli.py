@@ -160,6 +160,17 @@ def test_demo_then_serve_answers_http(run, tmp_path):
     assert "正在准备静态文件" in said and "未设置 SECRET_KEY" in said, said
 
 
+def test_serve_refuses_when_it_cannot_prepare_the_static_files(operator_env, tmp_path):
+    """STATIC_ROOT (var/static) cannot be created: serve says what to run instead of starting a
+    server whose every page would answer 500."""
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "static").write_text("", encoding="utf-8")  # a file where the directory should be
+    result = subprocess.run([*GONGKAI, "serve", "--port", str(_free_port())], capture_output=True, text=True,
+                            timeout=120, env={**operator_env, "GONGKAI_VAR_DIR": str(var)})
+    fails(result, "静态文件尚未准备", "不可写", "gongkai collectstatic --noinput", code=1)
+
+
 def test_a_required_secret_key_is_refused_in_one_line(run):
     """With GONGKAI_REQUIRE_SECRET_KEY on and no SECRET_KEY, every command refuses in one Chinese
     line with exit status 2, never a traceback."""

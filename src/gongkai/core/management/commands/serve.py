@@ -1,7 +1,8 @@
 """`gongkai serve`: the production server (granian, WSGI; static files by WhiteNoise).
 
 Not `runserver`: granian runs several worker processes and is about 1.5x gunicorn on this class of
-machine (docs/architecture.md). Run `gongkai collectstatic` first (`make run` does).
+machine (docs/architecture.md). Static files are collected before the server starts whenever they
+are missing or stale (`prepare_static`), so a page never answers 500 for want of a manifest entry.
 
 Unless GONGKAI_SCHEDULER=off, a scheduler process (`gongkai disclosure scheduler`) is started
 beside the server: every 60 s it publishes what is scheduled (定时发布/定时撤回). It is a separate
@@ -12,10 +13,12 @@ systemd timer may keep both: every item is claimed, so it is published once.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -59,13 +62,7 @@ class Command(BaseCommand):
         if settings.SECRET_KEY == defaults._INSECURE_KEY:
             self.stderr.write("警告：未设置 SECRET_KEY，正在使用公开的开发密钥，只能用于本机试用；正式上线前必须设置"
                               "（并设 GONGKAI_REQUIRE_SECRET_KEY=true，见 docs/configuration.md）")
-        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-            # WhiteNoise's manifest is what every page's static links are looked up in: without it
-            # every page answers 500. Prepare it here rather than fail (make run does it too).
-            from django.core.management import call_command
-
-            self.stdout.write("正在准备静态文件（collectstatic）…")
-            call_command("collectstatic", interactive=False, verbosity=0)
+        prepare_static(self.stdout)
         self.stdout.write(f"Gongkai 服务地址：http://{host}:{port}/  管理后台：http://{host}:{port}/admin/")
         if scheduler:
             start_scheduler()
@@ -81,3 +78,85 @@ def start_scheduler() -> subprocess.Popen:
     argv = [sys.executable, "-m", "gongkai.cli", "disclosure", "scheduler", "--interval", str(SCHEDULER_INTERVAL),
             "--parent-pid", str(os.getpid())]
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL, close_fds=True)
+
+
+def static_state() -> str | None:
+    """Whether the collected static files can serve this code: ``"missing"`` (nothing collected,
+    or no manifest), ``"stale"`` (a file the finders list is not in the manifest, is newer than
+    it, or its collected copy is gone; or the manifest is unreadable), None when they are ready.
+
+    With the manifest storage, every page looks its static links up in the manifest, and a file
+    missing from it makes the page answer 500: after an upgrade that adds a static file, a
+    manifest from the previous version is as bad as none. One stat per file, no hashing."""
+    from django.apps import apps
+    from django.contrib.staticfiles import finders
+
+    root = Path(settings.STATIC_ROOT)
+    manifest_name = _manifest_name()
+    if manifest_name is None:
+        # Plain storage: a missing file is a 404, never a 500; collect once if nothing is there
+        # (with WHITENOISE_USE_FINDERS the files are served from the finders).
+        if getattr(settings, "WHITENOISE_USE_FINDERS", False):
+            return None
+        return "missing" if not root.is_dir() or not any(root.iterdir()) else None
+    manifest = root / manifest_name
+    try:
+        built = manifest.stat().st_mtime
+        paths = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "stale"
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    for finder in finders.get_finders():
+        for path, storage in finder.list(ignore):
+            name = Path(getattr(storage, "prefix", None) or "", path).as_posix()
+            collected = paths.get(name)
+            if collected is None or not (root / collected).is_file():
+                return "stale"
+            if os.stat(storage.path(path)).st_mtime > built:
+                return "stale"
+    return None
+
+
+def _manifest_name() -> str | None:
+    # From the class: an instance reads the manifest when it is made, and fails on a damaged one.
+    from django.utils.module_loading import import_string
+
+    backend = import_string(settings.STORAGES["staticfiles"]["BACKEND"])
+    return getattr(backend, "manifest_name", None)
+
+
+def _writable(root: Path) -> bool:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            return True
+    except OSError:
+        return False
+
+
+def prepare_static(stdout) -> str | None:
+    """Collect the static files when they are missing or stale (see static_state), before the
+    server starts; return what was found (None: ready, nothing done). Raises CommandError, naming
+    the command to run, when STATIC_ROOT cannot be written."""
+    from django.core.management import call_command
+
+    reason = static_state()
+    if reason is None:
+        return None
+    root = Path(settings.STATIC_ROOT)
+    what = "尚未准备" if reason == "missing" else "与当前程序不一致（有新增或更新的文件）"
+    if not _writable(root):
+        raise CommandError(f"静态文件{what}，而静态文件目录 {root} 不可写，无法自动准备：请用有写权限的用户运行 "
+                           "gongkai collectstatic --noinput 后再启动（或设置可写的 GONGKAI_VAR_DIR）")
+    stdout.write(f"静态文件{what}，正在准备静态文件（collectstatic）…")
+    manifest = root / (_manifest_name() or "staticfiles.json")
+    try:
+        json.loads(manifest.read_text(encoding="utf-8"))["paths"]
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except (OSError, ValueError, KeyError, TypeError):
+        manifest.unlink()  # damaged: collectstatic itself would fail reading it
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return reason
