@@ -367,3 +367,44 @@ def test_fingerprints_identify_keys_without_revealing_them(settings):
     settings.SECRET_KEY = "k" * 49 + "j"
     assert _key_fingerprints()["secret"] != first["secret"]
     assert _key_fingerprints()["audit"] == first["audit"]
+
+
+WRITER = """
+from gongkai.core.actors import SYSTEM
+from gongkai.core.models import Body
+from gongkai.core.services.bodies import create_body
+dept = Body.objects.get(name="备份县农业农村局")
+for i in range(300):
+    create_body(SYSTEM, parent=dept, kind="section", name=f"并发股{i}")
+print("done", flush=True)
+"""
+
+
+def test_a_backup_taken_while_the_site_writes_is_consistent(source, tmp_path, tmp_path_factory):
+    """Runs last (it adds rows to the source): another process keeps writing (each new body is a
+    row and an audit entry in one transaction) while the backup runs. The archive restores with a
+    verified chain, and its rows and audit entries are of one and the same moment."""
+    import time
+
+    before = source.rows()
+    writer = subprocess.Popen([*GONGKAI, "shell", "-c", WRITER], env=source.env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while source.rows()["core.Body"] == before["core.Body"]:  # the writer has started writing
+            assert writer.poll() is None and time.monotonic() < deadline, writer.stderr.read()
+        source.ok("backup", str(tmp_path / "busy.tar"))
+        still_writing = writer.poll() is None
+    finally:
+        out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0 and "done" in out, err  # the backup never made a write fail
+    with tarfile.open(tmp_path / "busy.tar") as tar:
+        head = json.loads(tar.extractfile("manifest.json").read())["audit_head"]
+    with installation(tmp_path_factory) as target:
+        assert "审计日志哈希链校验通过" in target.ok("restore", str(tmp_path / "busy.tar"))
+        restored = target.rows()
+    sections = restored["core.Body"] - before["core.Body"]
+    assert 0 < sections and (sections < 300 or not still_writing)
+    # One audit entry per section, none more, none fewer: rows and chain from the same snapshot.
+    assert head["seq"] == before["core.AuditEvent"] + sections
+    assert restored["core.AuditEvent"] == head["seq"] + 1

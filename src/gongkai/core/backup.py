@@ -496,7 +496,8 @@ def restore_backup(archive: Path | str, actor=None, *, dry_run: bool = False,
     connections.close_all()
     from django.db.migrations.executor import MigrationExecutor
 
-    if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         from django.core.management import call_command
 
         say("备份来自较早版本，正在升级数据库结构（migrate）…")
