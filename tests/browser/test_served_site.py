@@ -32,13 +32,13 @@ def served(operator_env):
     server = subprocess.Popen([*GONGKAI, "serve", "--port", str(port)], env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # serve collects the static files first
     while True:
         try:
             urllib.request.urlopen(url + "/", timeout=5).close()
             break
         except OSError:
-            assert time.monotonic() < deadline, "gongkai serve did not answer within 30 s"
+            assert time.monotonic() < deadline, "gongkai serve did not answer within 90 s"
             time.sleep(0.3)
     yield url
     os.killpg(server.pid, signal.SIGTERM)

@@ -296,6 +296,7 @@ def test_a_different_key_is_refused_by_name(archive, tmp_path_factory):
 def test_backup_refuses_to_overwrite(source, archive):
     source.refused("backup", str(archive), needle="备份文件已存在")
     source.refused("backup", str(archive.parent / "no-such-dir" / "x.tar"), needle="备份目录不存在")
+    source.refused("backup", str(source.var / "private"), needle="不能写在被备份的目录")
 
 
 # --- the checks, in process (no database needed) ---------------------------------------------------

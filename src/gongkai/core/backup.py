@@ -198,6 +198,9 @@ def create_backup(out: Path | str, actor=None, *, progress: Callable[[str], None
         raise BackupError(f"备份文件已存在：{out}（不会覆盖，请换一个文件名）")
     if not out.parent.is_dir():
         raise BackupError(f"备份目录不存在：{out.parent}")
+    for root in file_roots().values():
+        if out.parent.resolve().is_relative_to(root.resolve()):
+            raise BackupError(f"备份文件不能写在被备份的目录 {root} 中，请换一个目录（最好在另一块磁盘上）")
     compress = out.name.endswith((".tar.gz", ".tgz"))
     kind = engine()
     partial = out.with_name(out.name + ".partial")
