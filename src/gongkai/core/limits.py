@@ -16,11 +16,15 @@ plain key holds the last claimed number as a hint, so a caller usually claims at
 
 Subjects (client addresses, phone numbers, e-mail addresses, query codes) never reach the cache in
 clear: keys carry an HMAC of them keyed with ``SECRET_KEY``.
+
+When the cache itself fails (Redis down), the attempt is allowed and the failure logged: a citizen
+gets served rather than an error page.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -29,6 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.crypto import salted_hmac
 
+logger = logging.getLogger(__name__)
 CACHE_ALIAS = "default"
 HOUR = 3600
 _KEY_SALT = "gongkai.core.limits"
@@ -97,20 +102,27 @@ def hit(scope: str, subject: str, *, limit: int, window: int = HOUR) -> Decision
     number, ttl = _window(window)
     base = _key(scope, subject, number)
     cache = _cache()
-    first = int(cache.get(base) or 0) + 1
-    for slot in range(max(first, 1), limit + 1):
-        if cache.add(f"{base}:{slot}", 1, ttl):
-            cache.set(base, slot, ttl)
-            return ALLOWED
+    try:
+        first = int(cache.get(base) or 0) + 1
+        for slot in range(max(first, 1), limit + 1):
+            if cache.add(f"{base}:{slot}", 1, ttl):
+                cache.set(base, slot, ttl)
+                return ALLOWED
+    except Exception:  # the cache is down: serve the citizen rather than answer 500 (logged)
+        logger.exception("abuse limit %s not counted: the cache failed", scope)
+        return ALLOWED
     return Decision(False, ttl)
 
 
 def check(scope: str, subject: str, *, limit: int, window: int = HOUR) -> Decision:
     """Whether one more attempt would be allowed, without counting it."""
     number, ttl = _window(window)
-    if _cache().get(f"{_key(scope, subject, number)}:{limit}") is None:
+    try:
+        taken = _cache().get(f"{_key(scope, subject, number)}:{limit}") is not None
+    except Exception:
+        logger.exception("abuse limit %s not checked: the cache failed", scope)
         return ALLOWED
-    return Decision(False, ttl)
+    return Decision(False, ttl) if taken else ALLOWED
 
 
 def first_refusal(*decisions: Decision) -> Decision | None:
