@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security (issue 13): CSP (admin policy chosen by path) and Permissions-Policy headers.
+    "gongkai.core.headers.ContentSecurityPolicyMiddleware",
+    "gongkai.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,11 +159,73 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GONGKAI_MAX_UPLOAD_MB", 50, minimum=1) * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("GONGKAI_SECURE_COOKIES", False)
+# Security (issue 13): HTTPS. GONGKAI_SECURE_COOKIES is the older name of the cookie part only.
+GONGKAI_HTTPS = env_bool("GONGKAI_HTTPS", False)
+SESSION_COOKIE_SECURE = GONGKAI_HTTPS or env_bool("GONGKAI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if GONGKAI_HTTPS:
+    # The proxy in front must set (overwrite, never pass through) X-Forwarded-Proto: docs/configuration.md.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("GONGKAI_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_SSL_REDIRECT = env_bool("GONGKAI_SSL_REDIRECT", False)
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Security (issue 13): Content-Security-Policy (django-csp 4) and Permissions-Policy, gongkai/core/headers.py.
+# Public pages: no inline script, no inline style, nothing from other hosts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# The Wagtail admin (and its login and page previews) needs inline scripts and styles: a separate,
+# relaxed policy for the paths under /admin/ only (docs/configuration.md, "Security headers").
+GONGKAI_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+}
+GONGKAI_PERMISSIONS_POLICY = (
+    "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), serial=(), usb=()"
+)
+
+# Security (issue 13): the shared cache (abuse limits now, whole pages later). Redis when REDIS_URL
+# is set, else a table in the database (created by the core migration 0005_cache_table), so every
+# worker process sees the same counters on SQLite and PostgreSQL alike.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_TABLE = "gongkai_cache"
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "gongkai"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
+                          "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_CACHE_MAX_ENTRIES", 50000, minimum=1000)}}}
+# Abuse limits (gongkai/core/limits.py): per client address and per contact, per hour.
+GONGKAI_LIMIT_APPLICATIONS_PER_IP_HOUR = env_int("GONGKAI_LIMIT_APPLICATIONS_PER_IP_HOUR", 10, minimum=1)
+GONGKAI_LIMIT_APPLICATIONS_PER_CONTACT_HOUR = env_int("GONGKAI_LIMIT_APPLICATIONS_PER_CONTACT_HOUR", 5, minimum=1)
+GONGKAI_LIMIT_STATUS_LOOKUPS_PER_IP_HOUR = env_int("GONGKAI_LIMIT_STATUS_LOOKUPS_PER_IP_HOUR", 20, minimum=1)
+GONGKAI_LIMIT_STATUS_FAILURES_PER_CODE_HOUR = env_int("GONGKAI_LIMIT_STATUS_FAILURES_PER_CODE_HOUR", 5, minimum=1)
+# Proxies whose X-Forwarded-For is believed (addresses or networks); empty: REMOTE_ADDR only.
+GONGKAI_TRUSTED_PROXIES = env_list("GONGKAI_TRUSTED_PROXIES", [])
+for _proxy in GONGKAI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"GONGKAI_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 LOGIN_URL = "wagtailadmin_login"
 

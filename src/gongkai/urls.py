@@ -7,6 +7,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from gongkai.portal.sitemaps import SITEMAPS
 
+# Security (issue 13): the self-contained 500 page may keep its inline styles under the CSP.
+handler500 = "gongkai.portal.errors.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

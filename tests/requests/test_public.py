@@ -174,13 +174,13 @@ def test_status_lookup_right_wrong_unknown(client, submitted, handler_a):
 
 
 def test_status_lookup_is_rate_limited_per_code_and_per_ip(client, submitted):
-    for n in range(public.CODE_LIMIT):
+    for n in range(public.PER_CODE.limit):
         assert lookup(client, submitted.query_code, f"{n:04d}", ip=f"10.1.0.{n}").status_code == 200
     # The code is now locked, even with the right digits and from a fresh address.
     locked = lookup(client, submitted.query_code, "6789", ip="10.2.0.1")
     assert locked.status_code == 429 and "查询次数过多" in locked.content.decode()
     assert "已登记" not in locked.content.decode()
-    for n in range(public.IP_LIMIT):
+    for n in range(public.PER_ADDRESS.limit):
         lookup(client, f"2026-AAAAAA{n:02d}"[:13], "1111", ip="10.3.0.1")
     assert lookup(client, "2026-BBBBBBBB", "1111", ip="10.3.0.1").status_code == 429
     assert lookup(client, "2026-BBBBBBBB", "1111", ip="10.3.0.2").status_code == 200

@@ -4,10 +4,10 @@ code + last 4 digits of the ID number or phone), and the reading room of publish
 Never applicant data: the status view carries the state, the stage dates and the due date only;
 the reading room only the title and summary the body wrote when it chose to publish.
 
-The status lookup is rate-limited with Django's cache (any backend; the default local-memory cache
-works per process): per client IP address (``REMOTE_ADDR``; a proxy in front must set it) and per
-query code, so neither guessing codes from one address nor guessing the 4 digits of one code from
-many addresses gets far. An unknown code and wrong digits give the same answer.
+The status lookup is rate-limited in the shared cache (``gongkai.core.limits``, the same counts
+for every worker): per client address and per query code, so neither guessing codes from one
+address nor guessing the 4 digits of one code from many addresses gets far. An unknown code and
+wrong digits give the same answer.
 """
 
 from __future__ import annotations
@@ -16,17 +16,15 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
+from gongkai.core import limits
 from gongkai.core.selectors import work_calendar
 from gongkai.requests.models import Case
 from gongkai.requests.services.cases import CODE_ALPHABET
 from gongkai.requests.services.clock import case_clock
 from gongkai.rules.case_flow import Action, CaseState
 
-IP_LIMIT = 20  # lookups per address and window
-CODE_LIMIT = 5  # failed lookups per query code and window
-WINDOW_SECONDS = 15 * 60
+PER_ADDRESS = limits.STATUS_LOOKUPS_PER_ADDRESS  # every lookup counts
+PER_CODE = limits.STATUS_FAILURES_PER_CODE  # failed lookups only
 _PUBLIC_ACTIONS = {"register": "收到申请"} | {a.value: a.label for a in Action}
 
 
@@ -65,21 +63,10 @@ def is_well_formed(code: str) -> bool:
             and all(c in CODE_ALPHABET for c in code[5:]))
 
 
-def _hit(key: str) -> int:
-    """Count one attempt in the window starting with the first; return the count so far."""
-    if cache.add(key, 1, WINDOW_SECONDS):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, WINDOW_SECONDS)
-        return 1
-
-
-def is_limited(ip: str, code: str) -> bool:
-    """Whether this address or this code has used up its attempts (checked before the lookup)."""
-    return (cache.get(f"ysq:ip:{ip}", 0) >= IP_LIMIT
-            or cache.get(f"ysq:code:{normalise_code(code)}", 0) >= CODE_LIMIT)
+def refusal(ip: str, code: str) -> limits.Decision | None:
+    """The refusal when this address or this code has used up its attempts (checked before the
+    lookup, which counts), else None."""
+    return limits.first_refusal(PER_ADDRESS.check(ip), PER_CODE.check(normalise_code(code)))
 
 
 def _matches(case: Case, digits: str) -> bool:
@@ -98,14 +85,14 @@ def _matches(case: Case, digits: str) -> bool:
 def lookup(ip: str, code: str, digits: str) -> PublicStatus | None:
     """The status of the case with query ``code`` if ``digits`` are the last 4 of its applicant's ID
     number or phone, else None (the same for an unknown code). Counts the attempt against ``ip``
-    and, when it fails, against the code; call :func:`is_limited` first."""
+    and, when it fails, against the code; call :func:`refusal` first."""
     code = normalise_code(code)
-    _hit(f"ysq:ip:{ip}")
+    PER_ADDRESS.hit(ip)
     case = None
     if is_well_formed(code) and len(digits.strip()) == 4:
         case = Case.objects.select_related("body", "applicant").filter(query_code=code).first()
     if case is None or not _matches(case, digits):
-        _hit(f"ysq:code:{code}")
+        PER_CODE.hit(code)
         return None
     view = case_clock(case, work_calendar())
     stages = tuple(Stage(e.on, _PUBLIC_ACTIONS.get(e.action, "办理")) for e in case.events.order_by("on", "at", "pk"))

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.utils.cache import add_never_cache_headers
 
+from gongkai.core import limits
 from gongkai.core.services import ServiceError
 from gongkai.portal import selectors as portal_selectors
 from gongkai.requests import public
@@ -59,6 +60,14 @@ def apply(page, request):
         return response
     case = None
     if form.is_valid():
+        refused = _application_refusal(request, form)
+        if refused is not None:
+            form.describe()
+            response = _render(page, request, "requests/public/apply.html", status=429, form=form,
+                               radio_fields=RADIO_FIELDS, extra_crumb="在线申请",
+                               limited_message=_application_limit_message(refused))
+            response["Retry-After"] = str(refused.retry_after)
+            return response
         try:
             case = submit_online(
                 body=form.bodies[form.cleaned_data["body"]], applicant_type=form.applicant_type,
@@ -80,27 +89,48 @@ def apply(page, request):
     return response
 
 
+def _application_refusal(request, form) -> limits.Decision | None:
+    """Abuse limits on valid applications (issue 13 §5): per client address and per contact (phone,
+    e-mail) per hour, shared by every worker. Checked first so a refused attempt counts nowhere;
+    then counted, which refuses the losers of a concurrent burst."""
+    address = limits.client_address(request)
+    contacts = limits.contact_subjects(form.cleaned_data.get("phone", ""), form.cleaned_data.get("email", ""))
+    rules = [(limits.APPLICATIONS_PER_ADDRESS, address)] + [(limits.APPLICATIONS_PER_CONTACT, c) for c in contacts]
+    refused = limits.first_refusal(*(rule.check(subject) for rule, subject in rules))
+    if refused is not None:
+        return refused
+    return limits.first_refusal(*(rule.hit(subject) for rule, subject in rules))
+
+
+def _application_limit_message(refused: limits.Decision) -> str:
+    return (f"提交过于频繁，请{refused.retry_minutes}分钟后再试。为防止滥用，同一网络地址每小时最多提交"
+            f"{limits.APPLICATIONS_PER_ADDRESS.limit}件申请，同一联系电话或电子邮箱每小时最多提交"
+            f"{limits.APPLICATIONS_PER_CONTACT.limit}件。您填写的内容已保留。")
+
+
 def status(page, request):
     """查询办理进度: POST only for the lookup itself, so the code never lands in a URL or a log."""
-    result = None
-    limited = not_found = False
+    result = refused = None
+    not_found = False
     if request.method == "POST":
         form = StatusForm(request.POST)
         if form.is_valid():
-            ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+            ip = limits.client_address(request)
             code, digits = form.cleaned_data["code"], form.cleaned_data["digits"]
-            if public.is_limited(ip, code):
-                limited = True
-            else:
+            refused = public.refusal(ip, code)
+            if refused is None:
                 result = public.lookup(ip, code, digits)
                 not_found = result is None
             form = StatusForm(initial={"code": code})  # the digits are not echoed back
     else:
         form = StatusForm()
     form.describe()
-    code = 429 if limited else 400 if form.is_bound and not form.is_valid() else 200
+    code = 429 if refused else 400 if form.is_bound and not form.is_valid() else 200
     response = _render(page, request, "requests/public/status.html", status=code, form=form, result=result,
-                       limited=limited, not_found=not_found, extra_crumb="查询办理进度")
+                       limited=refused is not None, retry_minutes=refused.retry_minutes if refused else 0,
+                       not_found=not_found, extra_crumb="查询办理进度")
+    if refused:
+        response["Retry-After"] = str(refused.retry_after)
     add_never_cache_headers(response)
     return response
 

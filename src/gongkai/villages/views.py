@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from gongkai.core import limits
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.services import ServiceError
 from gongkai.villages import catalogue_selectors, publicity, selectors
@@ -95,16 +96,18 @@ def objection_view(page, request, village: Body, notice_id: int):
 def lookup_view(page, request):
     form = LookupForm(request.POST or None)
     result = error = None
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST" and form.is_valid():
         try:
             result = lookup_service.lookup(name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"],
-                                           client_ip=request.META.get("REMOTE_ADDR", ""))
+                                           client_ip=limits.client_address(request))
         except lookup_service.LookupRefused as exc:
-            error, status = exc.message, 429 if exc.limited else 200
+            error, status, retry_after = exc.message, 429 if exc.limited else 200, exc.retry_after
         form = LookupForm()  # never echo the ID number back
     response = page.render(request, template="villages/lookup.html", context_overrides={
         "form": form, "result": result, "error": error, "extra_crumb": "补贴发放查询"})
     response.status_code = status
     response["Cache-Control"] = "no-store"
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response
