@@ -62,7 +62,7 @@ def lookup(*, name: str, id_number: str, client_ip: str) -> LookupResult:
     digest = conf.id_hash(number)
     if not _hit("subsidy-lookup:id:" + digest[:40], per_id, window):
         raise LookupRefused(TOO_MANY, limited=True)
-    rows = list(Payout.objects.filter(id_hash=digest, name=name, is_void=False)
+    rows = list(Payout.objects.filter(id_hash=digest, name=name, is_void=False, batch__complete=True)
                 .select_related("programme", "village").order_by("-year", "programme__position", "pk"))
     if not rows:
         raise LookupRefused(NOT_FOUND)
