@@ -292,6 +292,7 @@ def phase(label: str, base: str, code: str, clients: int, seconds: float, during
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PASSWORD
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=int, default=100, help="size of the uploaded payout file")
     parser.add_argument("--rows", type=int, default=100_000, help="payout rows in it (the rest is padding)")
@@ -301,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--installation", metavar="DIR", default="",
                         help="use this demo installation (GONGKAI_VAR_DIR with bench.sqlite3, made by an earlier run "
                              "or by migrate + demo with GONGKAI_DEMO_PASSWORD=" + PASSWORD + ") instead of a new one")
+    parser.add_argument("--password", default=PASSWORD, help="the demo accounts' password (GONGKAI_DEMO_PASSWORD)")
     args = parser.parse_args(argv)
+    PASSWORD = args.password
 
     directory = Path(args.installation) if args.installation else Path(tempfile.mkdtemp(prefix="gk_concurrent_"))
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GONGKAI_VAR_DIR": str(directory),

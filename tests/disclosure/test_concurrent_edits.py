@@ -100,3 +100,19 @@ def test_submit_after_changes_requested_resumes_the_review(draft, staff):
     assert WorkflowState.objects.for_instance(record).get().status == WorkflowState.STATUS_NEEDS_CHANGES
     submit_for_review(staff.officer, record)
     assert WorkflowState.objects.for_instance(record).get().status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_repeated_workflow_action_is_harmless(county, draft, staff):
+    """A reviewer's double click on 审查通过: the second post finds the task done, no 500, one decision."""
+    from gongkai.disclosure.models import ConfidentialityReview
+
+    submit_for_review(staff.officer, draft)
+    state = Record.objects.get(pk=draft.pk).current_workflow_task_state
+    url = reverse("wagtailsnippets_disclosure_record:workflow_action", args=[draft.pk, "passed", state.pk])
+    browser = Client()
+    assert browser.login(username=staff.reviewer.username, password=PASSWORD)
+    data = {"basis": "no_secret", "comment": "不涉密"}
+    assert browser.post(url, data).status_code == 302
+    again = browser.post(url, data)
+    assert again.status_code < 500
+    assert ConfidentialityReview.objects.filter(record=draft).count() == 1
