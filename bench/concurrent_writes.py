@@ -329,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_until_up(base, server)
+        for i in range(args.workers * 2):  # warm every worker up (first requests load templates, caches)
+            apply_once(base, code, 900000 + i)
+            login_once(base, HANDLERS[i % len(HANDLERS)])
         baseline = phase("baseline: applications and logins", base, code, args.clients, args.seconds)
         log: list[str] = []
         errors: list[str] = []
