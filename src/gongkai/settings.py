@@ -268,6 +268,13 @@ GONGKAI_MAX_UNPACKED_MB = env_int("GONGKAI_MAX_UNPACKED_MB", 100, minimum=1)
 GONGKAI_REQUEST_FEE_PAUSE = env_bool("GONGKAI_REQUEST_FEE_PAUSE", True)
 GONGKAI_ART44_MIN_APPLICANTS = env_int("GONGKAI_ART44_MIN_APPLICANTS", 2, minimum=2)
 
+# Security (issue 13): no lost or failed writes. Imports write in transactions of at most
+# GONGKAI_WRITE_BATCH_ROWS rows, so no request waits long for SQLite's write lock; a background job
+# whose heartbeat is older than GONGKAI_JOB_STALE_MINUTES died with its process and is failed.
+GONGKAI_WRITE_BATCH_ROWS = env_int("GONGKAI_WRITE_BATCH_ROWS", 2000, minimum=100)
+GONGKAI_JOB_STALE_MINUTES = env_int("GONGKAI_JOB_STALE_MINUTES", 10, minimum=1)
+GONGKAI_MAX_PAYOUT_FILE_MB = env_int("GONGKAI_MAX_PAYOUT_FILE_MB", 50, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -139,3 +139,33 @@ def test_export_xlsx_is_formula_safe_and_filtered(county, make_case, handler_a, 
     assert export_xlsx(SYSTEM, io.BytesIO(), body_code=county.dept_a.code) == 1
     assert export_xlsx(handler_b, io.BytesIO()) == 1  # only what the dashboard shows this user
     assert "张三" not in str(rows)
+
+
+def test_import_writes_in_short_transactions_and_a_rerun_completes_it(county, settings, monkeypatch):
+    """Issue 13 §4: 12 cases, 5 per transaction (GONGKAI_WRITE_BATCH_ROWS / 20). A crash in the third
+    transaction keeps the ten cases written; importing the same file again completes it."""
+    from django.db import connection
+
+    from gongkai.requests.services import transfer
+
+    settings.GONGKAI_WRITE_BATCH_ROWS = 100
+    assert transfer.cases_per_transaction() == 5
+    lines = [line(county, n) for n in range(1, 13)]
+    original, depth = transfer._write, []
+
+    def crashing(actor, row, case):
+        depth.append(len(connection.savepoint_ids))
+        if row.id == "YSQ-2025-0011":
+            raise RuntimeError("killed")
+        return original(actor, row, case)
+
+    base = len(connection.savepoint_ids)
+    monkeypatch.setattr(transfer, "_write", crashing)
+    with pytest.raises(RuntimeError):
+        import_cases(SYSTEM, lines)
+    assert set(depth) == {base + 1}  # one transaction per group of cases, never one around them all
+    assert Case.objects.count() == 10
+    monkeypatch.setattr(transfer, "_write", original)
+    result = import_cases(SYSTEM, lines)
+    assert result.ok and len(result.unchanged) == 10 and len(result.created) == 2
+    assert Case.objects.count() == 12

@@ -101,7 +101,7 @@ def test_huge_and_empty_files(county, villages, programme, monkeypatch):
 
     with pytest.raises(ServiceError, match="为空"):
         run_import(b"", programme, county.township_a)
-    monkeypatch.setattr(subsidies, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(subsidies, "max_file_bytes", lambda: 10)
     with pytest.raises(ServiceError, match="MB"):
         run_import(b"x" * 11, programme, county.township_a)
 

@@ -264,7 +264,7 @@ def test_stale_and_abandoned_jobs_end(county, villages, programme, officer_a):
         import_jobs.run_queued_imports()
     stale.refresh_from_db()
     abandoned.refresh_from_db()
-    assert stale.status == ImportJobStatus.FAILED and "导入中断" in stale.message and not stale.file
+    assert stale.status == ImportJobStatus.FAILED and "处理进程中断" in stale.message and not stale.file
     assert abandoned.status == ImportJobStatus.CANCELLED and not abandoned.file
 
 

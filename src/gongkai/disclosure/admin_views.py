@@ -32,7 +32,7 @@ from gongkai.core.models import BodyKind
 from gongkai.core.services import ServiceError
 from gongkai.disclosure.models import Record, Validity
 from gongkai.disclosure.services.records import AttachmentRejected, save_draft, set_validity
-from gongkai.disclosure.services.review import withdraw_record
+from gongkai.disclosure.services.review import submit_for_review, withdraw_record
 
 URL_NAMESPACE = "wagtailsnippets_disclosure_record"
 
@@ -81,11 +81,25 @@ def record_publishing_panel() -> PublishingPanel:
     return panel
 
 
+def loaded_revision(request) -> int | None:
+    """The revision the editor was loaded from (Wagtail's hidden ``loaded_revision_id``, or the
+    revision this editor's own autosave wrote, ``overwrite_revision_id``): the version for
+    save_draft's compare-and-set. A value that is not a number can match no revision."""
+    value = request.POST.get("overwrite_revision_id") or request.POST.get("loaded_revision_id")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
 def save_record_draft(view, *, creating: bool):
     """save_draft from a record form; a refused attachment's message is put beside its file field
     (the form's other errors stay on top)."""
     try:
-        return save_draft(view.request.user, view.form.save(commit=False), creating=creating)
+        return save_draft(view.request.user, view.form.save(commit=False), creating=creating,
+                          expected_revision=None if creating else loaded_revision(view.request))
     except AttachmentRejected as exc:
         formset = getattr(view.form, "formsets", {}).get("attachments")
         shown = False
@@ -301,6 +315,15 @@ class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
         record, self.new_revision = save_record_draft(self, creating=False)
         self.has_content_changes = self.form.has_changed()
         return record
+
+    def submit_action(self):
+        """送审 through the service: a second click gets a message, never a second review (500)."""
+        try:
+            submit_for_review(self.request.user, self.object)
+        except ServiceError as exc:
+            messages.error(self.request, "；".join(exc.messages))
+            return HttpResponseRedirect(reverse(f"{URL_NAMESPACE}:edit", args=[self.object.pk]))
+        return None
 
     @cached_property
     def header_more_buttons(self):

@@ -235,6 +235,15 @@ def _extension_needs_head(user, case: Case, actions) -> bool:
     return CaseState(case.state) in TRANSITIONS[Action.EXTEND].sources and rules.can_handle_case(user, case.body)
 
 
+def _posted_version(request) -> int | None:
+    """The case version the screen's form was shown at (hidden ``version``), for the services'
+    compare-and-set; a value that is not a number matches no version."""
+    value = request.POST.get("version", "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else 0
+
+
 @require_POST
 def case_action(request, pk: int, action: str):
     case = _visible_case(request, pk)
@@ -244,7 +253,7 @@ def case_action(request, pk: int, action: str):
               "disposition")
     data = {f: request.POST.get(f, "").strip() for f in fields if request.POST.get(f, "").strip()}
     try:
-        transition(request.user, case, action, **data)
+        transition(request.user, case, action, expected_version=_posted_version(request), **data)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "您无权执行此操作")
     except ServiceError as exc:
@@ -309,7 +318,8 @@ def case_publication(request, pk: int):
     publish = mask or request.POST.get("publish") == "1"
     title, summary = request.POST.get("public_title", ""), request.POST.get("public_summary", "")
     try:
-        set_publication(request.user, case, publish=publish, title=title, summary=summary, mask=mask)
+        set_publication(request.user, case, publish=publish, title=title, summary=summary, mask=mask,
+                        expected_version=_posted_version(request))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "您无权执行此操作")
     except ServiceError as exc:

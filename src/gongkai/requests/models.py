@@ -94,6 +94,11 @@ class Case(models.Model):
     public_summary = models.TextField(_("答复摘要"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (issue 13 §4): the case screen's forms carry the version they were shown
+    # at; the services compare-and-set it (services.cases.claim_version).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    # The public form's one-time token (issue 13 §4): a double POST registers one case.
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("依申请公开案件")

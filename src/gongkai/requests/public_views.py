@@ -2,17 +2,18 @@
 ``services.cases.submit_online`` or read ``requests.public``; they never write models themselves.
 
 The receipt with the query code is the response to the successful POST itself (no redirect, not
-cached, not stored in a session): the code is shown once. A resubmitted form (browser refresh,
-double click) is recognised by its one-time nonce and not registered twice.
+cached, not stored in a session). A resubmitted form (browser refresh, double click, two
+simultaneous POSTs) is recognised by its one-time nonce (``Case.submission_token``, unique) and not
+registered twice: it gets the same receipt.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from gongkai.core import limits
@@ -53,11 +54,6 @@ def apply(page, request):
                        extra_crumb="在线申请")
     form = ApplicationForm(request.POST, request.FILES, bodies=bodies)
     nonce = (request.POST.get("nonce") or "")[:64]
-    if nonce and cache.get(f"ysq:nonce:{nonce}"):
-        response = _render(page, request, "requests/public/receipt.html", duplicate=True,
-                           status_url=page.sub_url("status", request), extra_crumb="申请回执")
-        add_never_cache_headers(response)
-        return response
     case = None
     if form.is_valid():
         refused = _application_refusal(request, form)
@@ -74,16 +70,18 @@ def apply(page, request):
                 subject=form.cleaned_data["subject"], description=form.cleaned_data["description"],
                 preferred_form=form.cleaned_data["preferred_form"],
                 delivery_method=form.cleaned_data["delivery_method"], applicant=form.applicant(),
-                id_document=form.cleaned_data.get("id_document"))
+                id_document=form.cleaned_data.get("id_document"), submission_token=nonce or None)
         except (ServiceError, PermissionDenied) as exc:
             form.add_service_errors(exc if isinstance(exc, ServiceError) else ServiceError(str(exc)))
     if case is None:
         form.describe()
         return _render(page, request, "requests/public/apply.html", status=400, form=form,
                        radio_fields=RADIO_FIELDS, extra_crumb="在线申请")
-    if nonce:
-        cache.set(f"ysq:nonce:{nonce}", case.pk, NONCE_SECONDS)
-    response = _render(page, request, "requests/public/receipt.html", case=case,
+    # A second POST of the same form gets the same receipt: after a double click the browser shows
+    # the second response, so this is the applicant's only sight of the query code. Only the
+    # browser that was given the form knows its token; after NONCE_SECONDS it no longer shows it.
+    stale = (timezone.now() - case.created_at).total_seconds() > NONCE_SECONDS
+    response = _render(page, request, "requests/public/receipt.html", case=case, duplicate=stale,
                        status_url=page.sub_url("status", request), extra_crumb="申请回执")
     add_never_cache_headers(response)
     return response

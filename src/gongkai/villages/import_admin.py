@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
                                               "min_value": _("年度应为四位数年份"), "max_value": _("年度应为四位数年份")})
     body = forms.ChoiceField(label=_("乡镇（街道）"), error_messages={"required": _("请选择乡镇（街道）")})
     file = forms.FileField(label=_("发放名单文件（XLSX 或 CSV）"),
-                           help_text=_("惠民惠农“一卡通”系统导出的 Excel（.xlsx）或 CSV（UTF-8 或 GBK）文件，不超过 50 MB"),
+                           help_text=_("惠民惠农“一卡通”系统导出的 Excel（.xlsx）或 CSV（UTF-8 或 GBK）文件；文件过大时请按乡镇拆分"),
                            error_messages={"required": _("请选择文件"), "empty": _("文件为空")})
     declared_total = forms.CharField(label=_("批次总额（元，选填）"), required=False, max_length=20,
                                      help_text=_("填写后与各行金额之和核对，精确到分"))
@@ -72,13 +72,16 @@ def _scopes_or_403(user):
 
 
 def job_list(request):
-    """The upload form and the user's recent import jobs."""
+    """The upload form and the user's recent import jobs (a job whose process died shows as
+    failed: import_jobs.fail_stale runs first)."""
     scopes = _scopes_or_403(request.user)
+    import_jobs.fail_stale()
     form = UploadForm(request.POST or None, request.FILES or None, scopes=scopes)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > import_jobs.subsidies.MAX_FILE_BYTES:
-            form.add_error("file", _("文件超过 50 MB，请按乡镇拆分后导入"))
+        if upload.size > import_jobs.subsidies.max_file_bytes():
+            form.add_error("file", _("文件超过 %(mb)s MB，请按乡镇拆分后导入") % {
+                "mb": import_jobs.subsidies.max_file_bytes() // 1024 // 1024})
         else:
             try:
                 job = import_jobs.upload(
@@ -105,10 +108,43 @@ def _mapping_from_post(post, width: int) -> dict[int, str]:
     return {i: post.get(f"col_{i}", "") for i in range(width)}
 
 
+class RetryForm(forms.Form):
+    file = forms.FileField(label=_("重新选择发放名单文件"), error_messages={"required": _("请选择文件"),
+                                                                            "empty": _("文件为空")})
+
+
+def _retry(request, job: ImportJob):
+    """A failed job's file was deleted when it ended: the officer uploads it again (a new job)."""
+    form = RetryForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("villages_imports:job", pk=job.pk)
+    upload = form.cleaned_data["file"]
+    if upload.size > import_jobs.subsidies.max_file_bytes():
+        messages.error(request, _("文件超过 %(mb)s MB，请按乡镇拆分后导入") % {
+            "mb": import_jobs.subsidies.max_file_bytes() // 1024 // 1024})
+        return redirect("villages_imports:job", pk=job.pk)
+    try:
+        new = import_jobs.retry(request.user, job, data=upload.read(), filename=upload.name)
+    except ServiceError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("villages_imports:job", pk=job.pk)
+    messages.success(request, _("已重新上传，导入任务已排队") if new.status == ImportJobStatus.QUEUED
+                     else _("已重新上传，请确认表头"))
+    return redirect("villages_imports:job", pk=new.pk)
+
+
 def job_detail(request, pk: int):
-    """Mapping (while ``mapping``), progress (queued/running, refreshing itself) or the result."""
+    """Mapping (while ``mapping``), progress (queued/running, refreshing itself) or the result;
+    a failed job can be retried (its file uploaded again) or closed, a job whose process died too."""
+    import_jobs.fail_stale()
     job = _job(request, pk)
     if job.status != ImportJobStatus.MAPPING:
+        if request.method == "POST" and request.POST.get("do") == "retry":
+            return _retry(request, job)
         if request.method == "POST" and request.POST.get("do") == "cancel":
             try:
                 import_jobs.cancel(request.user, job)
@@ -119,7 +155,9 @@ def job_detail(request, pk: int):
             return redirect("villages_imports:job", pk=job.pk)
         return TemplateResponse(request, "villages/admin/import_job.html", {
             "job": job, "file_errors": [e for e in job.errors if e.get("row") is None and e["message"] != job.message],
-            "row_errors": [e for e in job.errors if e.get("row") is not None]})
+            "row_errors": [e for e in job.errors if e.get("row") is not None],
+            "can_cancel": job.status in import_jobs.CANCELLABLE,
+            "can_retry": job.status in import_jobs.RETRYABLE, "retry_form": RetryForm()})
     header_row = job.header_row or 1
     columns = dict(job.columns)
     errors: list[str] = []

@@ -29,9 +29,11 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.core import audit, rules
@@ -42,7 +44,7 @@ from gongkai.privacy.findings import Kind
 from gongkai.privacy.mask_rules import mask_value
 from gongkai.privacy.masking import mask_text
 from gongkai.villages import payout_file
-from gongkai.villages.models import ImportJob, ImportJobStatus, SubsidyProgramme
+from gongkai.villages.models import ImportJob, ImportJobStatus, PayoutBatch, SubsidyProgramme
 from gongkai.villages.services import subsidies
 
 log = logging.getLogger("gongkai.villages.import_jobs")
@@ -50,7 +52,7 @@ log = logging.getLogger("gongkai.villages.import_jobs")
 PROGRESS_EVERY = 2000
 MAX_STORED_ERRORS = 1000
 PREVIEW_ROWS = 5
-STALE_AFTER = dt.timedelta(hours=2)  # a job "running" this long died with its process
+HEARTBEAT_EVERY = dt.timedelta(seconds=5)  # at most one heartbeat write per this interval
 ABANDONED_AFTER = dt.timedelta(days=7)
 REJECTS_KEPT_FOR = dt.timedelta(days=30)
 # Fields the officer may choose for a column, in the order of the form (phone: read only to be dropped).
@@ -83,7 +85,8 @@ def _guess(data: bytes, filename: str, preview_rows: int = PREVIEW_ROWS) -> payo
 # ---- upload and mapping --------------------------------------------------------------------------
 
 def upload(actor, *, data: bytes, filename: str, programme: SubsidyProgramme, year: int, body: Body,
-           skip_invalid: bool = False, declared_total: Decimal | None = None) -> ImportJob:
+           skip_invalid: bool = False, declared_total: Decimal | None = None,
+           retry_of: ImportJob | None = None) -> ImportJob:
     """Store an uploaded payout file for ``programme``, ``year`` and ``body`` (a township, or the
     county) and guess its header. The job waits for the officer to confirm the columns."""
     _ensure_scope(body)
@@ -92,8 +95,8 @@ def upload(actor, *, data: bytes, filename: str, programme: SubsidyProgramme, ye
         raise ServiceError("年度应为四位数年份，如 2025")
     if not data:
         raise ServiceError("文件为空")
-    if len(data) > subsidies.MAX_FILE_BYTES:
-        raise ServiceError(f"文件超过 {subsidies.MAX_FILE_BYTES // 1024 // 1024} MB，请按乡镇拆分后导入")
+    if len(data) > subsidies.max_file_bytes():
+        raise ServiceError(f"文件超过 {subsidies.max_file_bytes() // 1024 // 1024} MB，请按乡镇拆分后导入")
     if not programme.is_active:
         raise ServiceError(f"补贴项目“{programme.name}”已停用")
     if declared_total is not None and (declared_total < 0 or declared_total != declared_total.quantize(
@@ -104,18 +107,24 @@ def upload(actor, *, data: bytes, filename: str, programme: SubsidyProgramme, ye
         raise ServiceError("文件中没有内容")
     name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "payouts")[:200]
     suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
-    with transaction.atomic():
-        job = ImportJob(programme=programme, year=year, body=body, source_name=name,
-                        sha256=hashlib.sha256(data).hexdigest(), skip_invalid=skip_invalid,
-                        declared_total=declared_total, header_row=guess.header_row, columns=guess.columns,
-                        created_by=actor if getattr(actor, "pk", None) else None,
-                        created_by_label=actor_label(actor)[:150])
-        job.file.save(f"upload{suffix}", ContentFile(data), save=False)
-        job.save()
-        audit.record("subsidy.import_uploaded", actor, job, {
-            "programme": programme.name, "year": year, "file": name, "sha256": job.sha256,
-            "header_row": guess.header_row, "detected": sorted(guess.columns), "complete": guess.complete},
-            scope=body)
+    job = ImportJob(programme=programme, year=year, body=body, source_name=name,
+                    sha256=hashlib.sha256(data).hexdigest(), skip_invalid=skip_invalid,
+                    declared_total=declared_total, header_row=guess.header_row, columns=guess.columns,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                    created_by_label=actor_label(actor)[:150], retry_of=retry_of)
+    # The file is written to storage before the transaction (issue 13 §4: writing 50 MB must not
+    # hold the database's write lock) and removed if the row is not saved.
+    job.file.save(f"upload{suffix}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+            audit.record("subsidy.import_uploaded", actor, job, {
+                "programme": programme.name, "year": year, "file": name, "sha256": job.sha256,
+                "header_row": guess.header_row, "detected": sorted(guess.columns), "complete": guess.complete,
+                **({"retry_of": retry_of.pk} if retry_of is not None else {})}, scope=body)
+    except BaseException:
+        job.file.delete(save=False)
+        raise
     return job
 
 
@@ -251,19 +260,44 @@ def confirm_mapping(actor, job: ImportJob, *, header_row: int, columns: dict[str
     return job
 
 
+CANCELLABLE = (ImportJobStatus.MAPPING, ImportJobStatus.QUEUED, ImportJobStatus.FAILED)
+RETRYABLE = (ImportJobStatus.FAILED,)
+
+
 def cancel(actor, job: ImportJob) -> ImportJob:
-    """Cancel a job not yet running; its file is deleted."""
+    """Cancel a job not yet running, close a failed one, or end one whose process died (running
+    with a stale heartbeat); its file, and any rows it had written, are deleted."""
     require(rules.can_import_payouts(actor, job.body), "没有导入该乡镇补贴发放名单的权限")
+    stale = Q(status=ImportJobStatus.RUNNING) & _stale_heartbeat(timezone.now())
     with transaction.atomic():
-        claimed = ImportJob.objects.filter(
-            pk=job.pk, status__in=[ImportJobStatus.MAPPING, ImportJobStatus.QUEUED]).update(
+        claimed = ImportJob.objects.filter(Q(status__in=CANCELLABLE) | stale, pk=job.pk).update(
             status=ImportJobStatus.CANCELLED, finished_at=timezone.now(), message="已取消")
         if not claimed:
-            raise ServiceError("该导入任务已开始或已结束，不能取消")
+            raise ServiceError("该导入任务正在导入或已结束，不能取消")
         job.refresh_from_db()
         audit.record("subsidy.import_cancelled", actor, job, {"file": job.source_name}, scope=job.body)
+    _discard_partial_batch(job)
     _delete_upload(job)
     return job
+
+
+def retry(actor, job: ImportJob, *, data: bytes, filename: str) -> ImportJob:
+    """Import a failed job's file again. Its file was deleted when it ended (it holds full ID
+    numbers), so the officer uploads it again: a new job with the same programme, year, scope and
+    options; the header mapping confirmed for the failed job is reused when it fits the new file
+    (the job is queued at once), otherwise the new job waits for the mapping as after an upload."""
+    require(rules.can_import_payouts(actor, job.body), "没有导入该乡镇补贴发放名单的权限")
+    if job.status not in RETRYABLE:
+        raise ServiceError("只有导入失败的任务可以重试")
+    new = upload(actor, data=data, filename=filename, programme=job.programme, year=job.year, body=job.body,
+                 skip_invalid=job.skip_invalid, declared_total=job.declared_total, retry_of=job)
+    if job.started_at is not None and job.header_row and job.columns:
+        columns = {f: int(i) for f, i in job.columns.items()}
+        try:
+            return confirm_mapping(actor, new, header_row=job.header_row, columns=columns)
+        except ServiceError:
+            pass  # another layout: the officer confirms the columns
+    return new
 
 
 def rejects_for_download(actor, job: ImportJob) -> bytes:
@@ -281,51 +315,100 @@ def rejects_for_download(actor, job: ImportJob) -> bytes:
 # ---- running -------------------------------------------------------------------------------------
 
 def _delete_upload(job: ImportJob) -> None:
+    """Delete the uploaded file (full ID numbers) through its storage, whatever ended the job."""
     if job.file:
         job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
+    ImportJob.objects.filter(pk=job.pk).exclude(file="").update(file="")
+
+
+def _discard_partial_batch(job: ImportJob) -> None:
+    """Remove the rows an ended job had written, unless its batch was completed."""
+    batch_id = ImportJob.objects.filter(pk=job.pk).values_list("batch_id", flat=True).first()
+    if batch_id is not None:
+        subsidies.discard_batch(PayoutBatch(pk=batch_id))
+
+
+class Heartbeat:
+    """The running job's sign of life (``heartbeat_at``), written at most every
+    :data:`HEARTBEAT_EVERY`. Returns False once the job is no longer running (cancelled, or failed
+    as stale by another process): the import then stops and removes what it wrote."""
+
+    def __init__(self, job: ImportJob):
+        self.pk = job.pk
+        self.last: dt.datetime | None = None
+
+    def __call__(self, *, rows_done: int | None = None, force: bool = False) -> bool:
+        now = timezone.now()
+        if not force and self.last is not None and now - self.last < HEARTBEAT_EVERY:
+            return True
+        self.last = now
+        values = {"heartbeat_at": now, **({"rows_done": rows_done} if rows_done is not None else {})}
+        return bool(ImportJob.objects.filter(pk=self.pk, status=ImportJobStatus.RUNNING).update(**values))
 
 
 def _fail(job: ImportJob, message: str, errors: list[dict] | None = None, error_count: int | None = None) -> None:
+    """End a running job as failed (only if still running: a job cancelled or failed meanwhile
+    keeps that ending) and audit ``subsidy.import_failed``."""
     errors = errors if errors is not None else [{"row": None, "message": message}]
     job.status, job.message, job.finished_at = ImportJobStatus.FAILED, message[:500], timezone.now()
     job.errors, job.error_count = errors[:MAX_STORED_ERRORS], error_count if error_count is not None else len(errors)
-    job.save(update_fields=["status", "message", "finished_at", "errors", "error_count", "rows_done", "rows_total"])
-    actor = job.created_by
-    audit.record("subsidy.import_failed", actor if actor is not None else None, job, {
-        "file": job.source_name, "message": job.message,
-        "rows": [e["row"] for e in job.errors if e["row"] is not None][:200], "errors": job.error_count},
-        scope=job.body)
+    with transaction.atomic():
+        if not ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
+                status=job.status, message=job.message, finished_at=job.finished_at, errors=job.errors,
+                error_count=job.error_count, rows_done=job.rows_done, rows_total=job.rows_total):
+            return
+        actor = job.created_by
+        audit.record("subsidy.import_failed", actor if actor is not None else None, job, {
+            "file": job.source_name, "message": job.message,
+            "rows": [e["row"] for e in job.errors if e["row"] is not None][:200], "errors": job.error_count},
+            scope=job.body)
 
 
 def run_job(job: ImportJob) -> ImportJob:
     """Run one queued job (claimed first: a job runs once even with two runners). Never raises for
-    a bad file; the job ends ``succeeded`` or ``failed`` with the reasons."""
+    a bad file; the job ends ``succeeded`` or ``failed`` with the reasons. However it ends, its
+    uploaded file is deleted and rows written by an unfinished import are removed."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.QUEUED).update(
-        status=ImportJobStatus.RUNNING, started_at=timezone.now(), rows_done=0)
+        status=ImportJobStatus.RUNNING, started_at=now, heartbeat_at=now, rows_done=0)
     job.refresh_from_db()
     if not claimed:
         return job
     try:
-        _run(job)
+        _run(job, Heartbeat(job))
+    except subsidies.ImportInterrupted:
+        log.warning("payout import job %s was ended from outside while running", job.pk)
     except Exception as exc:  # a job that stops must say so, never stay "running"
         log.exception("payout import job %s failed", job.pk)
         job.refresh_from_db()
         _fail(job, f"导入时发生内部错误（{type(exc).__name__}），未写入任何数据；请联系系统管理员")
     finally:
+        job.refresh_from_db()
+        if job.status != ImportJobStatus.SUCCEEDED:
+            _discard_partial_batch(job)
         _delete_upload(job)
     job.refresh_from_db()
     return job
 
 
-def _run(job: ImportJob) -> None:
+def _read_rows(job: ImportJob, data: bytes, beat: Heartbeat) -> list[tuple[int, list]]:
+    """The whole table, with a heartbeat while a large workbook is read."""
+    table = []
+    for n, row in enumerate(payout_file.read_table(data, job.source_name), 1):
+        table.append(row)
+        if n % PROGRESS_EVERY == 0 and beat() is False:
+            raise subsidies.ImportInterrupted()
+    return table
+
+
+def _run(job: ImportJob, beat: Heartbeat) -> None:
     actor = job.created_by
     if actor is None or not actor.is_active:
         _fail(job, "上传人的账号已停用或删除，未导入")
         return
     try:
         data = _read(job)
-        table = list(payout_file.read_table(data, job.source_name))
+        table = _read_rows(job, data, beat)
     except ServiceError as exc:
         _fail(job, "；".join(exc.messages))
         return
@@ -334,10 +417,14 @@ def _run(job: ImportJob) -> None:
         return
     job.rows_total = sum(1 for n, cells in table if n > (job.header_row or 0)
                          and any(payout_file._text(c) for c in cells))
-    job.save(update_fields=["rows_total"])
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
 
     def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done)
+        if beat(rows_done=done, force=True) is False:
+            raise subsidies.ImportInterrupted()
+
+    def on_batch(batch) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(batch=batch)
 
     scope = {"township": job.body} if job.body.kind == BodyKind.TOWNSHIP else {"county": job.body}
     try:
@@ -345,7 +432,8 @@ def _run(job: ImportJob) -> None:
             actor, data=data, filename=job.source_name, programme=job.programme, year=job.year,
             skip_invalid=job.skip_invalid, declared_total=job.declared_total, header_row=job.header_row,
             columns={f: int(i) for f, i in job.columns.items()},
-            progress=progress, progress_every=PROGRESS_EVERY, table=table, **scope)
+            progress=progress, progress_every=PROGRESS_EVERY, table=table, on_batch=on_batch, heartbeat=beat,
+            **scope)
     except PermissionDenied as exc:
         _fail(job, str(exc) or "没有导入该乡镇补贴发放名单的权限")
         return
@@ -373,15 +461,50 @@ def _run(job: ImportJob) -> None:
     job.save()
 
 
-def run_queued_imports(now: dt.datetime | None = None) -> int:
-    """The scheduler's job: end jobs left ``running`` by a dead process (their transaction never
-    committed, so nothing was written), cancel uploads abandoned in ``mapping``, delete expired
-    reject files, then run every queued job, oldest first. Returns how many jobs ran."""
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.GONGKAI_JOB_STALE_MINUTES)
+
+
+def _stale_heartbeat(now: dt.datetime) -> Q:
+    """A running job whose last sign of life (heartbeat, else its start) is older than
+    GONGKAI_JOB_STALE_MINUTES."""
+    limit = now - stale_after()
+    return Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+
+
+def fail_stale(now: dt.datetime | None = None) -> int:
+    """Jobs left ``running`` by a dead process become failed ("处理进程中断"): the rows they had
+    written are removed, their uploaded file deleted, and ``subsidy.import_failed`` is audited.
+    Called by the scheduler's round and when the job list or a job is viewed. Returns how many."""
     now = now or timezone.now()
-    for job in ImportJob.objects.filter(status=ImportJobStatus.RUNNING, started_at__lt=now - STALE_AFTER):
-        if ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
-                status=ImportJobStatus.FAILED, finished_at=now, message="导入中断（进程已退出），未写入任何数据；请重新上传"):
-            _delete_upload(job)
+    count = 0
+    for job in ImportJob.objects.filter(_stale_heartbeat(now), status=ImportJobStatus.RUNNING):
+        message = "处理进程中断，未写入任何数据；请重新上传文件重试，或取消该任务"
+        with transaction.atomic():
+            if not ImportJob.objects.filter(_stale_heartbeat(now), pk=job.pk, status=ImportJobStatus.RUNNING).update(
+                    status=ImportJobStatus.FAILED, finished_at=now, message=message,
+                    errors=[{"row": None, "message": message}], error_count=1):
+                continue
+            job.refresh_from_db()
+            audit.record("subsidy.import_failed", None, job, {
+                "file": job.source_name, "message": message, "rows": [], "errors": 1, "stale": True,
+                "heartbeat_at": job.heartbeat_at or job.started_at}, scope=job.body)
+        _discard_partial_batch(job)
+        _delete_upload(job)
+        count += 1
+    # Batches left incomplete by an import killed outside a job (the command line).
+    live = set(ImportJob.objects.filter(status=ImportJobStatus.RUNNING, batch__isnull=False)
+               .values_list("batch_id", flat=True))
+    subsidies.discard_abandoned_batches(now - max(stale_after(), dt.timedelta(hours=1)), keep=live)
+    return count
+
+
+def run_queued_imports(now: dt.datetime | None = None) -> int:
+    """The scheduler's job: fail jobs left ``running`` by a dead process (:func:`fail_stale`),
+    cancel uploads abandoned in ``mapping``, delete expired reject files, then run every queued
+    job, oldest first. Returns how many jobs ran."""
+    now = now or timezone.now()
+    fail_stale(now)
     for job in ImportJob.objects.filter(status=ImportJobStatus.MAPPING, created_at__lt=now - ABANDONED_AFTER):
         if ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.MAPPING).update(
                 status=ImportJobStatus.CANCELLED, finished_at=now, message="上传后超过 7 天未确认表头，已自动取消"):

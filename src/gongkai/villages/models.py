@@ -68,6 +68,9 @@ class PayoutBatch(models.Model):
     total_amount = models.DecimalField(_("合计金额（元）"), max_digits=14, decimal_places=2, default=0)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     imported_by = models.CharField(_("导入人"), max_length=150)
+    # False while an import writes its rows in bounded transactions (issue 13 §4): readers see only
+    # complete batches, and a failed or interrupted import's batch is removed.
+    complete = models.BooleanField(_("已写入完毕"), default=True)
 
     class Meta:
         verbose_name = _("发放批次")
@@ -466,6 +469,10 @@ class ImportJob(models.Model):
                               verbose_name=_("发放批次"))
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Updated while running; a running job without a recent heartbeat died (import_jobs.fail_stale).
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries",
+                                 verbose_name=_("重试自"))
 
     class Meta:
         verbose_name = _("发放名单导入任务")

@@ -53,7 +53,7 @@ def villages_with_payouts(year: int, *, village: Body | None = None, township: B
         qs = qs.filter(pk=village.pk)
     if township is not None:
         qs = qs.filter(path__startswith=township.path)
-    ids = Payout.objects.filter(year=year, is_void=False).values("village_id")
+    ids = Payout.objects.filter(year=year, is_void=False, batch__complete=True).values("village_id")
     return qs.filter(pk__in=ids).order_by("path")
 
 
@@ -75,7 +75,7 @@ def village_years(year: int, *, village: Body | None = None, township: Body | No
     notices = current_notices(year, [v.pk for v in villages])
     by_village = {v.pk: VillageYear(v, townships.get(v.path[: -Body.steplen]), year) for v in villages}
     blocks: dict[tuple[int, int], ProgrammeBlock] = {}
-    agg = (Payout.objects.filter(year=year, is_void=False, village_id__in=list(by_village))
+    agg = (Payout.objects.filter(year=year, is_void=False, batch__complete=True, village_id__in=list(by_village))
            .values("village_id", "programme_id")
            .annotate(n=Count("pk"), total=Sum("amount"), areas=Count("pk", filter=Q(area__isnull=False))))
     for row in agg:
@@ -84,7 +84,7 @@ def village_years(year: int, *, village: Body | None = None, township: Body | No
                                has_area=bool(row["areas"]))
         blocks[(row["village_id"], row["programme_id"])] = block
     if with_rows:
-        rows = (Payout.objects.filter(year=year, is_void=False, village_id__in=list(by_village))
+        rows = (Payout.objects.filter(year=year, is_void=False, batch__complete=True, village_id__in=list(by_village))
                 .only("village_id", "programme_id", "name", "id_masked", "account_masked", "area", "standard",
                       "amount", "paid_on", "row_number").order_by("village_id", "programme_id", "row_number", "pk"))
         for p in rows.iterator(chunk_size=5000):

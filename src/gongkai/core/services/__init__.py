@@ -17,9 +17,20 @@ class ServiceError(ValidationError):
     """Bad input to a service; ``messages`` are fit to show the user."""
 
 
+STALE_EDIT_MESSAGE = "该信息已被他人修改，请刷新后再改"
+
+
+class StaleEdit(ServiceError):
+    """Optimistic locking (issue 13 §4): the object changed since the form was loaded. The save
+    changed nothing; the user reloads and edits again. Raised by a service's compare-and-set."""
+
+    def __init__(self, message: str = STALE_EDIT_MESSAGE):
+        super().__init__(message)
+
+
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
 
 
-__all__ = ["PermissionDenied", "ServiceError", "require"]
+__all__ = ["STALE_EDIT_MESSAGE", "PermissionDenied", "ServiceError", "StaleEdit", "require"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from gongkai.core import audit, rules
 from gongkai.core.models import Body
-from gongkai.core.services import ServiceError, require
+from gongkai.core.services import ServiceError, StaleEdit, require
 from gongkai.disclosure import search
 from gongkai.disclosure.models import IndexNumberCounter, Record, Validity
 from gongkai.privacy.extraction import FileRejected, extract
@@ -96,12 +96,29 @@ def _process_attachments(record: Record) -> None:
 
 
 @transaction.atomic
-def save_draft(actor, record: Record, *, creating: bool) -> tuple[Record, object]:
+def save_draft(actor, record: Record, *, creating: bool,
+               expected_revision: int | None = None) -> tuple[Record, object]:
     """Save ``record`` (built by a form or by the functions below, attachments included) as a new
     draft revision. Nothing becomes public: a published record keeps its public text until the new
-    revision passes review. Returns the record and the new revision."""
+    revision passes review. Returns the record and the new revision.
+
+    ``expected_revision``: the latest revision the editor loaded (the edit form carries it). Every
+    save writes a revision, so the latest revision is the record's version: if another save came
+    first, StaleEdit ("该信息已被他人修改，请刷新后再改") and nothing is written."""
     require(rules.can_draft_record(actor, record.body), "您没有为该机构起草或修改政府信息的权限")
+    if not creating and expected_revision is not None:
+        claim_version(record, expected_revision)
     return _save_revision(actor, record, creating=creating)
+
+
+def claim_version(record: Record, expected_revision: int) -> None:
+    """Compare-and-set on the record's version (its latest revision), inside the caller's
+    transaction: ``UPDATE … SET latest_revision = n WHERE id = … AND latest_revision = n``. The
+    UPDATE takes the row's write lock, so of two saves loaded from the same revision the second
+    waits for the first, then matches no row. Raises StaleEdit."""
+    if not Record.objects.filter(pk=record.pk, latest_revision_id=expected_revision).update(
+            latest_revision_id=expected_revision):
+        raise StaleEdit()
 
 
 def _save_revision(actor, record: Record, *, creating: bool, event: str = "",

@@ -4,7 +4,7 @@ publication gate and write the audit log."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.actions.publish_revision import PublishRevisionAction
 from wagtail.actions.unpublish import UnpublishAction
@@ -28,16 +28,35 @@ def _record_of(task_state) -> Record:
 
 @transaction.atomic
 def submit_for_review(actor, record: Record):
-    """Send the latest revision into the review workflow (保密审查 first)."""
+    """Send the latest revision into the review workflow (保密审查 first); a review sent back for
+    changes (退回修改) is resumed on the new revision.
+
+    Idempotent under double clicks: the record's row is locked first, so of two simultaneous
+    submissions the second sees the first's review and gets ServiceError("该信息已在审核中，无需
+    重复送审") instead of a second workflow state (Wagtail's one-review-per-object constraint)."""
+    from wagtail.models import WorkflowState
+
     require(rules.can_draft_record(actor, record.body), "您没有为该机构送审政府信息的权限")
     workflow = record.get_workflow()
     if workflow is None:
         raise ServiceError(["政府信息没有配置审核流程，请联系公开办"])
-    if record.workflow_in_progress:
-        raise ServiceError(["该信息已在审核中"])
-    # The first task's start() writes the "record.submitted" audit entry (also when an officer
-    # submits from the admin's own button).
-    return workflow.start(record, actor)
+    # The row lock serialises submissions of one record (PostgreSQL; SQLite's IMMEDIATE
+    # transaction already holds the database's write lock).
+    Record.objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).first()
+    state = WorkflowState.objects.for_instance(record).filter(
+        status__in=[WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES]).first()
+    if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
+        raise ServiceError(["该信息已在审核中，无需重复送审"])
+    try:
+        with transaction.atomic():
+            # The first task's start() writes the "record.submitted" audit entry (also when an
+            # officer submits from the admin's own button).
+            if state is not None:
+                state.resume(actor)
+                return state
+            return workflow.start(record, actor)
+    except IntegrityError:  # a submission that raced past the lock (another code path)
+        raise ServiceError(["该信息已在审核中，无需重复送审"]) from None
 
 
 def audit_submission(task_state, user) -> None:

@@ -24,13 +24,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from gongkai.core import audit, rules
 from gongkai.core.actors import SystemActor, actor_label
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.selectors import work_calendar
-from gongkai.core.services import ServiceError, require
+from gongkai.core.services import ServiceError, StaleEdit, require
 from gongkai.requests.models import (
     Applicant,
     Case,
@@ -152,7 +153,8 @@ def _check_choice(field: str, value, choices, message: str) -> None:
 
 def _create_case(actor, *, body: Body, channel: str, arrived_at: dt.datetime, confirmed_on: dt.date | None,
                  applicant_type: str, subject: str, description: str, preferred_form: str, delivery_method: str,
-                 applicant: dict, id_document, online: bool, external_id: str | None, note: str) -> Case:
+                 applicant: dict, id_document, online: bool, external_id: str | None, note: str,
+                 submission_token: str | None = None) -> Case:
     _check_choice("applicant_type", applicant_type, ApplicantType._value2member_map_, "请选择申请人类型")
     _check_choice("channel", channel, ReceiptChannel._value2member_map_, "请选择申请方式")
     _check_choice("preferred_form", preferred_form, PreferredForm.values, "请选择获取信息的载体形式")
@@ -175,17 +177,26 @@ def _create_case(actor, *, body: Body, channel: str, arrived_at: dt.datetime, co
     except DeadlineError as exc:
         raise ServiceError({"confirmed_on": [str(exc)]}) from exc
     with transaction.atomic():
+        if submission_token:
+            earlier = Case.objects.filter(submission_token=submission_token).first()
+            if earlier is not None:  # the same form posted again (double click, refresh)
+                return earlier
         for _attempt in range(5):
             try:
                 with transaction.atomic():
                     case = Case.objects.create(
                         body=body, query_code=new_query_code(receipt.date.year), external_id=external_id,
+                        submission_token=submission_token or None,
                         state=case_flow.INITIAL_STATE, applicant_type=applicant_type, channel=channel,
                         arrived_at=arrived_at, received_on=receipt.date, late_confirmation=receipt.late_confirmation,
                         subject=subject, description=(description or "").strip(), preferred_form=preferred_form,
                         delivery_method=delivery_method)
                 break
             except IntegrityError:
+                if submission_token:  # a concurrent POST of the same form committed first
+                    earlier = Case.objects.filter(submission_token=submission_token).first()
+                    if earlier is not None:
+                        return earlier
                 continue
         else:  # pragma: no cover - 32^8 codes
             raise ServiceError("无法生成查询码，请重试")
@@ -228,15 +239,20 @@ def register(actor, *, body: Body, channel: str, arrived_at: dt.datetime, confir
 
 
 def submit_online(*, body: Body, applicant_type: str, subject: str, description: str = "",
-                  preferred_form: str, delivery_method: str, applicant: dict, id_document=None) -> Case:
+                  preferred_form: str, delivery_method: str, applicant: dict, id_document=None,
+                  submission_token: str | None = None) -> Case:
     """The public online form (条例第二十九条): anyone may apply; the receipt with the query code
-    is the confirmation, so the receipt date is today (see module docstring)."""
+    is the confirmation, so the receipt date is today (see module docstring).
+
+    ``submission_token``: the form's one-time token (issue 13 §4). A second POST of the same form
+    (double click, refresh, two simultaneous requests) registers nothing and returns the case the
+    first registered (a unique column decides between simultaneous ones)."""
     now = timezone.now()
     return _create_case(None, body=body, channel=ReceiptChannel.ONLINE, arrived_at=now,
                         confirmed_on=timezone.localdate(now), applicant_type=applicant_type, subject=subject,
                         description=description, preferred_form=preferred_form, delivery_method=delivery_method,
                         applicant=applicant, id_document=id_document, online=True, external_id=None,
-                        note="通过本平台网上提交，系统即时出具回执")
+                        note="通过本平台网上提交，系统即时出具回执", submission_token=submission_token)
 
 
 # --- Transitions -------------------------------------------------------------------------------
@@ -276,8 +292,21 @@ def _date(value, field: str = "on") -> dt.date | None:
         raise ServiceError({field: ["日期格式应为 YYYY-MM-DD"]}) from exc
 
 
+def claim_version(case: Case, expected_version: int | None) -> None:
+    """Optimistic locking (issue 13 §4), inside the caller's transaction: compare-and-set the
+    case's version (``UPDATE … SET version = version + 1 WHERE id = … AND version = n``; without
+    ``expected_version`` the version is only increased). The UPDATE takes the row's write lock, so
+    of two actions posted from the same screen the second waits, then matches no row: StaleEdit
+    ("该信息已被他人修改，请刷新后再改"), and it changes nothing."""
+    rows = Case.objects.filter(pk=case.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleEdit()
+
+
 def transition(actor, case: Case, action: str | Action, *, on: dt.date | None = None, note: str = "",
-               disposition: str | None = None, **data) -> Case:
+               disposition: str | None = None, expected_version: int | None = None, **data) -> Case:
     """Perform ``action`` on ``case`` (rules.case_flow.TRANSITIONS) as ``actor``.
 
     ``on`` is the day it happened (default today; not in the future, not before the previous step).
@@ -287,7 +316,8 @@ def transition(actor, case: Case, action: str | Action, *, on: dt.date | None = 
     ``disposition``. Raises PermissionDenied, or ServiceError with a Chinese reason (refused
     transition, second extension, inconsistent dates); nothing is written then. Writes the clock
     rows, recomputes the due date (DueDateChange rows), a CaseEvent and one ``request.transitioned``
-    audit entry.
+    audit entry. ``expected_version``: the case's version the form was shown at (see claim_version);
+    a repeated click of the same action gets StaleEdit and nothing is written.
     """
     try:
         action = Action(action)
@@ -302,6 +332,7 @@ def transition(actor, case: Case, action: str | Action, *, on: dt.date | None = 
     today = clock.today()
     on = _date(on) or today
     with transaction.atomic():
+        claim_version(case, expected_version)
         case = Case.objects.select_for_update().select_related("body").get(pk=case.pk)
         state = CaseState(case.state)
         chosen = None

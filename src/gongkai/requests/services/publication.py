@@ -20,7 +20,7 @@ PUBLISHABLE_STATES = {CaseState.DECIDED, CaseState.DELIVERED, CaseState.ARCHIVED
 
 
 def set_publication(actor, case: Case, *, publish: bool, title: str = "", summary: str = "",
-                    mask: bool = False) -> Case:
+                    mask: bool = False, expected_version: int | None = None) -> Case:
     """Publish (or withdraw from) the reading room an anonymised account of ``case``.
 
     Permission: can_handle_case for the case's body. Publishing needs an answered case (decided,
@@ -29,11 +29,15 @@ def set_publication(actor, case: Case, *, publish: bool, title: str = "", summar
     unmasked ID number, phone or account, nothing is published and the ServiceError lists each
     finding, masked, with where it is. ``mask``: the one-click mask (一键遮盖) — the findings are
     masked in the title and summary, which are then published.
+    ``expected_version``: the case version the screen was shown at (StaleEdit when it changed).
     Raises PermissionDenied or ServiceError; writes one ``request.publication_changed`` entry.
     """
+    from gongkai.requests.services.cases import claim_version
+
     require(rules.can_handle_case(actor, case.body), "您无权设置此案件是否公开")
     title, summary = (title or "").strip(), (summary or "").strip()
     with transaction.atomic():
+        claim_version(case, expected_version)
         case = Case.objects.select_for_update().select_related("body").get(pk=case.pk)
         if publish:
             answered = (CaseState(case.state) in PUBLISHABLE_STATES and case.disposition

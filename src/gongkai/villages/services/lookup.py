@@ -54,7 +54,7 @@ def lookup(*, name: str, id_number: str, client_ip: str) -> LookupResult:
     decision = limits.hit("subsidy-lookup-id", digest, limit=per_id, window=window)
     if not decision.allowed:
         raise LookupRefused.too_many(decision)
-    rows = list(Payout.objects.filter(id_hash=digest, name=name, is_void=False)
+    rows = list(Payout.objects.filter(id_hash=digest, name=name, is_void=False, batch__complete=True)
                 .select_related("programme", "village").order_by("-year", "programme__position", "pk"))
     if not rows:
         raise LookupRefused(NOT_FOUND)

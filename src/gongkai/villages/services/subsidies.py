@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -35,7 +36,10 @@ from gongkai.villages.models import (
 )
 from gongkai.villages.public_sources import SUBSIDY_NOTICE
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+
+def max_file_bytes() -> int:
+    """The largest payout file accepted (``GONGKAI_MAX_PAYOUT_FILE_MB``)."""
+    return settings.GONGKAI_MAX_PAYOUT_FILE_MB * 1024 * 1024
 
 
 def find_programme(name: str) -> SubsidyProgramme:
@@ -95,7 +99,7 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
                    declared_total: Decimal | None = None, today: dt.date | None = None,
                    header_row: int | None = None, columns: dict[str, int] | None = None,
                    progress=None, progress_every: int = 2000,
-                   table: list[tuple[int, list]] | None = None) -> ImportResult:
+                   table: list[tuple[int, list]] | None = None, on_batch=None, heartbeat=None) -> ImportResult:
     """Import one payout file for ``programme`` and ``year``.
 
     Scope: the villages of ``township`` (or, without it, of ``county``). Every row is checked
@@ -106,6 +110,9 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
     ``header_row`` and ``columns`` (field → 0-based column): a header mapped by hand (the admin);
     ``progress(rows_checked)`` is called every ``progress_every`` rows checked (the background job);
     ``table``: the file already read (``payout_file.read_table``), so that it is not read twice.
+    The file is read and checked before anything is written; the rows are then written in bounded
+    transactions (:func:`_write_batch`; ``on_batch(batch)`` and ``heartbeat()`` are its hooks for
+    the background job).
 
     Raises PermissionDenied, ServiceError (unreadable file, bad arguments)."""
     scope = township or county
@@ -116,8 +123,8 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
     require(rules.can_import_payouts(actor, scope), "没有导入该乡镇补贴发放名单的权限")
     if not (2000 <= year <= 2100):
         raise ServiceError("年度应为四位数年份，如 2025")
-    if len(data) > MAX_FILE_BYTES:
-        raise ServiceError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请按乡镇拆分后导入")
+    if len(data) > max_file_bytes():
+        raise ServiceError(f"文件超过 {settings.GONGKAI_MAX_PAYOUT_FILE_MB} MB，请按乡镇拆分后导入")
     if not data:
         raise ServiceError("文件为空")
     if not programme.is_active:
@@ -145,25 +152,88 @@ def import_payouts(actor, *, data: bytes, filename: str, programme: SubsidyProgr
             parsed, iter(table) if table is not None else payout_file.read_table(data, filename))
     if refused or dry_run:
         return result
+    rows = [(programme.pk, year, row.village.pk, row.row, row.name, conf.id_hash(row.id_number),
+             mask_value(Kind.ID_CARD, row.id_number),
+             mask_value(Kind.BANK_CARD, row.account) if row.account else "",
+             row.area, row.standard, row.amount, row.paid_on, False) for row in parsed.rows]
+    result.batch = _write_batch(actor, rows, programme=programme, year=year, scope=scope, filename=filename,
+                                data=data, parsed=parsed, villages=len(per_village), on_batch=on_batch,
+                                heartbeat=heartbeat)
+    return result
+
+
+class ImportInterrupted(Exception):
+    """The import's job was ended from outside (cancelled, or failed as stale) while writing."""
+
+
+def _write_batch(actor, rows: list[tuple], *, programme, year, scope, filename, data, parsed, villages,
+                 on_batch=None, heartbeat=None) -> PayoutBatch:
+    """Write a checked file's rows (issue 13 §4: no long write transaction).
+
+    The batch is created hidden (``complete=False``), its rows are inserted in transactions of
+    ``GONGKAI_WRITE_BATCH_ROWS`` rows, and the last transaction marks it complete and writes the
+    ``subsidy.imported`` audit entry. Readers see only complete batches, so the file still
+    appears all at once, or not at all: on any failure (someone in the file imported meanwhile, a
+    database error, the job ended from outside) the rows written so far and the batch are removed.
+    ``heartbeat()`` is called between transactions; it returns False when the job was ended."""
+    step = settings.GONGKAI_WRITE_BATCH_ROWS
     with transaction.atomic():
         batch = PayoutBatch.objects.create(
             programme=programme, year=year, body=scope, source_name=filename[:200],
-            sha256=hashlib.sha256(data).hexdigest(), row_count=len(parsed.rows),
-            rejected_count=len(parsed.bad_rows), total_amount=parsed.total, imported_by=actor_label(actor)[:150])
-        rows = [(batch.pk, programme.pk, year, row.village.pk, row.row, row.name, conf.id_hash(row.id_number),
-                 mask_value(Kind.ID_CARD, row.id_number),
-                 mask_value(Kind.BANK_CARD, row.account) if row.account else "",
-                 row.area, row.standard, row.amount, row.paid_on, False) for row in parsed.rows]
-        try:
-            _insert_payouts(rows)
-        except IntegrityError:
-            raise ServiceError("此文件中有人员在本补贴项目本年度已有发放记录（可能同时有另一次导入），未导入") from None
-        audit.record("subsidy.imported", actor, batch, {
-            "programme": programme.name, "year": year, "file": filename[:200], "sha256": batch.sha256,
-            "rows": batch.row_count, "rejected_rows": parsed.bad_rows[:200], "total": str(batch.total_amount),
-            "villages": len(per_village)}, scope=scope)
-    result.batch = batch
-    return result
+            sha256=hashlib.sha256(data).hexdigest(), row_count=len(rows),
+            rejected_count=len(parsed.bad_rows), total_amount=parsed.total, imported_by=actor_label(actor)[:150],
+            complete=False)
+    try:
+        if on_batch is not None:
+            on_batch(batch)
+        for start in range(0, len(rows), step):
+            if heartbeat is not None and heartbeat() is False:
+                raise ImportInterrupted()
+            with transaction.atomic():
+                _insert_payouts([(batch.pk, *row) for row in rows[start:start + step]])
+        with transaction.atomic():
+            PayoutBatch.objects.filter(pk=batch.pk).update(complete=True)
+            batch.complete = True
+            audit.record("subsidy.imported", actor, batch, {
+                "programme": programme.name, "year": year, "file": filename[:200], "sha256": batch.sha256,
+                "rows": batch.row_count, "rejected_rows": parsed.bad_rows[:200], "total": str(batch.total_amount),
+                "villages": villages}, scope=scope)
+    except IntegrityError:
+        discard_batch(batch)
+        raise ServiceError("此文件中有人员在本补贴项目本年度已有发放记录（可能同时有另一次导入），未导入") from None
+    except BaseException:
+        discard_batch(batch)
+        raise
+    return batch
+
+
+def discard_batch(batch: PayoutBatch) -> int:
+    """Remove an incomplete batch and its rows, in bounded transactions. A complete batch is
+    never touched. Returns the number of rows removed."""
+    if not PayoutBatch.objects.filter(pk=batch.pk, complete=False).exists():
+        return 0
+    step = settings.GONGKAI_WRITE_BATCH_ROWS
+    removed = 0
+    while True:
+        with transaction.atomic():
+            pks = list(Payout.objects.filter(batch_id=batch.pk).values_list("pk", flat=True)[:step])
+            if pks:
+                removed += Payout.objects.filter(pk__in=pks).delete()[0]
+        if len(pks) < step:
+            break
+    with transaction.atomic():
+        PayoutBatch.objects.filter(pk=batch.pk, complete=False).delete()
+    return removed
+
+
+def discard_abandoned_batches(older_than: dt.datetime, keep: set[int] = frozenset()) -> int:
+    """Remove incomplete batches created before ``older_than`` (an import killed mid-write, from
+    the command line or a job), except those in ``keep`` (being written by a live job)."""
+    count = 0
+    for batch in PayoutBatch.objects.filter(complete=False, imported_at__lt=older_than).exclude(pk__in=keep):
+        discard_batch(batch)
+        count += 1
+    return count
 
 
 _PAYOUT_FIELDS = ("batch", "programme", "year", "village", "row_number", "name", "id_hash", "id_masked",
@@ -232,7 +302,7 @@ def publish_notices(actor, *, programme: SubsidyProgramme, year: int, township: 
         raise ServiceError(f"请填写监督电话（{township.name}未登记联系电话）")
     if len(phone) > 40:
         raise ServiceError("监督电话过长")
-    totals = (Payout.objects.filter(programme=programme, year=year, is_void=False,
+    totals = (Payout.objects.filter(programme=programme, year=year, is_void=False, batch__complete=True,
                                     village__path__startswith=township.path)
               .values("village").annotate(n=Count("pk"), total=Sum("amount")))
     existing = set(Notice.objects.filter(programme=programme, year=year).exclude(status=NoticeStatus.SUPERSEDED)
@@ -326,7 +396,7 @@ def issue_correction(actor, notice: Notice, *, changes: dict[int, Decimal | None
             raise ServiceError("该公示已被更正，请在最新的更正公示上操作")
         payouts = {p.pk: p for p in Payout.objects.select_for_update().filter(
             pk__in=list(changes), village=current.village, programme=current.programme, year=current.year,
-            is_void=False)}
+            is_void=False, batch__complete=True)}
         missing = set(changes) - set(payouts)
         if missing:
             raise ServiceError(f"发放记录 {sorted(missing)} 不属于该公示")
@@ -345,7 +415,7 @@ def issue_correction(actor, notice: Notice, *, changes: dict[int, Decimal | None
         current.status = NoticeStatus.SUPERSEDED
         current.save(update_fields=["status"])
         agg = Payout.objects.filter(village=current.village, programme=current.programme, year=current.year,
-                                    is_void=False).aggregate(n=Count("pk"), total=Sum("amount"))
+                                    is_void=False, batch__complete=True).aggregate(n=Count("pk"), total=Sum("amount"))
         corrected = Notice.objects.create(
             village=current.village, programme=current.programme, year=current.year, starts_on=start, ends_on=end,
             supervision_phone=current.supervision_phone, row_count=agg["n"] or 0,

@@ -92,8 +92,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
-        if path.stat().st_size > subsidies.MAX_FILE_BYTES:
-            raise CommandError(f"文件超过 {subsidies.MAX_FILE_BYTES // 1024 // 1024} MB，请按乡镇拆分后导入")
+        if path.stat().st_size > subsidies.max_file_bytes():
+            raise CommandError(f"文件超过 {subsidies.max_file_bytes() // 1024 // 1024} MB，请按乡镇拆分后导入")
         mapping = {}
         for item in map:
             key, sep, header = item.partition("=")
