@@ -100,6 +100,13 @@ EVENT_TYPES: dict[str, Any] = {
     "village.item_changed": _("修改村务公开目录事项"),
     "village.item_stopped": _("停用村务公开目录事项"),
     "village.item_restored": _("恢复村务公开目录事项"),
+    # Security (issue 13): two-factor authentication
+    "auth.otp_enrolled": _("启用双因素认证"),
+    "auth.otp_verified": _("双因素认证通过"),
+    "auth.otp_failed": _("双因素认证失败"),
+    "auth.otp_reset": _("重置双因素认证"),
+    "auth.recovery_codes_regenerated": _("重新生成恢复码"),
+    "auth.recovery_code_used": _("使用恢复码登录"),
 }
 
 
