@@ -66,7 +66,7 @@ def _add_errors(form, exc: ServiceError) -> None:
 
 def _qr_svg(url: str) -> str:
     """The otpauth:// URL as an inline SVG (dark modules on a white quiet zone, for every theme)."""
-    svg = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", svgclass="gongkai-qr")
+    svg = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", svgclass="gongkai-qr", omitsize=True)
     return svg.replace("<svg ", '<svg role="img" aria-label="{}" '.format("双因素认证绑定二维码"), 1)
 
 
