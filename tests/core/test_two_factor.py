@@ -309,3 +309,26 @@ def test_the_kill_switch_turns_enforcement_off(client, office_admin, settings):
     settings.GONGKAI_OTP_ENFORCE = False
     sign_in(client, office_admin)
     assert client.get(ADMIN).status_code == 200
+
+
+def test_the_demo_office_admin_enrols_on_first_sign_in(client, db, settings):
+    """The README path: `gongkai demo`, then sign in as gkb_admin; the enrolment page appears
+    and works, and the admin opens."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", "--without-records", stdout=out)
+    assert "首次登录后须用手机验证器应用扫码绑定双因素认证" in out.getvalue()
+    with freeze_time(START):
+        response = client.post(reverse("wagtailadmin_login"),
+                               {"username": "gkb_admin", "password": settings.GONGKAI_DEMO_PASSWORD})
+        assert response.status_code == 302
+        enrol_page = client.get(response["Location"], follow=True)
+        assert enrol_page.redirect_chain[-1][0].startswith(reverse("two_factor:enrol"))
+        assert "启用双因素认证" in enrol_page.content.decode()
+        device = TOTPDevice.objects.get(user__username="gkb_admin")
+        done = client.post(reverse("two_factor:enrol"), {"token": current_code(device), "next": ADMIN}, follow=True)
+        assert "只显示这一次" in done.content.decode()
+        assert client.get(ADMIN).status_code == 200
