@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Security (issue 13): two-factor authentication for staff (TOTP + recovery codes).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security (issue 13): two-factor. OTPMiddleware marks the verified device of the session;
+    # TwoFactorMiddleware sends staff who must use 2FA to enrolment or verification.
+    "django_otp.middleware.OTPMiddleware",
+    "gongkai.core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -274,6 +282,15 @@ GONGKAI_ART44_MIN_APPLICANTS = env_int("GONGKAI_ART44_MIN_APPLICANTS", 2, minimu
 GONGKAI_WRITE_BATCH_ROWS = env_int("GONGKAI_WRITE_BATCH_ROWS", 2000, minimum=100)
 GONGKAI_JOB_STALE_MINUTES = env_int("GONGKAI_JOB_STALE_MINUTES", 10, minimum=1)
 GONGKAI_MAX_PAYOUT_FILE_MB = env_int("GONGKAI_MAX_PAYOUT_FILE_MB", 50, minimum=1)
+
+# Security (issue 13): two-factor authentication for staff (docs/configuration.md, "Two-factor").
+# Office admins and superusers must use it; other staff when their county's site settings say so.
+# GONGKAI_OTP_ENFORCE=false is a kill switch for development only.
+GONGKAI_OTP_ENFORCE = env_bool("GONGKAI_OTP_ENFORCE", True)
+# django-otp's exponential back-off after a wrong code: factor × 2^(failures-1) seconds per device.
+OTP_TOTP_THROTTLE_FACTOR = env_int("GONGKAI_OTP_THROTTLE_FACTOR", 1, minimum=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's name in the authenticator app
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,14 @@
-"""The office administrator signs in to the admin in headless Chromium and reaches the screens of
-bodies and the audit log."""
+"""The office administrator signs in to the admin in headless Chromium, enrols an authenticator
+on first sign-in (two-factor authentication, issue 13) and reaches the screens of bodies and the
+audit log."""
+
+from base64 import b32decode
 
 import pytest
+from django_otp.oath import totp
 
 from gongkai.core.models import Role
-from tests.browser.support import require_browser
+from tests.browser.support import axe_violations, describe, require_browser
 from tests.conftest import PASSWORD
 
 require_browser()
@@ -20,6 +24,21 @@ def test_office_admin_signs_in(browser_page, live_server, county, make_user):
     page.fill("input[name=username]", admin.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    # First sign-in of an office admin: enrol an authenticator app. Like the app, read the key
+    # shown for manual entry and compute the current code from it.
+    page.wait_for_url(f"{live_server.url}/admin/two-factor/enrol/**")
+    assert page.locator("svg[role=img]").is_visible()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("验证码").fill(f"{totp(b32decode(secret)):06d}")
+    page.get_by_role("button", name="完成绑定").click()
+    page.wait_for_url(f"{live_server.url}/admin/two-factor/recovery-codes/")
+    assert page.locator(".gongkai-2fa-codes li").count() == 10
+    assert page.get_by_role("button", name="打印恢复码").is_visible()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("link", name="我已保存，继续").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     assert "政务公开管理后台" in page.title()
     sidebar = page.locator("#wagtail-sidebar").inner_text()

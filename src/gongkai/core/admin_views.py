@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -281,6 +282,31 @@ class PersonEditView(ServiceFormMixin, VisibleObjectMixin, generic.EditView):
         return person
 
 
+class PersonInspectView(VisibleObjectMixin, generic.InspectView):
+    """Security (issue 13): shows the person's 双因素认证 status and, to whoever may reset it
+    (rules.can_reset_two_factor), a 重置双因素认证 button."""
+
+    def get_field_label(self, field_name, field):
+        return _("双因素认证") if field_name == "two_factor" else super().get_field_label(field_name, field)
+
+    def get_two_factor_display_value(self):
+        from gongkai.core.two_factor_views import status_label
+
+        return status_label(self.object)
+
+    @cached_property
+    def header_more_buttons(self):
+        from django.urls import reverse
+        from wagtail.admin.widgets import Button
+
+        buttons = list(super().header_more_buttons)
+        bodies = [m.body for m in self.object.memberships.select_related("body")]
+        if rules.can_reset_two_factor(self.request.user, self.object, bodies):
+            buttons.append(Button(_("重置双因素认证"), url=reverse("two_factor:reset", args=[self.object.pk]),
+                                  icon_name="key", priority=30))
+        return buttons
+
+
 class PersonViewSet(RuleViewSet):
     model = User
     policy_class = PersonPolicy
@@ -298,8 +324,8 @@ class PersonViewSet(RuleViewSet):
     index_view_class = type("PersonIndexView", (VisibleObjectMixin, generic.IndexView), {})
     add_view_class = PersonCreateView
     edit_view_class = PersonEditView
-    inspect_view_class = type("PersonInspectView", (VisibleObjectMixin, generic.InspectView), {})
-    inspect_view_fields = ["username", "first_name", "email", "is_active", "last_login", "date_joined"]
+    inspect_view_class = PersonInspectView
+    inspect_view_fields = ["username", "first_name", "email", "is_active", "last_login", "date_joined", "two_factor"]
 
 
 class MembershipPolicy(RulePermissionPolicy):

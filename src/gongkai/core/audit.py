@@ -103,6 +103,13 @@ EVENT_TYPES: dict[str, Any] = {
     # Security (issue 13): backup and restore
     "system.backup_created": _("创建备份"),
     "system.restored": _("从备份恢复"),
+    # Security (issue 13): two-factor authentication
+    "auth.otp_enrolled": _("启用双因素认证"),
+    "auth.otp_verified": _("双因素认证通过"),
+    "auth.otp_failed": _("双因素认证失败"),
+    "auth.otp_reset": _("重置双因素认证"),
+    "auth.recovery_codes_regenerated": _("重新生成恢复码"),
+    "auth.recovery_code_used": _("使用恢复码登录"),
 }
 
 

@@ -89,6 +89,17 @@ def can_set_password(user, person, person_bodies: list[Body]) -> bool:
     return any(can_manage_people(user, body) for body in person_bodies)
 
 
+def can_reset_two_factor(user, person, person_bodies: list[Body]) -> bool:
+    """Remove ``person``'s two-factor devices (a lost phone): an office admin covering one of
+    their bodies. A superuser's devices only by a platform operator, so a county cannot weaken
+    the platform's own accounts."""
+    if is_platform_operator(user):
+        return True
+    if getattr(person, "is_superuser", False):
+        return False
+    return any(can_manage_people(user, body) for body in person_bodies)
+
+
 def can_edit_site_settings(user, body: Body) -> bool:
     """Change the identity of the county website that ``body`` belongs to (name, 标识码, 备案号)."""
     return _any_role(user, {Role.OFFICE_ADMIN}, body)

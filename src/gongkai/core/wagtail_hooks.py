@@ -13,3 +13,46 @@ from gongkai.core.admin_views import (
 def register_viewsets():
     return [BodyViewSet("bodies"), PersonViewSet("people"), MembershipViewSet("memberships"),
             CalendarViewSet("calendar"), AuditViewSet("audit")]
+
+
+# Security (issue 13): two-factor authentication (core/two_factor.py, core/two_factor_views.py)
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    from django.urls import include, path
+
+    from gongkai.core.two_factor_views import urlpatterns
+
+    return [path("two-factor/", include((urlpatterns, "two_factor"), namespace="two_factor"))]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    from django.urls import reverse
+
+    return {"url": reverse("two_factor:manage"), "label": "双因素认证",
+            "help_text": "查看双因素认证状态，重新生成恢复码"}
+
+
+@hooks.register("register_settings_menu_item")
+def two_factor_county_settings_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from gongkai.core import rules
+    from gongkai.core.two_factor_views import _editable_site_settings
+
+    class CountyTwoFactorMenuItem(MenuItem):
+        def is_shown(self, request):  # office admins and operators: cheap check first
+            return rules.can_view_audit_log(request.user) and bool(_editable_site_settings(request.user))
+
+    return CountyTwoFactorMenuItem("双因素认证设置", reverse("two_factor:county_settings"), icon_name="key", order=900)
+
+
+@hooks.register("before_serve_document")
+def documents_need_the_second_factor(document, request):
+    """Staff-only documents, like the admin, wait for a session's second factor."""
+    from gongkai.core import two_factor
+
+    if two_factor.needs_verification(request.user):
+        return two_factor.redirect_to_second_factor(request)

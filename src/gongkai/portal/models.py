@@ -459,6 +459,13 @@ class SiteSettings(BaseSiteSetting):
     organizer = models.CharField(_("承办单位"), max_length=100, blank=True)
     correction_phone = models.CharField(_("网站纠错电话"), max_length=40, blank=True)
     correction_email = models.EmailField(_("网站纠错邮箱"), blank=True)
+    # Security (issue 13): the county's choice for staff other than office admins and superusers
+    # (who always need 2FA). Not in ``panels``: Wagtail's settings screen saves without the
+    # service, so this is changed only on the audited 双因素认证 screen (core.two_factor_views).
+    require_staff_two_factor = models.BooleanField(
+        _("所有工作人员须启用双因素认证"), default=False,
+        help_text=_("开启后，本县所有可登录管理后台的工作人员都须绑定验证器应用；公开办管理员和平台超级管理员始终须启用"),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("site_name"), FieldPanel("site_code")], heading=_("网站标识")),

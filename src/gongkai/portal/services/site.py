@@ -10,12 +10,13 @@ from gongkai.core.services import ServiceError, require
 from gongkai.portal.models import SiteSettings
 
 EDITABLE = ("site_name", "site_code", "icp_number", "police_number", "sponsor", "organizer", "correction_phone",
-            "correction_email")
+            "correction_email", "require_staff_two_factor")
 
 
 @transaction.atomic
 def update_site_settings(actor, site_settings: SiteSettings, **changes) -> SiteSettings:
-    """Change a county website's identity (name, 政府网站标识码, ICP/公安备案号, 主办/承办, 纠错联系方式)."""
+    """Change a county website's identity (name, 政府网站标识码, ICP/公安备案号, 主办/承办, 纠错联系方式)
+    and the county's staff two-factor requirement (``require_staff_two_factor``)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown site settings: {sorted(unknown)}")

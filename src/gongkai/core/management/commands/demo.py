@@ -35,3 +35,6 @@ class Command(BaseCommand):
         labels = dict(Role.choices)
         for username, name, role, body in result.logins:
             self.stdout.write(f"  {username:10} {name:6} {str(labels.get(role, '平台超级管理员')):10} {body}")
+        if settings.GONGKAI_OTP_ENFORCE:  # Security (issue 13): two-factor authentication
+            self.stdout.write("公开办管理员和平台超级管理员首次登录后须用手机验证器应用扫码绑定双因素认证，"
+                              "并保存页面显示的恢复码。")
