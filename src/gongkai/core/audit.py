@@ -100,6 +100,13 @@ EVENT_TYPES: dict[str, Any] = {
     "village.item_changed": _("修改村务公开目录事项"),
     "village.item_stopped": _("停用村务公开目录事项"),
     "village.item_restored": _("恢复村务公开目录事项"),
+    # Security (issue 13): login and sessions
+    "auth.login": _("登录"),
+    "auth.logout": _("退出登录"),
+    "auth.login_failed": _("登录失败"),
+    "auth.locked_out": _("登录失败次数过多被锁定"),
+    "auth.unlocked": _("解除登录锁定"),
+    "auth.session_expired": _("会话超时退出"),
 }
 
 
