@@ -147,6 +147,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the unlock time shown s
 AXES_LOCKOUT_CALLABLE = "gongkai.core.login_security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "gongkai.core.login_security.client_address"
 AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log (auth.login)
 AXES_VERBOSE = False
 GONGKAI_TRUSTED_PROXIES = env_int("GONGKAI_TRUSTED_PROXIES", 0, minimum=0)
 # Sessions: idle timeout and absolute limit (core.session_security); without "记住我" the cookie

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -59,6 +60,8 @@ def test_five_wrong_passwords_lock_the_account_until_the_shown_time(client, offi
         fifth = post_login(client, officer.username, "wrong-5")
         assert fifth.status_code == 429
         assert "该账号因连续5次登录失败已被锁定，将于 2026年03月02日 10:15 自动解锁" in fifth.content.decode()
+        attempt = AccessAttempt.objects.get(username=officer.username)  # axes' count keeps no password
+        assert attempt.failures_since_start == 5 and "wrong-" not in attempt.post_data
 
         # The right password during the lock does not log in, and says the same.
         clock.tick(dt.timedelta(minutes=5))
