@@ -84,6 +84,24 @@ def unverified_logins():
     """Opt out of ``_second_factor_for_test_logins``: logins leave the second factor undone."""
 
 
+@pytest.fixture(autouse=True)
+def _client_login_with_request(monkeypatch):
+    """django-axes checks every authentication against the lockout counts, and for that needs the
+    request, which Django's ``Client.login()`` does not pass. Tests that only need a logged-in
+    user keep calling ``client.login(...)``: it now authenticates with a request from the
+    loopback address, through axes, as the login view does. (Tests of the login itself post to
+    the login URL: tests/core/test_login_security.py.)"""
+    from django.test import Client, RequestFactory
+
+    original = Client.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.1"))
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture(scope="module")
 def operator_env(tmp_path_factory):
     """Environment for running the `gongkai` command as an operator would, in a separate process,

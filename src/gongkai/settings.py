@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import ipaddress
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,8 +80,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "gongkai.core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.core.session_security.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -136,10 +140,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "gongkai.core.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "gongkai.core.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gongkai.core.password_validation.NoNamesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gongkai.core.password_validation.PasswordChangeRecorder"},
 ]
+
+# Security (issue 13): login and sessions (docs/configuration.md, "Login and sessions").
+# 登录失败处理 with django-axes, counted in the database so that every worker sees the same counts.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "gongkai.core.login_security.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = env_int("GONGKAI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+GONGKAI_LOGIN_IP_FAILURE_LIMIT = env_int("GONGKAI_LOGIN_IP_FAILURE_LIMIT", 20, minimum=1)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("GONGKAI_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the unlock time shown stays true
+AXES_LOCKOUT_CALLABLE = "gongkai.core.login_security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.login_security.client_address"
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log (auth.login)
+AXES_VERBOSE = False
+# Sessions: idle timeout and absolute limit (core.session_security); without "记住我" the cookie
+# ends with the browser.
+GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30, minimum=1)
+GONGKAI_SESSION_MAX_HOURS = env_int("GONGKAI_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = GONGKAI_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# 定期更换口令: 0 = passwords do not expire.
+GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

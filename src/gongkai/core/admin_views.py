@@ -8,24 +8,32 @@ ServiceError comes back to the form as field errors. What each user sees and may
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from gongkai.core import rules
+from gongkai.core.login_security import client_address, lock_state
 from gongkai.core.models import AuditEvent, Body, BodyKind, CalendarYear, Membership, Role
 from gongkai.core.services import ServiceError
 from gongkai.core.services.bodies import CONTACT_FIELDS, STRUCTURE_FIELDS, create_body, update_body
 from gongkai.core.services.calendar import load_calendar_year
+from gongkai.core.services.logins import locked_accounts, unlock
 from gongkai.core.services.people import assign_role, create_person, revoke_role, set_password, update_person
 from gongkai.rules.workdays import CalendarError, parse_year_file
 
@@ -33,12 +41,24 @@ User = get_user_model()
 
 
 class LoginForm(WagtailLoginForm):
-    """Wagtail's login form leaves the password label to the field name ("Password")."""
+    """Wagtail's login form leaves the password label to the field name ("Password"). When
+    django-axes refused the attempt (the account or the address is locked, whatever the password),
+    the error names the lock and the local time it ends."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("密码")
         self.fields["remember"].label = _("记住我")
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if not getattr(self.request, "axes_locked_out", False):
+                raise
+            state = lock_state(self.cleaned_data.get("username"), client_address(self.request))
+            raise forms.ValidationError(state.message() if state else _("登录失败次数过多，请稍后再试。"),
+                                        code="locked_out") from None
 
 
 class RulePermissionPolicy(BasePermissionPolicy):
@@ -502,3 +522,43 @@ class AuditViewSet(RuleViewSet):
     inspect_view_fields = ["seq", "created_at", "event_type", "actor_label", "object_type", "object_id",
                            "object_label", "scope_body_id", "data", "prev_hash", "hash"]
     form_fields = ["event_type"]
+
+
+# --- Login locks (登录失败处理) ------------------------------------------------------------------
+
+class LoginLocksView(WagtailAdminTemplateMixin, TemplateView):
+    """Accounts (and, for platform operators, client addresses) locked after failed logins, each
+    with its unlock time and a button that lifts the lock through ``services.logins.unlock``."""
+
+    template_name = "gongkai/admin/login_locks.html"
+    page_title = _("登录锁定")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.can_view_login_locks(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["locks"] = [{**item, "until_local": timezone.localtime(item["until"])}
+                            for item in locked_accounts(self.request.user)]
+        context["account_limit"] = settings.AXES_FAILURE_LIMIT
+        context["address_limit"] = settings.GONGKAI_LOGIN_IP_FAILURE_LIMIT
+        context["minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        kind, key = request.POST.get("kind"), (request.POST.get("key") or "").strip()
+        if kind not in ("account", "address") or not key:
+            messages.error(request, _("请求无效：未指定要解锁的账号或网络地址"))
+            return redirect("gongkai_login_locks")
+        try:
+            unlock(request.user, **{"username" if kind == "account" else "address": key})
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("您没有解锁的权限"))
+        else:
+            messages.success(request, f"已解除“{key}”的登录锁定")
+        return redirect("gongkai_login_locks")

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "基础数据"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from gongkai.core import login_signals
+
+        login_signals.connect()

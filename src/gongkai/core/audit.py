@@ -110,6 +110,13 @@ EVENT_TYPES: dict[str, Any] = {
     "auth.otp_reset": _("重置双因素认证"),
     "auth.recovery_codes_regenerated": _("重新生成恢复码"),
     "auth.recovery_code_used": _("使用恢复码登录"),
+    # Security (issue 13): login and sessions
+    "auth.login": _("登录"),
+    "auth.logout": _("退出登录"),
+    "auth.login_failed": _("登录失败"),
+    "auth.locked_out": _("登录失败次数过多被锁定"),
+    "auth.unlocked": _("解除登录锁定"),
+    "auth.session_expired": _("会话超时退出"),
 }
 
 

@@ -248,3 +248,20 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_seq}"
+
+
+class PasswordChange(models.Model):
+    """When a person last set their password (定期更换, GONGKAI_PASSWORD_MAX_AGE_DAYS). Written by
+    ``core.password_validation.PasswordChangeRecorder`` whenever a password is saved, however it
+    was set (the people service, Wagtail's account page, the command line)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_change",
+                                primary_key=True)
+    changed_at = models.DateTimeField(_("密码修改时间"))
+
+    class Meta:
+        verbose_name = _("密码修改时间")
+        verbose_name_plural = _("密码修改时间")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.changed_at.isoformat()}"

@@ -100,6 +100,26 @@ def can_reset_two_factor(user, person, person_bodies: list[Body]) -> bool:
     return any(can_manage_people(user, body) for body in person_bodies)
 
 
+def can_unlock_account(user, person) -> bool:
+    """Lift a login lock on ``person``'s account before it ends (登录失败处理): an office admin
+    covering one of their bodies, or a platform operator."""
+    if is_platform_operator(user):
+        return True
+    bodies = [m.body for m in Membership.objects.select_related("body").filter(user=person)]
+    return any(can_manage_people(user, body) for body in bodies)
+
+
+def can_unlock_address(user) -> bool:
+    """Lift the login throttle on a client address: it is not any one county's, so only platform
+    operators."""
+    return is_platform_operator(user)
+
+
+def can_view_login_locks(user) -> bool:
+    """See the screen of locked accounts: office admins and platform operators."""
+    return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
+
+
 def can_edit_site_settings(user, body: Body) -> bool:
     """Change the identity of the county website that ``body`` belongs to (name, 标识码, 备案号)."""
     return _any_role(user, {Role.OFFICE_ADMIN}, body)

@@ -1,9 +1,13 @@
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from gongkai.core import rules
 from gongkai.core.admin_views import (
     AuditViewSet,
     BodyViewSet,
     CalendarViewSet,
+    LoginLocksView,
     MembershipViewSet,
     PersonViewSet,
 )
@@ -56,3 +60,19 @@ def documents_need_the_second_factor(document, request):
 
     if two_factor.needs_verification(request.user):
         return two_factor.redirect_to_second_factor(request)
+
+
+# Security (issue 13): login locks screen (office admins unlock accounts of their county).
+@hooks.register("register_admin_urls")
+def register_login_locks_url():
+    return [path("login-locks/", LoginLocksView.as_view(), name="gongkai_login_locks")]
+
+
+class _LoginLocksMenuItem(MenuItem):
+    def is_shown(self, request):
+        return rules.can_view_login_locks(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_login_locks_menu_item():
+    return _LoginLocksMenuItem("登录锁定", reverse("gongkai_login_locks"), icon_name="lock", order=260)
