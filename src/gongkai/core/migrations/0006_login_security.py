@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('core', '0004_audit_scope'),
+        ('core', '0005_cache_table'),
     ]
 
     operations = [
