@@ -101,7 +101,7 @@ def lookup_view(page, request):
             result = lookup_service.lookup(name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"],
                                            client_ip=request.META.get("REMOTE_ADDR", ""))
         except lookup_service.LookupRefused as exc:
-            error, status = exc.message, 429 if exc.limited else 200
+            error, status = exc.message, 429 if exc.limited else 503 if exc.unavailable else 200
         form = LookupForm()  # never echo the ID number back
     response = page.render(request, template="villages/lookup.html", context_overrides={
         "form": form, "result": result, "error": error, "extra_crumb": "补贴发放查询"})

@@ -11,21 +11,26 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from gongkai.core import keys
 from gongkai.villages import conf, payout_file
 from gongkai.villages.models import Payout
 
 NOT_FOUND = "未查到与所填姓名和身份证号相符的发放记录。请核对后再试，或拨打公示上的监督电话咨询。"
 TOO_MANY = "查询过于频繁，请一小时后再试。"
+KEY_MISMATCH = "系统密钥与数据不一致，暂时无法查询，请联系管理员"
+
+logger = logging.getLogger(__name__)
 
 
 class LookupRefused(Exception):
-    def __init__(self, message: str, limited: bool = False):
+    def __init__(self, message: str, limited: bool = False, unavailable: bool = False):
         super().__init__(message)
-        self.message, self.limited = message, limited
+        self.message, self.limited, self.unavailable = message, limited, unavailable
 
 
 @dataclass
@@ -65,5 +70,11 @@ def lookup(*, name: str, id_number: str, client_ip: str) -> LookupResult:
     rows = list(Payout.objects.filter(id_hash=digest, name=name, is_void=False)
                 .select_related("programme", "village").order_by("-year", "programme__position", "pk"))
     if not rows:
+        # A restore onto a server with another ID-hash key finds nothing for anyone: say so rather
+        # than "not found" (checked only here, so a found row costs no extra query).
+        if not keys.id_hash_matches():
+            logger.error("subsidy lookup: the ID-hash key differs from the one the payouts were hashed with "
+                         "(gongkai keys check)")
+            raise LookupRefused(KEY_MISMATCH, unavailable=True)
         raise LookupRefused(NOT_FOUND)
     return LookupResult(name, rows)
