@@ -100,6 +100,9 @@ EVENT_TYPES: dict[str, Any] = {
     "village.item_changed": _("修改村务公开目录事项"),
     "village.item_stopped": _("停用村务公开目录事项"),
     "village.item_restored": _("恢复村务公开目录事项"),
+    # Security (issue 13): keys
+    "keys.data_key_rotated": _("更换数据加密密钥"),
+    "keys.old_data_keys_dropped": _("停用旧的数据加密密钥"),
 }
 
 
