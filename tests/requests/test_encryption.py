@@ -70,6 +70,26 @@ def test_rows_written_before_encryption_are_read_and_encrypted_by_reencrypt(make
     assert Applicant.objects.get(pk=case.applicant.pk).phone == "13900000000"
 
 
+def test_the_migration_encrypts_existing_rows_in_batches(make_case, monkeypatch):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("gongkai.requests.migrations.0004_encrypt_personal_data")
+    cases = [make_case(), make_case(), make_case()]
+    with connection.cursor() as cursor:  # as the rows were before the migration
+        for case in cases:
+            cursor.execute(f"UPDATE {Applicant._meta.db_table} SET id_number = %s, phone = %s, email = %s, "
+                           f"address = %s WHERE id = %s", [*PLAIN, case.applicant.pk])
+    assert all(value in PLAIN for value in raw_row(cases[0].applicant.pk))
+    monkeypatch.setattr(migration, "BATCH", 2)
+    migration.encrypt_rows(apps, None)
+    for case in cases:
+        assert all(value.startswith("enc1$") for value in raw_row(case.applicant.pk))
+        applicant = Applicant.objects.get(pk=case.applicant.pk)
+        assert [applicant.id_number, applicant.phone, applicant.email, applicant.address] == PLAIN
+
+
 def test_the_status_lookup_by_last_digits_still_works(make_case):
     from gongkai.requests.public import lookup
 
@@ -137,6 +157,10 @@ def test_files_large_and_empty_and_plain_legacy(private):
         name = private.save("t/blob.bin", ContentFile(content))
         with private.open(name) as fh:
             assert fh.read() == content
+    reopened = private.open(name)
+    reopened.close()
+    with reopened.open("rb") as fh:  # what FieldFile.open does the second time
+        assert fh.read() == b""
     legacy = private.path("t/legacy.csv")
     with open(legacy, "wb") as fh:
         fh.write("姓名,身份证号\n".encode())

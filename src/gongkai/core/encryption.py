@@ -243,7 +243,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
                 raw.close()
         if "b" not in mode:
             handle = io.TextIOWrapper(handle, encoding="utf-8")
-        return File(handle, name=name)
+        return _StoredFile(handle, name, self)
 
     def size(self, name):
         with self.open(name, "rb") as fh:
@@ -283,6 +283,22 @@ class EncryptedFileSystemStorage(FileSystemStorage):
                 if filename.startswith(".reencrypt-"):
                     continue
                 yield os.path.relpath(os.path.join(folder, filename), root)
+
+
+class _StoredFile(File):
+    """A file read from an encrypted storage; reopening (FieldFile.open after a close) decrypts
+    again, since its name is the storage's name, not a path to plain bytes."""
+
+    def __init__(self, handle, name, storage):
+        super().__init__(handle, name=name)
+        self._storage = storage
+
+    def open(self, mode=None, *args, **kwargs):
+        if not self.closed:
+            self.seek(0)
+        else:
+            self.file = self._storage._open(self.name, mode or "rb").file
+        return self
 
 
 class _Reader:
