@@ -59,6 +59,12 @@ def test_columns_hold_no_plain_values_while_the_model_reads_them(make_case):
         Applicant.objects.filter(phone=APPLICANT["phone"]).count()
 
 
+def test_a_value_that_looks_encrypted_is_still_encrypted(make_case):
+    case = make_case(applicant={**APPLICANT, "address": "enc1$gAAAAA-not-a-token"})
+    assert raw_row(case.applicant.pk)[3] != "enc1$gAAAAA-not-a-token"
+    assert Applicant.objects.get(pk=case.applicant.pk).address == "enc1$gAAAAA-not-a-token"
+
+
 def test_rows_written_before_encryption_are_read_and_encrypted_by_reencrypt(make_case, settings, tmp_path):
     case = make_case()
     with connection.cursor() as cursor:

@@ -115,10 +115,9 @@ class EncryptedMixin:
         return decrypt_value(value)
 
     def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if value is None or value == "" or is_encrypted(value):
-            return value
-        return encrypt_value(value)
+        # Always encrypted, even a value that happens to start with the prefix (an applicant could
+        # type one): the model only ever holds plain values (from_db_value decrypts).
+        return encrypt_value(super().get_prep_value(value))
 
     def get_lookup(self, lookup_name):
         if lookup_name == "exact":
