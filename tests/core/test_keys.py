@@ -174,3 +174,17 @@ def test_new_data_key_is_recorded_old_ones_must_stay(settings):
     assert KeyFingerprint.objects.filter(purpose="data").count() == 2
     settings.GONGKAI_DATA_KEYS = [new]  # the old key dropped by hand: data written with it is lost
     assert set(keys.check()) == {"data"}
+
+
+@pytest.mark.django_db
+def test_keys_init_creates_the_file_once_and_says_so_in_one_line(settings, tmp_path):
+    import io
+
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("keys", "init", stdout=out)
+    assert out.getvalue().strip().count("\n") == 0 and "已生成本机密钥文件" in out.getvalue()
+    content = (tmp_path / "keys.json").read_text()
+    out = io.StringIO()
+    call_command("keys", "init", stdout=out)
+    assert "已存在" in out.getvalue() and (tmp_path / "keys.json").read_text() == content
