@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 run: install
+	$(BIN)/gongkai keys init
 	$(BIN)/gongkai migrate --noinput
 	$(BIN)/gongkai collectstatic --noinput --verbosity 0
 	$(BIN)/gongkai demo --if-empty

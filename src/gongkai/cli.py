@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(privacy_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    if args[:1] == ["migrate"] and not os.environ.get("SECRET_KEY", "").strip():
+        # First run (`gongkai migrate && gongkai demo && gongkai serve`): create the installation's
+        # random key file before settings read it, so data is never written with public keys.
+        _ensure_key_file()
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
@@ -28,6 +32,18 @@ def main(argv: list[str] | None = None) -> None:
     except ImproperlyConfigured as exc:  # a bad environment: one line for the operator, no traceback
         print(f"gongkai：配置有误：{exc}", file=sys.stderr)
         sys.exit(2)
+
+
+def _ensure_key_file() -> None:
+    from gongkai.core import keys
+
+    try:
+        path, created = keys.ensure_file()
+    except (OSError, keys.KeyError_) as exc:
+        print(f"gongkai：无法创建密钥文件：{exc}", file=sys.stderr)
+        sys.exit(2)
+    if created:
+        print(f"已生成本机密钥文件 {path}（权限 0600），请另行备份", file=sys.stderr)
 
 
 if __name__ == "__main__":

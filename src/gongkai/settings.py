@@ -10,17 +10,26 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from gongkai.core import keys as _keys
 from gongkai.environment import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("GONGKAI_VAR_DIR", str(Path.cwd() / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-_INSECURE_KEY = "gongkai-insecure-development-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
-if not DEBUG and SECRET_KEY == _INSECURE_KEY and env_bool("GONGKAI_REQUIRE_SECRET_KEY", False):
-    raise ImproperlyConfigured("未设置 SECRET_KEY：GONGKAI_REQUIRE_SECRET_KEY 已开启，请在环境变量中设置一个随机的长密钥"
-                               "（见 docs/configuration.md）")
+# Keys (issue 13 §3): environment, else VAR_DIR/keys.json, else public development values that
+# `gongkai serve` refuses (gongkai.core.keys; docs/configuration.md "Keys").
+try:
+    _KEYS = _keys.load(VAR_DIR)
+except _keys.KeyError_ as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+_INSECURE_KEY = _keys.DEVELOPMENT_SECRET_KEY
+SECRET_KEY = _KEYS.secret_key
+GONGKAI_AUDIT_KEY = _KEYS.audit_key
+GONGKAI_ID_HASH_KEY = _KEYS.id_hash_key
+GONGKAI_DATA_KEYS = _KEYS.data_keys
+GONGKAI_KEY_SOURCES = _KEYS.sources
+GONGKAI_KEYS_SOURCE = _KEYS.source  # "env", "file" or "development"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

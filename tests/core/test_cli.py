@@ -102,7 +102,7 @@ def _free_port():
 def test_demo_then_serve_answers_http(run, tmp_path):
     """What `make run` does: demo, then the production server answers — serve prepares the static
     files itself when collectstatic has not been run (every page was a 500 without the manifest),
-    and warns that it runs on the public development key."""
+    on the random keys the first `gongkai migrate` wrote to var/keys.json."""
     import signal
     import time
     import urllib.request
@@ -157,7 +157,7 @@ def test_demo_then_serve_answers_http(run, tmp_path):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
     said = server.stdout.read().decode("utf-8", "replace")
-    assert "正在准备静态文件" in said and "未设置 SECRET_KEY" in said, said
+    assert "正在准备静态文件" in said and "开发密钥" not in said, said
 
 
 def test_serve_refuses_when_it_cannot_prepare_the_static_files(operator_env, tmp_path):
@@ -171,13 +171,17 @@ def test_serve_refuses_when_it_cannot_prepare_the_static_files(operator_env, tmp
     fails(result, "静态文件尚未准备", "不可写", "gongkai collectstatic --noinput", code=1)
 
 
-def test_a_required_secret_key_is_refused_in_one_line(run):
-    """With GONGKAI_REQUIRE_SECRET_KEY on and no SECRET_KEY, every command refuses in one Chinese
-    line with exit status 2, never a traceback."""
+
+def test_first_migrate_wrote_the_key_file_and_serve_refuses_a_weak_key(run):
+    """The first `gongkai migrate` (no SECRET_KEY in the environment) created var/keys.json (0600);
+    serve refuses a public or weak key in one Chinese line with exit status 2, never a traceback."""
+    key_file = Path(run.env["GONGKAI_VAR_DIR"]) / "keys.json"
+    assert key_file.exists() and key_file.stat().st_mode & 0o777 == 0o600
+    assert "密钥与数据一致" in ok(run("keys", "check"))
     env = {k: v for k, v in run.env.items() if k not in ("SECRET_KEY", "DEBUG")}
     result = subprocess.run([*GONGKAI, "serve"], capture_output=True, text=True, timeout=60,
-                            env={**env, "GONGKAI_REQUIRE_SECRET_KEY": "true"})
-    fails(result, "未设置 SECRET_KEY", code=2)
+                            env={**env, "SECRET_KEY": "gongkai-insecure-development-key-change-me"})
+    fails(result, "拒绝启动", "SECRET_KEY", code=2)
     assert len(result.stderr.strip().splitlines()) == 1
 
 

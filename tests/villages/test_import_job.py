@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from gongkai.core.encryption import FILE_MAGIC, EncryptedFileSystemStorage
 from gongkai.core.models import AuditEvent, Role
 from gongkai.core.services import ServiceError
 from gongkai.villages import import_jobs
@@ -34,11 +34,12 @@ def _frozen():
 
 @pytest.fixture(autouse=True)
 def _private_storage(tmp_path):
-    """Uploads and rejects go to a temporary directory, not the checkout's var/."""
+    """Uploads and rejects go to a temporary directory, not the checkout's var/; encrypted on disk
+    as in production (gongkai.core.encryption)."""
     fields = [ImportJob._meta.get_field("file"), ImportJob._meta.get_field("rejects")]
     saved = [f.storage for f in fields]
     for f in fields:
-        f.storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+        f.storage = EncryptedFileSystemStorage(location=tmp_path / "private", base_url=None)
     yield tmp_path / "private"
     for f, storage in zip(fields, saved, strict=True):
         f.storage = storage
@@ -154,11 +155,13 @@ def test_ambiguous_and_complete_detection(client, county, villages, programme, o
     assert "有多列都像是：补贴金额" in page
 
 
-def test_job_states_and_progress(county, villages, programme, officer_a, monkeypatch):
+def test_job_states_and_progress(county, villages, programme, officer_a, monkeypatch, _private_storage):
     rows = rows_for(["甲村", "甲二村"], per_village=5)
     job = import_jobs.upload(officer_a, data=csv_bytes(rows), filename="清册.csv", programme=programme, year=2025,
                              body=county.township_a)
     assert job.status == ImportJobStatus.MAPPING and job.file
+    waiting = (_private_storage / job.file.name).read_bytes()  # the upload waiting for import: encrypted
+    assert waiting.startswith(FILE_MAGIC) and make_id(1).encode() not in waiting
     assert import_jobs.run_queued_imports() == 0  # not confirmed yet: not run
     job = import_jobs.confirm_mapping(officer_a, job, header_row=job.header_row, columns=job.columns)
     assert job.status == ImportJobStatus.QUEUED
@@ -209,7 +212,8 @@ def test_refused_file_writes_nothing(client, county, villages, programme, office
     assert "导入失败" in page and "校验位不正确" in page and "<td>11</td>" in page
 
 
-def test_skip_invalid_keeps_rejects_for_download(client, county, villages, programme, officer_a, officer_b):
+def test_skip_invalid_keeps_rejects_for_download(client, county, villages, programme, officer_a, officer_b,
+                                                _private_storage):
     rows = rows_for(["甲村"], per_village=4)
     rows[2][7] = "abc"
     job = import_jobs.upload(officer_a, data=csv_bytes(rows, total=False), filename="f.csv", programme=programme,
@@ -219,6 +223,8 @@ def test_skip_invalid_keeps_rejects_for_download(client, county, villages, progr
     job.refresh_from_db()
     assert job.status == ImportJobStatus.SUCCEEDED and job.batch.row_count == 3 and job.error_count == 1
     assert "剔除错误行 1 行" in job.message and job.rejects
+    on_disk = (_private_storage / job.rejects.name).read_bytes()  # full ID numbers: encrypted at rest
+    assert on_disk.startswith(FILE_MAGIC) and rows[2][2].encode() not in on_disk
     client.force_login(officer_b)
     assert client.get(reverse("villages_imports:rejects", args=[job.pk])).status_code == 404
     client.force_login(officer_a)

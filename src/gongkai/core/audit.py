@@ -117,6 +117,9 @@ EVENT_TYPES: dict[str, Any] = {
     "auth.locked_out": _("登录失败次数过多被锁定"),
     "auth.unlocked": _("解除登录锁定"),
     "auth.session_expired": _("会话超时退出"),
+    # Security (issue 13): keys
+    "keys.data_key_rotated": _("更换数据加密密钥"),
+    "keys.old_data_keys_dropped": _("停用旧的数据加密密钥"),
 }
 
 

@@ -265,3 +265,22 @@ class PasswordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.changed_at.isoformat()}"
+
+
+class KeyFingerprint(models.Model):
+    """The fingerprint of a key the data was written with (gongkai.core.keys): a restore onto a
+    server with other keys is detected by comparing, never guessed from "not found". A retired row
+    is a data key dropped after a rotation."""
+
+    purpose = models.CharField(_("用途"), max_length=16)
+    fingerprint = models.CharField(_("指纹"), max_length=16)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("密钥指纹")
+        verbose_name_plural = _("密钥指纹")
+        constraints = [models.UniqueConstraint(fields=["purpose", "fingerprint"], name="core_key_fingerprint_once")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.fingerprint}"

@@ -10,7 +10,6 @@ States, dispositions, applicant types and channels are the closed vocabularies o
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -18,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, route
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from gongkai.core.encryption import EncryptedCharField, EncryptedEmailField, EncryptedFileSystemStorage
 from gongkai.core.models import Body
 from gongkai.portal.models import CountyPageMixin
 from gongkai.rules.case_flow import Action, CaseState
@@ -30,9 +30,10 @@ def _choices(enum) -> list[tuple[str, str]]:
     return [(m.value, m.label) for m in enum]
 
 
-def private_storage() -> FileSystemStorage:
-    """Identity documents live outside MEDIA_ROOT and have no URL: they are never served publicly."""
-    return FileSystemStorage(location=settings.VAR_DIR / "private" / "requests", base_url=None)
+def private_storage() -> EncryptedFileSystemStorage:
+    """Identity documents, letters and letter templates live outside MEDIA_ROOT and have no URL:
+    they are never served publicly. They are encrypted on disk (gongkai.core.encryption)."""
+    return EncryptedFileSystemStorage(location=settings.VAR_DIR / "private" / "requests", base_url=None)
 
 
 class PreferredForm(models.TextChoices):
@@ -132,13 +133,15 @@ class Applicant(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="applicant")
     name = models.CharField(_("姓名或名称"), max_length=100)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdDocumentType.choices, blank=True)
-    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    # Encrypted at rest (issue 13 §3): ID number, phone, e-mail and address. None is searched by
+    # value (the status lookup compares last digits in Python after finding the case by its code).
+    id_number = EncryptedCharField(_("证件号码"), max_length=40, blank=True)
     organisation = models.CharField(_("法人或其他组织名称"), max_length=200, blank=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    address = models.CharField(_("通信地址"), max_length=200, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
+    address = EncryptedCharField(_("通信地址"), max_length=200, blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
     id_document = models.FileField(_("身份证明材料"), storage=private_storage, upload_to="id/%Y/%m/", blank=True)
 

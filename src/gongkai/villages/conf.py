@@ -9,7 +9,7 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from gongkai.environment import env_int, env_str
+from gongkai.environment import env_int
 from gongkai.villages import publicity
 
 
@@ -36,9 +36,11 @@ def lookup_limits() -> tuple[int, int, int]:
 
 
 def _hash_key() -> bytes:
-    """GONGKAI_ID_HASH_KEY (default: SECRET_KEY). Changing it makes stored hashes unusable for
-    lookups and duplicate checks: set it once per installation and keep it secret."""
-    return (env_str("GONGKAI_ID_HASH_KEY", "") or settings.SECRET_KEY).encode("utf-8")
+    """The ID-hash key (settings.GONGKAI_ID_HASH_KEY: environment, else the key file, else a public
+    development key that `gongkai serve` refuses; gongkai.core.keys). Never SECRET_KEY. Changing it
+    makes stored hashes unusable for lookups and duplicate checks: the database keeps its
+    fingerprint, so a different key is reported (``gongkai keys check``), not silently used."""
+    return settings.GONGKAI_ID_HASH_KEY.encode("utf-8")
 
 
 def id_hash(id_number: str) -> str:

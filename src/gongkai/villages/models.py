@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from gongkai.core.encryption import EncryptedCharField
 from gongkai.core.models import Body, BodyKind
 from gongkai.portal.models import IntroPage
 
@@ -167,7 +168,7 @@ class Objection(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
     name = models.CharField(_("姓名"), max_length=40)
-    phone = models.CharField(_("联系电话"), max_length=20)
+    phone = EncryptedCharField(_("联系电话"), max_length=20)  # encrypted at rest (issue 13 §3)
     content = models.TextField(_("异议内容"), max_length=2000)
     filed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     status = models.CharField(_("处理结果"), max_length=16, choices=ObjectionStatus.choices,
@@ -422,10 +423,11 @@ class PostingPhoto(models.Model):
 def import_storage():
     """Uploaded payout files and reject files hold full ID numbers and accounts: they live outside
     MEDIA_ROOT with no URL (served only through the permission-checked admin view) and are deleted
-    when no longer needed (see gongkai.villages.import_jobs)."""
-    from django.core.files.storage import FileSystemStorage
+    when no longer needed (see gongkai.villages.import_jobs). Encrypted on disk while they exist
+    (gongkai.core.encryption)."""
+    from gongkai.core.encryption import EncryptedFileSystemStorage
 
-    return FileSystemStorage(location=settings.VAR_DIR / "private" / "subsidy-imports", base_url=None)
+    return EncryptedFileSystemStorage(location=settings.VAR_DIR / "private" / "subsidy-imports", base_url=None)
 
 
 class ImportJobStatus(models.TextChoices):

@@ -102,7 +102,8 @@ def lookup_view(page, request):
             result = lookup_service.lookup(name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"],
                                            client_ip=limits.client_address(request))
         except lookup_service.LookupRefused as exc:
-            error, status, retry_after = exc.message, 429 if exc.limited else 200, exc.retry_after
+            error, retry_after = exc.message, exc.retry_after
+            status = 429 if exc.limited else 503 if exc.unavailable else 200
         form = LookupForm()  # never echo the ID number back
     response = page.render(request, template="villages/lookup.html", context_overrides={
         "form": form, "result": result, "error": error, "extra_crumb": "补贴发放查询"})

@@ -57,11 +57,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         from django.conf import settings
 
-        from gongkai import settings as defaults
-
-        if settings.SECRET_KEY == defaults._INSECURE_KEY:
-            self.stderr.write("警告：未设置 SECRET_KEY，正在使用公开的开发密钥，只能用于本机试用；正式上线前必须设置"
-                              "（并设 GONGKAI_REQUIRE_SECRET_KEY=true，见 docs/configuration.md）")
+        refused = key_problems(debug=settings.DEBUG)
+        if refused:
+            # One line, exit status 2, never a traceback (cli prints CommandError this way).
+            raise CommandError(refused, returncode=2)
         prepare_static(self.stdout)
         self.stdout.write(f"Gongkai 服务地址：http://{host}:{port}/  管理后台：http://{host}:{port}/admin/")
         if scheduler:
@@ -69,6 +68,32 @@ class Command(BaseCommand):
             self.stdout.write(f"定时发布任务已启动：每 {SCHEDULER_INTERVAL} 秒运行一次（GONGKAI_SCHEDULER=off 可关闭）")
         self.stdout.flush()
         os.execv(granian, argv)
+
+
+def key_problems(*, debug: bool) -> str:
+    """Why serve must not start with the keys in effect (one Chinese line), or "".
+
+    Public development keys, weak keys or an ID-hash key equal to SECRET_KEY are refused unless
+    DEBUG is on (local trial); keys that differ from those the stored data was written with
+    (core.KeyFingerprint: a restore onto another server) are refused always."""
+    from django.db import DatabaseError
+
+    from gongkai.core import keys
+
+    try:
+        mismatched = keys.check()
+    except DatabaseError:  # not migrated yet: the pages will say so, the keys have nothing to match
+        mismatched = {}
+    if mismatched:
+        return ("拒绝启动：" + "；".join(mismatched.values())
+                + "。请换回写入数据时使用的密钥，或运行 gongkai keys check 查看")
+    if debug:
+        return ""
+    found = keys.problems(keys.from_settings())
+    if found:
+        return ("拒绝启动：" + "；".join(found) + "。请运行 gongkai keys init 生成本机密钥文件，或在环境变量中设置随机长密钥"
+                "（见 docs/configuration.md）；本机试用可设 DEBUG=true")
+    return ""
 
 
 def start_scheduler() -> subprocess.Popen:
