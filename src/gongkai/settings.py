@@ -200,6 +200,11 @@ GONGKAI_MAX_UNPACKED_MB = env_int("GONGKAI_MAX_UNPACKED_MB", 100, minimum=1)
 # applicants asking for the same information raise a 条例第四十四条 suggestion (docs/requests.md).
 GONGKAI_REQUEST_FEE_PAUSE = env_bool("GONGKAI_REQUEST_FEE_PAUSE", True)
 GONGKAI_ART44_MIN_APPLICANTS = env_int("GONGKAI_ART44_MIN_APPLICANTS", 2, minimum=2)
+# Security audit (issue 13): the audit chain's HMAC key, kept outside the database and apart from
+# SECRET_KEY (empty: a public development key, which `gongkai audit verify` reports), and how long
+# entries are kept at least (等保2.0: at least six months; `gongkai audit prune` refuses younger).
+GONGKAI_AUDIT_KEY = env_str("GONGKAI_AUDIT_KEY", "")
+GONGKAI_AUDIT_RETENTION_DAYS = env_int("GONGKAI_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 LOGGING = {
     "version": 1,
