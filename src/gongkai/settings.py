@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Security (issue 13): audit every PermissionDenied a view raises for a signed-in user.
+    "gongkai.core.denials.PermissionDeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"

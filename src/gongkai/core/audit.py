@@ -193,6 +193,17 @@ def _scope_of(obj) -> int | None:
     return body_id if isinstance(body_id, int) else None
 
 
+def actor_scope(actor) -> Body | None:
+    """The body an actor belongs to (their first role's body), for entries about what they did
+    rather than about an object: their county's office reads them. None for the system actor."""
+    if actor is None or getattr(actor, "pk", None) is None:
+        return None
+    from gongkai.core.models import Membership
+
+    membership = Membership.objects.filter(user=actor).select_related("body").order_by("pk").first()
+    return membership.body if membership else None
+
+
 def record(event_type: str, actor, obj=None, data: dict[str, Any] | None = None, label: str = "",
            scope=_INFER) -> AuditEvent:
     """Append one entry. Call from a service, inside its transaction.
