@@ -105,14 +105,14 @@ def test_audit_screen_filters_by_actor_event_type_and_date(client, county, offic
     assert by_actor and all(office_admin.username in e.actor_label for e in by_actor)
     by_type = labels({"event_type": "body.updated"})
     assert {e.event_type for e in by_type} == {"body.updated"} and len(by_type) == 2
-    january = labels({"created_at_after": "2026-01-01", "created_at_before": "2026-01-31"})
+    january = labels({"created_at_from": "2026-01-01", "created_at_to": "2026-01-31"})
     assert [e.data for e in january if e.event_type == "body.updated"] == [
         {"phone": {"old": "", "new": "0797-5220001"}}]
-    both = labels({"event_type": "body.updated", "created_at_after": "2026-02-05", "created_at_before": "2026-02-05"})
+    both = labels({"event_type": "body.updated", "created_at_from": "2026-02-05", "created_at_to": "2026-02-05"})
     assert [e.object_label for e in both] == ["测试县教育局"]
     assert officer  # an officer's entries are filtered like anyone's
     # Bad input is ignored with the form's message, never a 500.
-    assert c.get(url, {"created_at_after": "2026-13-45", "event_type": "no.such"}).status_code == 200
+    assert c.get(url, {"created_at_from": "2026-13-45", "event_type": "no.such"}).status_code == 200
 
 
 def test_audit_screen_filters_never_widen_the_scope(client, county, office_admin):
@@ -122,6 +122,6 @@ def test_audit_screen_filters_never_widen_the_scope(client, county, office_admin
     shown = c.get(reverse("audit:index"), {"event_type": "body.updated", "actor": "系统"}).context["object_list"]
     assert "邻县人民政府" not in {e.object_label for e in shown}
     today = timezone.localdate()
-    shown = c.get(reverse("audit:index"), {"created_at_after": (today - dt.timedelta(days=1)).isoformat()})
+    shown = c.get(reverse("audit:index"), {"created_at_from": (today - dt.timedelta(days=1)).isoformat()})
     assert "邻县人民政府" not in {e.object_label for e in shown.context["object_list"]}
     assert AuditEvent.objects.filter(object_label="邻县人民政府").exists()

@@ -2,7 +2,10 @@
 
 Two ways a signed-in user is refused:
 
-- a view raises ``PermissionDenied`` (HTTP 403): :class:`PermissionDeniedAuditMiddleware` records it;
+- a view raises ``PermissionDenied``: outside the Wagtail admin Django answers 403 and
+  :class:`PermissionDeniedAuditMiddleware` records it; inside the admin Wagtail's
+  ``require_admin_access`` catches it and answers with ``wagtail.admin.auth.permission_denied`` (a
+  redirect with a message), which the middleware wraps once (:func:`install`) to record it;
 - a view finds an object outside the user's scope and answers 404 so as not to confirm that it
   exists: the central look-up helpers call :func:`out_of_scope`, which records it and returns the
   Http404 to raise.
@@ -50,11 +53,34 @@ def out_of_scope(request, obj) -> Http404:
     return Http404()
 
 
+_installed = False
+
+
+def install() -> None:
+    """Wrap Wagtail's admin ``permission_denied`` response so that the refusals Wagtail catches
+    (PermissionDenied raised in an admin view) are recorded too. Idempotent."""
+    global _installed
+    if _installed:
+        return
+    from wagtail.admin import auth
+
+    original = auth.permission_denied
+
+    def permission_denied(request):
+        if request.headers.get("x-requested-with") != "XMLHttpRequest":  # else it raises: the middleware records
+            record_denial(request, status=403, reason="管理后台拒绝访问")
+        return original(request)
+
+    auth.permission_denied = permission_denied
+    _installed = True
+
+
 class PermissionDeniedAuditMiddleware:
     """Record every PermissionDenied a view raises for a signed-in user (Django answers 403)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        install()
 
     def __call__(self, request):
         return self.get_response(request)
