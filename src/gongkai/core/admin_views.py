@@ -496,5 +496,5 @@ class AuditViewSet(RuleViewSet):
     list_display = ["seq", "created_at", Column("event_label", label=_("事件")), "actor_label", "object_label"]
     search_fields = ["object_label", "actor_label"]
     inspect_view_fields = ["seq", "created_at", "event_type", "actor_label", "object_type", "object_id",
-                           "object_label", "scope_body_id", "data", "prev_hash", "hash"]
+                           "object_label", "scope_body_id", "data", "prev_hash", "hash", "key_id"]
     form_fields = ["event_type"]
