@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Security (issue 13): audit every PermissionDenied a view raises for a signed-in user.
+    "gongkai.core.denials.PermissionDeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -314,6 +316,9 @@ GONGKAI_MAX_UNPACKED_MB = env_int("GONGKAI_MAX_UNPACKED_MB", 100, minimum=1)
 # applicants asking for the same information raise a 条例第四十四条 suggestion (docs/requests.md).
 GONGKAI_REQUEST_FEE_PAUSE = env_bool("GONGKAI_REQUEST_FEE_PAUSE", True)
 GONGKAI_ART44_MIN_APPLICANTS = env_int("GONGKAI_ART44_MIN_APPLICANTS", 2, minimum=2)
+# Security audit (issue 13): the chain's HMAC key is GONGKAI_AUDIT_KEY above (gongkai.core.keys);
+# how long entries are kept at least (等保2.0: at least six months; `gongkai audit prune` refuses younger).
+GONGKAI_AUDIT_RETENTION_DAYS = env_int("GONGKAI_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 # Security (issue 13): no lost or failed writes. Imports write in transactions of at most
 # GONGKAI_WRITE_BATCH_ROWS rows, so no request waits long for SQLite's write lock; a background job

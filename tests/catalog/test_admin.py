@@ -47,6 +47,8 @@ def test_standard_catalogues_are_readable_by_every_admin_user(login, county, mak
     response = c.get(reverse("standard_areas:export", args=[areas["major-projects"].pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).sheetnames == ["重大建设项目"]
+    exported = AuditEvent.objects.filter(event_type="catalogue.exported").get()  # issue 13: every export
+    assert exported.data["standard"] == "major-projects" and exported.scope_body_id == county.township_a.pk
     assert c.get(reverse("standard_areas:edit", args=[areas["major-projects"].pk])).status_code in (302, 403, 404)
 
 
@@ -120,6 +122,9 @@ def test_import_upload_and_export_download(login, county, town_officer, areas):
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     sheets = load_workbook(io.BytesIO(b"".join(response.streaming_content))).sheetnames
     assert sheets == ["社会救助", "未涉及领域说明"]
+    exported = AuditEvent.objects.filter(event_type="catalogue.exported").get()  # issue 13: every export
+    assert exported.data["areas"] == 1 and exported.data["items"] == 18 and exported.data["format"] == "xlsx"
+    assert exported.scope_body_id == county.township_a.pk
 
 
 def test_items_list_add_local_item_and_edit(login, county, officer, make_user, catalogue, areas):

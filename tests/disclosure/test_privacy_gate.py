@@ -159,6 +159,8 @@ def test_sweep_finds_published_leaks_and_acts_in_one_step(public_leak, staff, co
     assert "测试县农业农村局" in html and public_leak.title in html
     xlsx = client.get(f"/admin/privacy/sweeps/{sweep.pk}/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    exported = AuditEvent.objects.filter(event_type="privacy.sweep_exported").get()  # issue 13: every export
+    assert exported.data["rows"] == found.count() and exported.scope_body_id == county.county.pk
     client.force_login(staff.officer)
     assert client.get(f"/admin/privacy/sweeps/{sweep.pk}/").status_code == 404
 

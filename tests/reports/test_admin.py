@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from gongkai.core.models import AuditEvent
 from gongkai.reports.models import AnnualReport
 
 
@@ -45,6 +46,9 @@ def test_officer_generates_edits_and_downloads(client, facts_in_db, officer_a):
     download = client.get(reverse("reports_admin:download", args=[facts_in_db.pk, 2025, "xlsx"]))
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert "attachment" in download["Content-Disposition"]
+    exported = AuditEvent.objects.filter(event_type="report.exported").get()  # issue 13: every export
+    assert exported.data == {"year": 2025, "format": "xlsx", "status": "draft", "version": 1}
+    assert exported.actor_id == officer_a.pk and exported.scope_body_id == facts_in_db.pk
 
 
 def test_bad_figures_come_back_as_a_message(client, facts_in_db, officer_a):

@@ -133,7 +133,7 @@ class StandardAreaExportView(View):
         if not rules.can_access_admin(request.user):
             raise PermissionDenied
         area = get_object_or_404(StandardArea, pk=pk)
-        return xlsx_response(export_standard_xlsx(area), f"{area.name}领域基层政务公开标准目录.xlsx")
+        return xlsx_response(export_standard_xlsx(area, request.user), f"{area.name}领域基层政务公开标准目录.xlsx")
 
 
 class StandardAreaViewSet(RuleViewSet):

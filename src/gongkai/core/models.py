@@ -188,7 +188,13 @@ class CalendarDay(models.Model):
 
 
 class AuditQuerySet(models.QuerySet):
+    """Entries are never changed or deleted through the ORM; only `gongkai audit prune` removes
+    entries older than the retention period (core.audit.prune, which records the prune itself)."""
+
     def update(self, **kwargs):
+        raise TypeError("audit log entries are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise TypeError("audit log entries are append-only")
 
     def delete(self):
@@ -213,6 +219,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("数据"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which key made ``hash``: the key's fingerprint (HMAC-SHA256 keyed with GONGKAI_AUDIT_KEY), or
+    # "sha256" for entries written before the chain was keyed (plain SHA-256, still verified).
+    key_id = models.CharField(_("密钥指纹"), max_length=16, default="sha256")
 
     objects = AuditQuerySet.as_manager()
 
@@ -245,6 +254,10 @@ class AuditChainHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Where the chain starts after `gongkai audit prune`: the last pruned entry's seq and hash
+    # (0 and the genesis hash until then). Checked against the keyed "audit.pruned" entry.
+    genesis_seq = models.PositiveBigIntegerField(default=0)
+    genesis_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_seq}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongkai.core import rules
+from gongkai.core.denials import out_of_scope
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError
 from gongkai.privacy import services
@@ -45,7 +46,7 @@ def _record(request, pk: int):
 
     record = get_object_or_404(Record.objects.select_related("body"), pk=pk)
     if not rules.can_view_body(request.user, record.body):
-        raise Http404
+        raise out_of_scope(request, record)
     return record
 
 
@@ -117,7 +118,7 @@ def sweep_list(request):
 def _sweep(request, pk: int) -> Sweep:
     sweep = get_object_or_404(Sweep.objects.select_related("county"), pk=pk)
     if not rules.can_run_privacy_sweep(request.user, sweep.county):
-        raise Http404
+        raise out_of_scope(request, sweep)
     return sweep
 
 
@@ -209,16 +210,19 @@ def sweep_xlsx(request, pk: int):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     labels = dict(FindingStatus.choices)
+    rows = 0
     for body, records in report_groups(sweep):
         for item, findings in records:
             index_number = item.record.index_number if item.record else ""
             for f in findings:
+                rows += 1
                 sheet.append([_cell(v) for v in (body.name, item.label, item.title, index_number, f.part, f.location,
                                                  _kind_label(f.kind), f.masked, f.context, labels.get(f.status))])
     for column, width in zip("ABCDEFGHIJ", (24, 20, 40, 28, 24, 12, 12, 24, 48, 12), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
+    services.record_sweep_export(request.user, sweep, rows=rows)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=privacy-sweep-{sweep.pk}.xlsx"

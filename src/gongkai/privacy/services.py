@@ -141,6 +141,14 @@ def start_sweep(actor, county: Body) -> Sweep:
     return sweep
 
 
+def record_sweep_export(actor, sweep: Sweep, *, rows: int, fmt: str = "xlsx") -> None:
+    """Audit an export of a sweep's findings (their masked contexts); the export is the screen's,
+    so it takes the screen's rule."""
+    require(rules.can_run_privacy_sweep(actor, sweep.county), "您没有导出该排查结果的权限")
+    audit.record("privacy.sweep_exported", actor, sweep, {"rows": rows, "format": fmt},
+                 label=f"{sweep.county.name}存量排查#{sweep.pk}", scope=sweep.county)
+
+
 def _swept_items(county) -> list[tuple[str, object]]:
     """(source key, object) for everything of ``county`` that is public now, source by source."""
     from gongkai.privacy import public_sources

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core import rules
+from gongkai.core.denials import out_of_scope
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError
 from gongkai.privacy import public_sources
@@ -65,7 +66,7 @@ def _body(request, body_id: int, year: int | None = None) -> Body:
         raise Http404  # a year no report can have (a huge one overflowed the date arithmetic: a 500)
     body = get_object_or_404(Body, pk=body_id)
     if not rules.can_view_annual_report(request.user, body):
-        raise Http404
+        raise out_of_scope(request, body)
     return body
 
 
@@ -147,7 +148,7 @@ def report_download(request, body_id: int, year: int, fmt: str):
     if current is None:
         raise Http404
     try:
-        content = exports.render(report_document(current), fmt)
+        content = services.export(request.user, current, fmt)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("reports_admin:detail", body_id=body.pk, year=year)

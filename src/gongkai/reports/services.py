@@ -365,3 +365,17 @@ def import_history(actor, body: Body, year, data: bytes) -> AnnualReport:
         audit.record("report.imported", actor, report, {
             "year": year, "layout": parsed.layout, "checks": [c["cell"] for c in report.checks]}, scope=body)
     return report
+
+
+def export(actor, report: AnnualReport, fmt: str) -> str | bytes:
+    """``report`` rendered in ``fmt`` (json, html, xlsx, docx) for ``actor``, who must be allowed the
+    report screen; the export is audited ("report.exported"). Raises PermissionDenied, or
+    ValueError for a format the report cannot take (a 2019-layout report is JSON only)."""
+    from gongkai.reports.exports import render
+
+    require(rules.can_view_annual_report(actor, report.body), "您没有导出该年度报告的权限")
+    content = render(report_document(report), fmt)
+    audit.record("report.exported", actor, report if report.pk else None,
+                 {"year": report.year, "format": fmt, "status": report.status, "version": report.version},
+                 label=f"{report.body.name}{report.year}年政府信息公开工作年度报告", scope=report.body)
+    return content

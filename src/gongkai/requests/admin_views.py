@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from gongkai.core import rules
+from gongkai.core.denials import out_of_scope
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.selectors import work_calendar
 from gongkai.core.services import ServiceError
@@ -27,8 +28,8 @@ from gongkai.requests import selectors
 from gongkai.requests.intake_views import intake_bodies
 from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionCase, SuggestionStatus
 from gongkai.requests.public_sources import ANSWER
+from gongkai.requests.services import access, proactive
 from gongkai.requests.services import letters as letter_services
-from gongkai.requests.services import proactive
 from gongkai.requests.services.cases import allowed_actions, transition
 from gongkai.requests.services.clock import case_clock, today
 from gongkai.requests.services.publication import PUBLISHABLE_STATES, set_publication
@@ -70,7 +71,7 @@ def case_list(request):
 def _visible_case(request, pk: int) -> Case:
     case = get_object_or_404(Case.objects.select_related("body"), pk=pk)
     if not rules.can_view_case(request.user, case):
-        raise Http404
+        raise out_of_scope(request, case)
     return case
 
 
@@ -83,7 +84,7 @@ def case_detail(request, pk: int):
         "case": case, "clock": case_clock(case, cal), "events": case.events.all(),
         "due_changes": case.due_changes.all(), "reviews": case.reviews.all(), "fees": case.fee_notices.all(),
         "actions": actions, "dispositions": choosable,
-        "applicant": case.applicant if rules.can_view_applicant(request.user, case) else None,
+        "applicant": access.view_applicant(request.user, case),
         "today": today(),
         "extension_needs_head": _extension_needs_head(request.user, case, actions),
         "can_publish": rules.can_handle_case(request.user, case.body) and case.state in PUBLISHABLE_STATES,
@@ -130,14 +131,31 @@ def _case_letter(request, pk: int, letter_id: int) -> Letter:
     case = _visible_case(request, pk)
     letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id, case=case)
     if not rules.can_issue_letter(request.user, case):
-        raise Http404
+        raise out_of_scope(request, case)
     return letter
 
 
 def letter_download(request, pk: int, letter_id: int):
     letter = _case_letter(request, pk, letter_id)
-    name = f"{letter.case.number}-{letter.kind_label}-{letter.doc_number}.docx"
-    response = FileResponse(letter.file.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle, name = access.open_letter(request.user, letter)
+    except ServiceError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def id_document_download(request, pk: int):
+    """The applicant's uploaded identity document (only whoever sees the applicant; audited)."""
+    case = _visible_case(request, pk)
+    if not rules.can_view_applicant(request.user, case):
+        raise out_of_scope(request, case)
+    try:
+        handle, name = access.open_id_document(request.user, case)
+    except ServiceError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
     response["Cache-Control"] = "no-store"
     return response
 

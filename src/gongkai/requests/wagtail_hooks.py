@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/publication/", admin_views.case_publication, name="publication"),
     path("<int:pk>/letters/", admin_views.letter_generate, name="letter_generate"),
     path("<int:pk>/letters/<int:letter_id>/", admin_views.letter_download, name="letter_download"),
+    path("<int:pk>/id-document/", admin_views.id_document_download, name="id_document"),
     path("<int:pk>/letters/<int:letter_id>/sent/", admin_views.letter_sent, name="letter_sent"),
     path("<int:pk>/letters/<int:letter_id>/correct/", admin_views.letter_correct, name="letter_correct"),
     path("letter-templates/", admin_views.letter_templates, name="letter_templates"),

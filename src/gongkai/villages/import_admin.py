@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core import rules
+from gongkai.core.denials import out_of_scope
 from gongkai.core.services import ServiceError
 from gongkai.villages import import_jobs, payout_file
 from gongkai.villages.models import ImportJob, ImportJobStatus, SubsidyProgramme
@@ -100,7 +101,7 @@ def job_list(request):
 def _job(request, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob.objects.select_related("programme", "body", "batch"), pk=pk)
     if not rules.can_import_payouts(request.user, job.body):
-        raise Http404
+        raise out_of_scope(request, job)
     return job
 
 

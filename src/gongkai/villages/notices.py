@@ -146,10 +146,11 @@ def build_docx(vy: VillageYear, path: Path, paper: str = "A4") -> None:
 
 
 def write_notices(*, year: int, out_dir: Path, village: Body | None = None, township: Body | None = None,
-                  paper: str = "A4") -> dict:
+                  paper: str = "A4", actor=None) -> dict:
     """Write ``<year>-<id>-<village>.html`` and ``.docx`` for every village with payouts in ``year``
     (or one village / one township's) into ``out_dir``; return the JSON summary
-    (``gongkai subsidy notices --json`` contract)."""
+    (``gongkai subsidy notices --json`` contract). With ``actor`` (the command line gives it) the
+    export is audited ("subsidy.notices_exported")."""
     if paper not in PAPER_MM:
         raise ValueError(f"paper must be one of {sorted(PAPER_MM)}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -161,6 +162,13 @@ def write_notices(*, year: int, out_dir: Path, village: Body | None = None, town
         build_docx(vy, docx, paper)
         _require_clean(vy, [html, docx])
         summary["villages"].append(vy.as_json())
+    if actor is not None:
+        from gongkai.core import audit
+
+        audit.record("subsidy.notices_exported", actor, data={
+            "year": year, "villages": len(summary["villages"]), "village": village.name if village else "",
+            "township": township.name if township else "", "paper": paper, "directory": str(out_dir)},
+            label=f"{year}年补贴公示表（{len(summary['villages'])}个村）", scope=village or township)
     return summary
 
 

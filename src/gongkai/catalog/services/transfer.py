@@ -48,16 +48,25 @@ def export_catalogue_xlsx(actor, body: Body) -> bytes:
     sheets = [xlsx.Sheet(d.area.name, f"{body.name}{d.area.name}领域基层政务公开标准目录", items[d.area_id])
               for d in decisions if d.status == AreaStatus.ADOPTED and items.get(d.area_id)]
     not_involved = [(d.area.name, d.reason) for d in decisions if d.status == AreaStatus.NOT_INVOLVED]
-    return xlsx.write_workbook(sheets, (f"{body.name}未涉及领域说明", not_involved),
+    data = xlsx.write_workbook(sheets, (f"{body.name}未涉及领域说明", not_involved),
                                title=f"{body.name}基层政务公开标准目录")
+    audit.record("catalogue.exported", actor, catalogue, {
+        "format": "xlsx", "areas": len(sheets), "items": sum(len(s.rows) for s in sheets),
+        "not_involved": len(not_involved)}, label=f"{body.name}基层政务公开标准目录", scope=body)
+    return data
 
 
-def export_standard_xlsx(area: StandardArea) -> bytes:
+def export_standard_xlsx(area: StandardArea, actor=None) -> bytes:
     """The standard catalogue of ``area`` as an XLSX workbook (public reference data: a template
-    for bodies that fill in their tables offline)."""
+    for bodies that fill in their tables offline). Audited when ``actor`` is given (the admin
+    screen and the command line always give it)."""
     rows = [_row_of(item) for item in StandardItem.objects.filter(area=area).order_by("position", "pk")]
-    return xlsx.write_workbook([xlsx.Sheet(area.name, f"{area.name}领域基层政务公开标准目录", rows)],
+    data = xlsx.write_workbook([xlsx.Sheet(area.name, f"{area.name}领域基层政务公开标准目录", rows)],
                                title=f"{area.name}领域基层政务公开标准目录（{area.guideline_display}）")
+    if actor is not None:
+        audit.record("catalogue.exported", actor, area, {"format": "xlsx", "standard": area.code, "items": len(rows)},
+                     label=f"{area.name}领域基层政务公开标准目录", scope=audit.actor_scope(actor))
+    return data
 
 
 @dataclass

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -349,4 +350,9 @@ def export_xlsx(actor, target, *, body_code: str | None = None, year: int | None
         sheet.append(cells)
         count += 1
     book.save(target)
+    scope = Body.objects.filter(code=body_code.upper()).first() if body_code else None
+    audit.record("request.exported", actor, data={
+        "format": "xlsx", "rows": count, "body": body_code.upper() if body_code else "", "year": year,
+        "file": os.fspath(target) if isinstance(target, str | os.PathLike) else "",
+    }, label=f"导出案件登记簿（{count}件）", scope=scope)
     return count

@@ -98,7 +98,7 @@ class Command(BaseCommand):
             what = f"{target.name}的公开目录"
         else:
             area = resolve_area(standard)
-            data = export_standard_xlsx(area)
+            data = export_standard_xlsx(area, command_line_actor())
             what = f"“{area.name}”领域标准目录"
         try:
             Path(output).write_bytes(data)

@@ -76,10 +76,9 @@ class Command(BaseCommand):
         return found
 
     def do_annual(self, *, body, year, fmt, output=None, **options):
+        from gongkai.core.actors import command_line_actor
         from gongkai.core.services import ServiceError
         from gongkai.reports import selectors, services
-        from gongkai.reports.document import report_document
-        from gongkai.reports.exports import render
 
         found = self._body(body)
         if found.kind not in selectors.REPORT_BODY_KINDS:
@@ -89,7 +88,7 @@ class Command(BaseCommand):
         report = selectors.published_report(found, year) or selectors.current_report(found, year)
         try:
             report = report or services.compute(found, year)
-            content = render(report_document(report), fmt)
+            content = services.export(command_line_actor(), report, fmt)
         except (ServiceError, ValueError) as exc:
             raise CommandError("；".join(getattr(exc, "messages", [str(exc)]))) from None
         if output:

@@ -158,7 +158,8 @@ class Command(BaseCommand):
         town = subsidies.find_body(township, BodyKind.TOWNSHIP) if township else None
         only = subsidies.find_body(village, BodyKind.VILLAGE, parent=town) if village else None
         try:
-            summary = documents.write_notices(year=year, out_dir=Path(out), village=only, township=town, paper=paper)
+            summary = documents.write_notices(year=year, out_dir=Path(out), village=only, township=town, paper=paper,
+                                              actor=command_line_actor())
         except OSError as exc:
             raise CommandError(f"无法写入目录 {out}：{exc.strerror or exc}") from None
         except documents.NoticeNotClean as exc:
