@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Security (issue 13): an out-of-range number in a URL is a 404, never a 500.
+    "gongkai.core.url_numbers.OutOfRangeNumberMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
