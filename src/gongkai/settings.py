@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Security (issue 13): audit every PermissionDenied a view raises for a signed-in user.
     "gongkai.core.denials.PermissionDeniedAuditMiddleware",
+    # Security (issue 13): an out-of-range number in a URL is a 404, never a 500.
+    "gongkai.core.url_numbers.OutOfRangeNumberMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
