@@ -78,6 +78,7 @@ MIDDLEWARE = [
     # Security (issue 13): CSP (admin policy chosen by path) and Permissions-Policy headers.
     "gongkai.core.headers.ContentSecurityPolicyMiddleware",
     "gongkai.core.headers.PermissionsPolicyMiddleware",
+    "gongkai.core.headers.StrictTransportSecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

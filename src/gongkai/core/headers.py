@@ -42,6 +42,30 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+class StrictTransportSecurityMiddleware:
+    """Under ``GONGKAI_HTTPS`` every response carries HSTS, not only those Django sees as secure.
+
+    Django's SecurityMiddleware adds the header only when the request looks secure, i.e. when the
+    proxy's ``X-Forwarded-Proto`` arrived. TLS ends at the proxy, so a response the proxy forgets to
+    mark would go out without it. Browsers ignore HSTS received over plain HTTP (RFC 6797 §8.1), so
+    sending it always is safe, and a site declared HTTPS never loses it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        seconds = getattr(settings, "SECURE_HSTS_SECONDS", 0)
+        if seconds and "Strict-Transport-Security" not in response:
+            value = f"max-age={seconds}"
+            if getattr(settings, "SECURE_HSTS_INCLUDE_SUBDOMAINS", False):
+                value += "; includeSubDomains"
+            if getattr(settings, "SECURE_HSTS_PRELOAD", False):
+                value += "; preload"
+            response["Strict-Transport-Security"] = value
+        return response
+
+
 class PermissionsPolicyMiddleware:
     """Adds ``settings.GONGKAI_PERMISSIONS_POLICY`` (camera, microphone, geolocation, payment, USB…
     all switched off: no page of ours needs them) unless a view set its own."""
