@@ -115,8 +115,9 @@ def test_demo_then_serve_answers_http(run, tmp_path):
     fails(run("serve", "--port", "70000"), "端口无效")
 
     port = _free_port()
-    server = subprocess.Popen([*GONGKAI, "serve", "--port", str(port)], env=run.env, start_new_session=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Declared HTTPS (as behind the county's TLS proxy): Secure cookies and HSTS.
+    server = subprocess.Popen([*GONGKAI, "serve", "--port", str(port)], env={**run.env, "GONGKAI_HTTPS": "true"},
+                              start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline, pages = time.monotonic() + 30, {}
         while time.monotonic() < deadline and not pages:
@@ -153,11 +154,64 @@ def test_demo_then_serve_answers_http(run, tmp_path):
         with ThreadPoolExecutor(max_workers=6) as pool:
             results = list(pool.map(fetch_all, [assets[i::6] for i in range(6)]))
         assert {status for statuses in results for status in statuses} == {200}
+        _check_served_security(port, run)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
     said = server.stdout.read().decode("utf-8", "replace")
     assert "正在准备静态文件" in said and "开发密钥" not in said, said
+
+
+def _check_served_security(port, run):
+    """Issue 13's checks on a served instance: the three security headers, a login and failed
+    logins in the audit log, and 10 wrong passwords lock the account (the right one is refused)."""
+    import http.client
+    import re
+
+    def request(method, path, body=None, cookies=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())}
+        if body is not None:
+            headers.update({"Content-Type": "application/x-www-form-urlencoded",
+                            "Referer": f"http://127.0.0.1:{port}/admin/login/"})
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        jar = dict(cookies or {})
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                jar[key] = rest.split(";", 1)[0]
+        conn.close()
+        return response, text, jar
+
+    home, _, _ = request("GET", "/")
+    assert home.status == 200
+    assert "script-src 'self'" in home.getheader("Content-Security-Policy", "")
+    assert "camera=()" in home.getheader("Permissions-Policy", "")
+    assert home.getheader("Strict-Transport-Security", "").startswith("max-age=")
+
+    def login(password):
+        page, text, jar = request("GET", "/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
+        from urllib.parse import urlencode
+
+        body = urlencode({"csrfmiddlewaretoken": token, "username": "gkb_admin", "password": password})
+        return request("POST", "/admin/login/", body=body, cookies=jar)
+
+    from django.conf import settings as django_settings
+
+    good = django_settings.GONGKAI_DEMO_PASSWORD
+    response, _, _ = login(good)
+    assert response.status == 302  # on to the second factor
+    for _ in range(10):
+        response, text, _ = login("wrong-password-123")
+    assert response.status == 429 and "锁定" in text and "解锁" in text
+    response, text, _ = login(good)  # the right password no longer opens the account
+    assert response.status == 429 and "锁定" in text
+    tail = ok(run("audit", "tail", "-n", "40"))
+    events = [line.split("\t")[2] for line in tail.splitlines()]
+    assert {"auth.login", "auth.login_failed", "auth.locked_out"} <= set(events), tail
 
 
 def test_serve_refuses_when_it_cannot_prepare_the_static_files(operator_env, tmp_path):
