@@ -151,7 +151,7 @@ def lock(username, address=ADDRESS):
 def test_office_admin_sees_and_unlocks_an_account(officer, office_admin):
     lock(officer.username)
     admin = Client()
-    assert post_login(admin, office_admin.username, PASSWORD, address=OTHER_ADDRESS).status_code == 302
+    admin.force_login(office_admin)  # a verified session (conftest): the office admin must use 2FA
     page = admin.get(LOCKS)
     assert page.status_code == 200
     text = page.content.decode()
@@ -186,7 +186,7 @@ def test_unlock_is_refused_to_others(officer, county, make_user, office_admin):
                              validate=False)
     lock("outsider", address=OTHER_ADDRESS)
     admin = Client()
-    post_login(admin, office_admin.username, PASSWORD, address="203.0.113.5")
+    admin.force_login(office_admin)
     assert "outsider" not in admin.get(LOCKS).content.decode()
     refused = admin.post(LOCKS, {"kind": "account", "key": outsider.username}, follow=True).content.decode()
     assert "您没有解锁该账号的权限" in refused
@@ -201,7 +201,7 @@ def test_superuser_lifts_an_address_throttle(superuser):
     for n in range(20):
         post_login(Client(), f"guess{n}", "wrong")
     root = Client()
-    post_login(root, superuser.username, PASSWORD, address=OTHER_ADDRESS)
+    root.force_login(superuser)
     assert ADDRESS in root.get(LOCKS).content.decode()
     root.post(LOCKS, {"kind": "address", "key": ADDRESS})
     [unlocked] = events("auth.unlocked")

@@ -260,25 +260,28 @@ def test_an_office_admin_resets_a_colleague_who_enrols_again(client, county, off
     colleague_client = Client()
     with freeze_time(START) as frozen:
         enrol(colleague_client, colleague, frozen)
-    assert colleague_client.get(ADMIN).status_code == 200
+        # The rest stays on the frozen clock: the colleague's session must not meet the session
+        # time limits (core/session_security.py) between enrolment and reset.
+        frozen.tick(timedelta(minutes=1))
+        assert colleague_client.get(ADMIN).status_code == 200
 
-    client.force_login(office_admin)  # a verified session (conftest); this test is about the colleague
-    inspect = client.get(reverse("people:inspect", args=[colleague.pk])).content.decode()
-    assert "已启用（剩余恢复码 10 个）" in inspect and "重置双因素认证" in inspect
-    assert client.get(reverse("two_factor:reset", args=[colleague.pk])).status_code == 200
-    response = client.post(reverse("two_factor:reset", args=[colleague.pk]))
-    assert response["Location"] == reverse("people:inspect", args=[colleague.pk])
-    assert not TOTPDevice.objects.filter(user=colleague).exists()
-    assert not StaticToken.objects.filter(device__user=colleague).exists()
-    reset = events("auth.otp_reset", colleague).get()
-    assert reset.actor_id == office_admin.pk and reset.data == {"devices": 2, "had_authenticator": True}
-    assert reset.scope_body_id == county.office.pk
+        client.force_login(office_admin)  # a verified session (conftest); this test is about the colleague
+        inspect = client.get(reverse("people:inspect", args=[colleague.pk])).content.decode()
+        assert "已启用（剩余恢复码 10 个）" in inspect and "重置双因素认证" in inspect
+        assert client.get(reverse("two_factor:reset", args=[colleague.pk])).status_code == 200
+        response = client.post(reverse("two_factor:reset", args=[colleague.pk]))
+        assert response["Location"] == reverse("people:inspect", args=[colleague.pk])
+        assert not TOTPDevice.objects.filter(user=colleague).exists()
+        assert not StaticToken.objects.filter(device__user=colleague).exists()
+        reset = events("auth.otp_reset", colleague).get()
+        assert reset.actor_id == office_admin.pk and reset.data == {"devices": 2, "had_authenticator": True}
+        assert reset.scope_body_id == county.office.pk
 
-    # The colleague's verified session is verified no more: enrol again.
-    assert colleague_client.get(ADMIN)["Location"].startswith(reverse("two_factor:enrol"))
-    sign_out(colleague_client)
-    sign_in(colleague_client, colleague)
-    assert colleague_client.get(ADMIN)["Location"].startswith(reverse("two_factor:enrol"))
+        # The colleague's verified session is verified no more: enrol again.
+        assert colleague_client.get(ADMIN)["Location"].startswith(reverse("two_factor:enrol"))
+        sign_out(colleague_client)
+        sign_in(colleague_client, colleague)
+        assert colleague_client.get(ADMIN)["Location"].startswith(reverse("two_factor:enrol"))
 
 
 def test_others_cannot_reset(client, county, office_admin, make_user, superuser):

@@ -35,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import importlib.util
 import io
 import json
 import os
@@ -95,28 +94,17 @@ def engine() -> str:
     return vendor
 
 
-def _key_fingerprints() -> dict[str, str]:
-    """First 16 hex digits of HMAC-SHA256(key, "gongkai-key-fingerprint:" + purpose): identifies a
-    key without revealing it. The same formula as gongkai.core.keys.fingerprints()."""
-    keys = {
-        "secret": settings.SECRET_KEY,
-        "audit": getattr(settings, "GONGKAI_AUDIT_KEY", ""),
-        "id_hash": getattr(settings, "GONGKAI_ID_HASH_KEY", ""),
-    }
-    return {purpose: _fingerprint(key, purpose) for purpose, key in keys.items()}
-
-
 def _fingerprint(key: str | bytes, purpose: str) -> str:
     raw = key.encode("utf-8") if isinstance(key, str) else key
     return hmac.new(raw, b"gongkai-key-fingerprint:" + purpose.encode("ascii"), hashlib.sha256).hexdigest()[:16]
 
 
 def key_fingerprints() -> dict[str, str]:
-    if importlib.util.find_spec("gongkai.core.keys") is not None:
-        from gongkai.core import keys
+    """The installation's key fingerprints (gongkai.core.keys: ID hash, data, audit) plus
+    SECRET_KEY's, which signs the manifest: a restore names whichever key differs."""
+    from gongkai.core import keys
 
-        return dict(keys.fingerprints())
-    return _key_fingerprints()
+    return {"secret": _fingerprint(settings.SECRET_KEY, "secret"), **keys.fingerprints()}
 
 
 def _sign(manifest: dict[str, Any]) -> str:
