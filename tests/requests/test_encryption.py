@@ -81,7 +81,7 @@ def test_the_migration_encrypts_existing_rows_in_batches(make_case, monkeypatch)
 
     from django.apps import apps
 
-    migration = importlib.import_module("gongkai.requests.migrations.0004_encrypt_personal_data")
+    migration = importlib.import_module("gongkai.requests.migrations.0005_encrypt_personal_data")
     cases = [make_case(), make_case(), make_case()]
     with connection.cursor() as cursor:  # as the rows were before the migration
         for case in cases:

@@ -19,7 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from gongkai.core import limits
 from gongkai.core.services import ServiceError
 from gongkai.portal import selectors as portal_selectors
-from gongkai.requests import public
+from gongkai.requests import public, selectors
 from gongkai.requests.forms import RADIO_FIELDS, ApplicationForm, StatusForm
 from gongkai.requests.services.cases import submit_online
 
@@ -54,8 +54,10 @@ def apply(page, request):
                        extra_crumb="在线申请")
     form = ApplicationForm(request.POST, request.FILES, bodies=bodies)
     nonce = (request.POST.get("nonce") or "")[:64]
-    case = None
-    if form.is_valid():
+    # A resubmission of a form already registered (double click, reload) is not a new application:
+    # it is answered with its receipt below and never counts against the abuse limits.
+    case = selectors.case_submitted_with(nonce)
+    if case is None and form.is_valid():
         refused = _application_refusal(request, form)
         if refused is not None:
             form.describe()

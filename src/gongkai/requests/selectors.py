@@ -36,6 +36,11 @@ def cases_visible_to(user):
     return qs.filter(body_id__in=ids)
 
 
+def case_submitted_with(token: str) -> Case | None:
+    """The case an online form with this one-time token already registered (a resubmission)."""
+    return Case.objects.filter(submission_token=token).first() if token else None
+
+
 def filter_status(qs, status: str, today: dt.date, cal: WorkCalendar):
     """Narrow ``qs`` to a derived status (the same thresholds as rules.deadlines.clock_status)."""
     open_qs = qs.exclude(state__in=CLOSED)
