@@ -220,8 +220,14 @@ def test_serve_refuses_when_it_cannot_prepare_the_static_files(operator_env, tmp
     var = tmp_path / "var"
     var.mkdir()
     (var / "static").write_text("", encoding="utf-8")  # a file where the directory should be
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    keys = {"SECRET_KEY": secrets.token_urlsafe(48), "GONGKAI_AUDIT_KEY": secrets.token_urlsafe(48),
+            "GONGKAI_ID_HASH_KEY": secrets.token_urlsafe(48), "GONGKAI_DATA_KEYS": Fernet.generate_key().decode()}
     result = subprocess.run([*GONGKAI, "serve", "--port", str(_free_port())], capture_output=True, text=True,
-                            timeout=120, env={**operator_env, "GONGKAI_VAR_DIR": str(var)})
+                            timeout=120, env={**operator_env, **keys, "GONGKAI_VAR_DIR": str(var)})
     fails(result, "静态文件尚未准备", "不可写", "gongkai collectstatic --noinput", code=1)
 
 

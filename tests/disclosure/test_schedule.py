@@ -267,6 +267,8 @@ def test_serve_starts_the_scheduler_unless_switched_off(monkeypatch):
     started, served = [], []
     monkeypatch.setattr(serve.subprocess, "Popen", lambda argv, **kwargs: started.append(argv))
     monkeypatch.setattr(serve.os, "execv", lambda path, argv: served.append(argv))
+    monkeypatch.setattr(serve, "key_problems", lambda debug: "")  # keys: tests/core/test_keys.py
+    monkeypatch.setattr(serve, "prepare_static", lambda out: None)  # static: tests/core/test_serve.py
     monkeypatch.delenv("GONGKAI_SCHEDULER", raising=False)
     call_command("serve", "--port", "18000")
     assert started == [[*started[0][:3], "disclosure", "scheduler", "--interval", "60", "--parent-pid", str(os.getpid())]]
