@@ -226,6 +226,13 @@ def test_serve_refuses_when_it_cannot_prepare_the_static_files(operator_env, tmp
 
     keys = {"SECRET_KEY": secrets.token_urlsafe(48), "GONGKAI_AUDIT_KEY": secrets.token_urlsafe(48),
             "GONGKAI_ID_HASH_KEY": secrets.token_urlsafe(48), "GONGKAI_DATA_KEYS": Fernet.generate_key().decode()}
+    # On PostgreSQL the module's database may already hold the fingerprints of the keys its first
+    # `gongkai migrate` wrote: use those keys, so serve gets as far as the static files.
+    written = Path(operator_env["GONGKAI_VAR_DIR"]) / "keys.json"
+    if written.exists():
+        stored = json.loads(written.read_text(encoding="utf-8"))
+        keys = {"SECRET_KEY": stored["secret_key"], "GONGKAI_AUDIT_KEY": stored["audit_key"],
+                "GONGKAI_ID_HASH_KEY": stored["id_hash_key"], "GONGKAI_DATA_KEYS": ",".join(stored["data_keys"])}
     result = subprocess.run([*GONGKAI, "serve", "--port", str(_free_port())], capture_output=True, text=True,
                             timeout=120, env={**operator_env, **keys, "GONGKAI_VAR_DIR": str(var)})
     fails(result, "静态文件尚未准备", "不可写", "gongkai collectstatic --noinput", code=1)
