@@ -73,3 +73,20 @@ def sign_in(browser, base_url: str, username: str, viewport: dict, **options):
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
     return page
+
+
+def enrol_authenticator(page, base_url: str) -> None:
+    """On the two-factor enrolment page (an office admin's first sign-in): read the key shown for
+    manual entry, send the current code as an authenticator app would, and continue past the
+    recovery codes to the dashboard."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    page.wait_for_url(base_url + "/admin/two-factor/enrol/**", wait_until="load", timeout=20_000)
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("验证码").fill(f"{totp(b32decode(secret)):06d}")
+    page.get_by_role("button", name="完成绑定").click()
+    page.wait_for_url(base_url + "/admin/two-factor/recovery-codes/", wait_until="load", timeout=20_000)
+    page.get_by_role("link", name="我已保存，继续").click()
+    page.wait_for_url(base_url + "/admin/", wait_until="load", timeout=20_000)

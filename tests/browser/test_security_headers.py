@@ -14,12 +14,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from base64 import b32decode
 
 import pytest
-from django_otp.oath import totp
 
-from tests.browser.support import require_browser
+from tests.browser.support import enrol_authenticator, require_browser
 
 require_browser()
 pytestmark = pytest.mark.browser
@@ -162,13 +160,7 @@ def test_admin_pages_run_under_the_admin_policy(browser, served):
         page.click("button[type=submit]")
         # The office admin's first sign-in enrols an authenticator (the enrolment pages run under
         # the admin policy too): read the key as the app would and send the current code.
-        page.wait_for_url(served + "/admin/two-factor/enrol/**", wait_until="load", timeout=20_000)
-        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-        page.get_by_label("验证码").fill(f"{totp(b32decode(secret)):06d}")
-        page.get_by_role("button", name="完成绑定").click()
-        page.wait_for_url(served + "/admin/two-factor/recovery-codes/", wait_until="load", timeout=20_000)
-        page.get_by_role("link", name="我已保存，继续").click()
-        page.wait_for_url(served + "/admin/", wait_until="load", timeout=20_000)
+        enrol_authenticator(page, served)
         # The dashboard, a listing, the record editor (inline scripts of Wagtail's panels), the page tree.
         for path in ("/admin/", "/admin/bodies/", "/admin/snippets/disclosure/record/",
                      "/admin/snippets/disclosure/record/add/", "/admin/pages/"):

@@ -8,12 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from base64 import b32decode
 
 import pytest
-from django_otp.oath import totp
 
-from tests.browser.support import require_browser
+from tests.browser.support import enrol_authenticator, require_browser
 
 require_browser()
 
@@ -64,13 +62,7 @@ def test_demo_site_and_admin_load_completely(browser, served):
         page.click("button[type=submit]")
         # The office admin's first sign-in enrols an authenticator app: read the key as the app
         # would and send the current code, then continue past the recovery codes.
-        page.wait_for_url(served + "/admin/two-factor/enrol/**", wait_until="load", timeout=20_000)
-        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-        page.get_by_label("验证码").fill(f"{totp(b32decode(secret)):06d}")
-        page.get_by_role("button", name="完成绑定").click()
-        page.wait_for_url(served + "/admin/two-factor/recovery-codes/", wait_until="load", timeout=20_000)
-        page.get_by_role("link", name="我已保存，继续").click()
-        page.wait_for_url(served + "/admin/", wait_until="load", timeout=20_000)
+        enrol_authenticator(page, served)
         assert "青山县人民政府" in page.content()
         page.goto(served + "/admin/bodies/", wait_until="load", timeout=20_000)
         assert "青山县农业农村局" in page.content()
