@@ -19,7 +19,7 @@ from freezegun import freeze_time
 from gongkai.core.actors import SYSTEM
 from gongkai.core.models import AuditEvent, BodyKind, Role
 from gongkai.core.services.bodies import create_body
-from gongkai.core.services.two_factor import reset_two_factor
+from gongkai.core.services.two_factor import reset_two_factor, stored_code
 from gongkai.portal.models import SiteSettings
 from gongkai.portal.setup import ensure_county_site
 from tests.conftest import PASSWORD, code
@@ -101,7 +101,9 @@ def test_enrolment_with_a_code_shows_ten_recovery_codes_once(client, office_admi
         html = page.content.decode()
         codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", html)
         assert len(codes) == 10 and len(set(codes)) == 10
-        assert set(codes) == set(StaticToken.objects.filter(device__user=office_admin).values_list("token", flat=True))
+        stored = set(StaticToken.objects.filter(device__user=office_admin).values_list("token", flat=True))
+        # Kept only as keyed hashes: a copy of the database holds no usable recovery code.
+        assert stored == {stored_code(code) for code in codes} and not stored & set(codes)
         assert "只显示这一次" in html and 'href="/admin/bodies/"' in html and "data-gongkai-print" in html
         assert "no-store" in page["Cache-Control"]
         # Shown once: the next visit says so and shows none.
@@ -174,6 +176,29 @@ def test_a_recovery_code_works_once(client, office_admin):
         assert again.status_code == 400 and "恢复码不正确或已使用" in again.content.decode()
         assert events("auth.otp_failed", office_admin).get().data["method"] == "recovery_code"
         assert client.get(ADMIN).status_code == 302
+
+
+def test_codes_stored_plain_before_the_upgrade_are_hashed_and_still_work(client, office_admin):
+    """Migration core 0009: recovery codes issued by an earlier version were stored as typed."""
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    migration = importlib.import_module("gongkai.core.migrations.0009_hash_recovery_codes")
+    with freeze_time(START) as frozen:
+        enrol(client, office_admin, frozen)
+        device = StaticDevice.objects.get(user=office_admin)
+        device.token_set.all().delete()
+        device.token_set.create(token="abcd2345")
+        migration.hash_plain_codes(apps, None)
+        assert list(device.token_set.values_list("token", flat=True)) == [stored_code("abcd2345")]
+        migration.hash_plain_codes(apps, None)  # a second run changes nothing
+        assert list(device.token_set.values_list("token", flat=True)) == [stored_code("abcd2345")]
+        sign_out(client)
+        sign_in(client, office_admin)
+        ok = client.post(reverse("two_factor:verify"), {"method": "recovery", "recovery-token": "ABCD-2345"})
+        assert ok.status_code == 302
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, office_admin):

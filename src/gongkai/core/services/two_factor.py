@@ -1,6 +1,10 @@
 """Services for staff two-factor authentication: an authenticator app (TOTP, django-otp's
 ``TOTPDevice``) and ten one-time recovery codes (``StaticDevice``).
 
+Recovery codes are shown once and stored only as a keyed hash (:func:`stored_code`, the blind
+index of ``core.encryption`` with the ID-hash key, cut to the 16 characters django-otp's
+``StaticToken.token`` holds): a copy of the database does not give anyone a second factor.
+
 Wrong codes are slowed down by django-otp's per-device back-off (``OTP_TOTP_THROTTLE_FACTOR`` ×
 2^(failures−1) seconds). A failed attempt is committed, with its audit entry, before the caller
 hears of it (``TwoFactorFailed`` is raised after the transaction), so no rollback can undo the
@@ -18,6 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core import audit, rules
+from gongkai.core.encryption import blind_index
 from gongkai.core.models import Body, Membership
 from gongkai.core.services import ServiceError, require
 
@@ -74,6 +79,12 @@ def _failure(locked_until: datetime | None, what: str) -> TwoFactorFailed:
     return TwoFactorFailed(f"{what}不正确或已使用，请重新输入")
 
 
+def stored_code(code: str) -> str:
+    """What the database keeps of a recovery code: a keyed hash of its normalised form (64 bits
+    of HMAC-SHA256; the code itself has 40 random bits, so the hash identifies it)."""
+    return blind_index(normalise(code), "otp-recovery")[:16]
+
+
 def _new_recovery_codes(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
@@ -82,7 +93,7 @@ def _new_recovery_codes(user) -> list[str]:
         code = StaticToken.random_token()
         if code not in codes:
             codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=stored_code(code)) for code in codes)
     return codes
 
 
@@ -149,7 +160,7 @@ def verify(actor, token: str) -> Verification:
                 raise ServiceError("您尚未绑定验证器应用")
             ok, locked_until = False, None  # no recovery codes left: a wrong code like any other
         else:
-            ok, locked_until = _attempt(device, token)
+            ok, locked_until = _attempt(device, token if is_totp else stored_code(token))
         left = None
         if ok and not is_totp:
             left = device.token_set.count()
