@@ -1,0 +1,30 @@
+"""Reordering pages in the admin tree (portal/page_ordering.py): the root page is no 500."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from wagtail.models import Page
+
+from gongkai.portal.setup import ensure_county_site
+
+
+def test_the_root_page_answers_404_for_everyone(client, superuser, county):
+    root = Page.get_first_root_node()
+    url = reverse("wagtailadmin_pages:set_page_position", args=[root.pk])
+    assert url == f"/admin/pages/{root.pk}/set_position/"
+    client.force_login(superuser)
+    assert client.post(url + "?position=0").status_code == 404
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.post(url).status_code == 302  # signed out: to the sign-in page, as for any admin URL
+
+
+def test_other_pages_are_still_reordered_by_wagtail(client, superuser, county):
+    home = ensure_county_site(county.county)
+    children = list(home.get_children())
+    assert len(children) >= 2
+    last = children[-1]
+    client.force_login(superuser)
+    response = client.post(reverse("wagtailadmin_pages:set_page_position", args=[last.pk]) + "?position=0")
+    assert response.status_code == 200
+    assert home.get_children().first().pk == last.pk
