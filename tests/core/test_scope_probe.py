@@ -130,6 +130,59 @@ def seed_markers() -> dict[str, int]:
     return counts
 
 
+def seed_private_objects(bodies: list[Body]) -> dict[str, int]:
+    """Give each of ``bodies`` (run before :func:`seed_markers`) one of every object kind behind a
+    download or an action screen that the demo does not make for every body: an applicant's ID
+    document, a generated letter, a 第四十四条 suggestion, a privacy-sweep finding and its
+    rectification, and a finished payout import with its reject file. Files carry the body's marker,
+    so a file handed out to the wrong user is caught by its content as well as by its URL."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from gongkai.disclosure.models import Record
+    from gongkai.privacy.models import Rectification, Sweep, SweepFinding, SweepStatus
+    from gongkai.requests.models import Applicant, Case, ProactiveSuggestion
+    from gongkai.requests.services.letters import generate_letter
+    from gongkai.villages.models import ImportJob, ImportJobStatus, SubsidyProgramme
+
+    counts = {"id documents": 0, "letters": 0, "suggestions": 0, "findings": 0, "rectifications": 0,
+              "import jobs": 0}
+    county = Body.objects.get(kind=BodyKind.COUNTY)
+    sweep = Sweep.objects.create(county=county, status=SweepStatus.DONE, started_at=timezone.now(),
+                                 finished_at=timezone.now())
+    programme = SubsidyProgramme.objects.order_by("pk").first()
+    for body in bodies:
+        marker = f"{MARK}{body.pk}〕"
+        case = Case.objects.filter(body=body).order_by("pk").first()
+        if case is not None:
+            applicant = Applicant.objects.get(case=case)
+            applicant.id_document.save("id.jpg", ContentFile(f"{marker} ID document".encode()), save=True)
+            counts["id documents"] += 1
+            generate_letter(SYSTEM, case, "receipt")
+            counts["letters"] += 1
+            ProactiveSuggestion.objects.create(body=body, subject="多人申请的同一信息")
+            counts["suggestions"] += 1
+        record = Record.objects.filter(body=body, live=True).order_by("pk").first()
+        if record is not None and body.kind != BodyKind.VILLAGE:
+            finding = SweepFinding.objects.create(sweep=sweep, body=body, object_id=str(record.pk),
+                                                  object_title=record.title, record=record, part="正文",
+                                                  kind="id_card", masked="3601**********1234",
+                                                  context="身份证号 3601**********1234")
+            rectification = Rectification.objects.create(body=body, title="公开信息含未遮盖的身份证号",
+                                                          due_date=timezone.localdate())
+            rectification.findings.add(finding)
+            counts["findings"] += 1
+            counts["rectifications"] += 1
+        if body.kind == BodyKind.TOWNSHIP and programme is not None:
+            job = ImportJob.objects.create(programme=programme, year=2025, body=body, created_by_label="probe",
+                                           source_name="清册.csv", sha256="0" * 64, skip_invalid=True,
+                                           status=ImportJobStatus.SUCCEEDED, finished_at=timezone.now(),
+                                           message="已导入，剔除 1 行")
+            job.rejects.save("rejects.csv", ContentFile(f"行号,原因\n3,{marker}\n".encode()), save=True)
+            counts["import jobs"] += 1
+    return counts
+
+
 def _first(qs) -> str | None:
     obj = qs.order_by("pk").first()
     return None if obj is None else str(obj.pk)
@@ -222,6 +275,9 @@ PARAMS = [
     ("wagtailadmin_editing_sessions", "object_id", "record"),
 ]
 
+# Id kinds shared by every body of the county: a file for them is judged by its content alone.
+SHARED = {"sweep"}
+
 # Fixed values for parameters that name a kind of thing rather than an object.
 FIXED = {
     "app_label": ["disclosure"], "model_name": ["record"], "app_name": ["portal"],
@@ -283,6 +339,14 @@ def _fill_regex(route: str, name: str, side: Side) -> list[str]:
             base = route.split("history/")[0]
             return [f"/{base}history/{rec[0]}/revisions/compare/earliest...{rev[0]}/",
                     f"/{base}history/{rec[0]}/revisions/compare/{rev[0]}...live/"]
+    if name == "wagtailadmin_pages:revisions_compare":
+        from wagtail.models import Page
+
+        page = Page.objects.filter(depth=2).order_by("pk").first()
+        revision = page.revisions.order_by("pk").first() if page else None
+        if revision is not None:
+            return [f"/admin/pages/{page.pk}/revisions/compare/earliest...{revision.pk}/",
+                    f"/admin/pages/{page.pk}/revisions/compare/{revision.pk}...live/"]
     if name == "wagtaildocs_serve":
         return ["/documents/1/file.pdf"]
     return []
@@ -333,9 +397,19 @@ def fingerprint(bodies) -> str:
 
 
 def _body_text(response) -> bytes:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
+    """The response's bytes; for an Office file (a ZIP: XLSX, DOCX) the text of its XML parts, so a
+    marker in a spreadsheet cell or a letter's paragraph is found as in a page."""
+    import io
+    import zipfile
+
+    data = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return b"\n".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+        except zipfile.BadZipFile:
+            return data
+    return data
 
 
 def _is_file(response) -> bool:
@@ -389,17 +463,25 @@ def test_no_admin_url_leaks_another_bodys_data(settings):
     from gongkai.demo.loader import load_demo
 
     load_demo()
+    dept_a, dept_b, town_a, town_b = pick_bodies()
+    seeded = seed_private_objects([dept_a, town_a, dept_b, town_b])
+    print("seeded objects:", seeded)
+    assert all(seeded.values()), seeded
     counts = seed_markers()
     print("marked rows:", counts)
     essential = ("records (not live)", "cases", "applicants", "report drafts", "payouts", "objections",
-                 "village postings", "payout batches")
+                 "village postings", "payout batches", "letters", "proactive suggestions", "sweep findings",
+                 "rectifications", "import jobs")
     assert all(counts[k] for k in essential), counts  # the probe is never vacuous
 
-    dept_a, dept_b, town_a, town_b = pick_bodies()
     side_a = Side("甲", side_of(dept_a, town_a))
     side_b = Side("乙", side_of(dept_b, town_b))
     collect_ids(side_a)
     collect_ids(side_b)
+    for side in (side_a, side_b):  # both sides hold every kind of object behind a download or action
+        missing = [k for k in ("case", "letter", "suggestion", "rectification", "import_job", "record", "report")
+                   if not side.ids.get(k)]
+        assert not missing, (side.name, missing)
     village_a1, village_a2 = [b for b in side_a.bodies if b.kind == BodyKind.VILLAGE][:2]
     clerk_side = Side("甲村2", [village_a2, town_a, dept_a])
     collect_ids(clerk_side)
@@ -438,6 +520,8 @@ def test_no_admin_url_leaks_another_bodys_data(settings):
         allowed_ids = {b.pk for b in allowed}
         guarded = [b for b in victim.bodies if b.pk not in allowed_ids]
         before = fingerprint(guarded)
+        # Ids of objects that belong to one of the victim's bodies (a sweep is the county's).
+        victim_owned = {v for key, vals in victim.ids.items() if key not in SHARED for v in vals}
         urls = []
         for route, name in to_probe:
             filled = fill(route, name, victim)
@@ -474,7 +558,7 @@ def test_no_admin_url_leaks_another_bodys_data(settings):
                 if seen:
                     leaks.append(Leak(label, method.upper(), url,
                                       "shows " + ", ".join(sorted(Body.objects.get(pk=b).name for b in seen))))
-                elif _is_file(response) and any(str(v) in url for vals in victim.ids.values() for v in vals) \
+                elif _is_file(response) and set(re.findall(r"\d+", url)) & victim_owned \
                         and not name.startswith(NATIONAL_DATA):
                     leaks.append(Leak(label, method.upper(), url, f"file {response.get('Content-Type')}"))
                 if method == "post":
@@ -494,3 +578,65 @@ def test_no_admin_url_leaks_another_bodys_data(settings):
     assert len(to_probe) >= 250 and probed >= 2500, (len(to_probe), probed)
     assert own_seen.get("officer_a", 0) >= 5 and own_seen.get("officer_b", 0) >= 5 and own_seen.get("clerk"), own_seen
     assert not leaks, f"{len(leaks)} leaks:\n" + "\n".join(map(str, leaks))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_public_downloads_serve_nothing_unpublished():
+    """The public site's own downloads and object pages (a record, its attachments, an annual
+    report and its files, a village board photo), requested with the ids of what is not public:
+    every draft, withdrawn or unpublished record and its attachments, every attachment under
+    another record's number, every unpublished report version, every photo under another
+    village's number. Asked anonymously and by an officer of another body; all must be 404."""
+    from wagtail.models import Page
+
+    from gongkai.demo.loader import load_demo
+    from gongkai.disclosure.models import Record, RecordAttachment
+    from gongkai.portal.models import AnnualReportIndexPage, ProactiveIndexPage
+    from gongkai.reports.models import AnnualReport, ReportStatus
+    from gongkai.villages.models import PostingPhoto, VillageAffairsIndexPage
+
+    load_demo()
+    proactive = ProactiveIndexPage.objects.live().get()
+    reports = AnnualReportIndexPage.objects.live().get()
+    villages = VillageAffairsIndexPage.objects.live().get()
+    assert Page.objects.live().count() > 5
+
+    def sub(page, name, **kwargs):
+        return page.url + page.reverse_subpage(name, kwargs=kwargs)
+
+    hidden = Record.objects.filter(live=False)
+    live = list(Record.objects.filter(live=True).order_by("pk")[:2])
+    urls = [sub(proactive, "record", pk=r.pk) for r in hidden]
+    urls += [sub(proactive, "attachment", pk=a.record_id, attachment_id=a.pk)
+             for a in RecordAttachment.objects.filter(record__live=False)]
+    # A live record's number with an attachment of another record (live or not).
+    urls += [sub(proactive, "attachment", pk=live[0].pk, attachment_id=a.pk)
+             for a in RecordAttachment.objects.exclude(record=live[0])[:20]]
+    unpublished = AnnualReport.objects.exclude(status__in=[ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED])
+    for report in unpublished.select_related("body"):
+        if not AnnualReport.objects.filter(body=report.body, year=report.year, status=ReportStatus.PUBLISHED).exists():
+            urls.append(sub(reports, "report", code=report.body.code, year=report.year))
+        urls.append(sub(reports, "report_version", code=report.body.code, year=report.year, version=report.version))
+        urls += [sub(reports, "download", code=report.body.code, year=report.year, version=report.version, fmt=fmt)
+                 for fmt in ("docx", "xlsx")]
+    for photo in PostingPhoto.objects.select_related("posting__item__catalogue__village")[:10]:
+        own = photo.posting.item.catalogue.village
+        other = Body.objects.filter(kind=BodyKind.VILLAGE).exclude(pk=own.pk).order_by("pk").first()
+        urls.append(sub(villages, "board_photo", pk=other.pk, photo_id=photo.pk))
+    kinds = {"records": hidden.count(), "report versions": unpublished.count(),
+             "photos": PostingPhoto.objects.count()}
+    assert all(kinds.values()), kinds  # never vacuous
+
+    officer = make_officer("probe_public_officer", [pick_bodies()[1]])
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(officer)
+    anonymous = Client(raise_request_exception=False)
+    served = []
+    for client in (anonymous, signed_in):
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 404:
+                served.append(f"{url} → HTTP {response.status_code}")
+    print(f"\npublic probe: {len(urls)} URLs × 2 users; objects: {kinds}")
+    assert len(urls) >= 30
+    assert not served, "\n".join(served)

@@ -193,6 +193,63 @@ def test_only_one_sweep_at_a_time_and_office_only(county, staff):
     assert services.run_queued_sweeps() == 1 and PublicationException.objects.count() == 0
 
 
+def test_a_sweep_whose_process_died_fails_and_another_can_start(public_leak, county, staff, client, settings):
+    """Issue 13 §4: a sweep left running by a dead process (no heartbeat for
+    GONGKAI_JOB_STALE_MINUTES) becomes failed, is audited, and no longer blocks a new sweep."""
+    from django.utils import timezone
+
+    from gongkai.privacy.models import Sweep, SweepStatus
+
+    settings.GONGKAI_JOB_STALE_MINUTES = 10
+    dead = services.start_sweep(staff.office_admin, county.county)
+    Sweep.objects.filter(pk=dead.pk).update(status=SweepStatus.RUNNING, scanned=3, total=9,
+                                            started_at=timezone.now() - dt.timedelta(minutes=30),
+                                            heartbeat_at=timezone.now() - dt.timedelta(minutes=11))
+    alive = Sweep.objects.create(county=county.county, status=SweepStatus.RUNNING,
+                                 started_at=timezone.now() - dt.timedelta(minutes=30),
+                                 heartbeat_at=timezone.now() - dt.timedelta(minutes=2))
+    assert services.fail_stale_sweeps() == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == SweepStatus.FAILED and "排查进程中断" in dead.error and dead.finished_at
+    assert alive.status == SweepStatus.RUNNING  # a recent heartbeat: still working
+    failed = AuditEvent.objects.filter(event_type="privacy.sweep_failed").get()
+    assert failed.data["stale"] is True and failed.data["scanned"] == 3
+    with pytest.raises(ServiceError):  # the live one still blocks a second sweep
+        services.start_sweep(staff.office_admin, county.county)
+    Sweep.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=20))
+    client.force_login(staff.office_admin)
+    page = client.get("/admin/privacy/sweeps/").content.decode()  # the list fails it too
+    assert Sweep.objects.get(pk=alive.pk).status == SweepStatus.FAILED and "失败" in page
+    fresh = services.run_sweep(services.start_sweep(staff.office_admin, county.county))
+    assert fresh.status == SweepStatus.DONE and fresh.heartbeat_at is not None
+
+
+def test_a_running_sweep_failed_as_stale_stops_writing(public_leak, county, staff):
+    from gongkai.privacy.models import Sweep, SweepStatus
+
+    sweep = services.start_sweep(staff.office_admin, county.county)
+
+    def failed_meanwhile(progress_sweep):
+        raise AssertionError("a sweep failed as stale must not report progress")
+
+    Sweep.objects.filter(pk=sweep.pk).update(status=SweepStatus.QUEUED)
+    original = services._scan_all
+
+    def scan_then_fail(*args, **kwargs):
+        for results in original(*args, **kwargs):
+            Sweep.objects.filter(pk=sweep.pk).update(status=SweepStatus.FAILED, error="排查进程中断")
+            yield results
+
+    services._scan_all, saved = scan_then_fail, services._scan_all
+    try:
+        ended = services.run_sweep(sweep, progress=failed_meanwhile)
+    finally:
+        services._scan_all = saved
+    assert ended.status == SweepStatus.FAILED and ended.scanned == 0
+    assert not AuditEvent.objects.filter(event_type="privacy.sweep_finished").exists()
+
+
 def test_a_stored_pdf_with_a_script_blocks_publication_and_is_listed_by_the_sweep(county, staff):
     """PDFs stored before the upload check refused scripts: the gate blocks a draft that has one,
     and the sweep lists a published one as an error with the reason."""

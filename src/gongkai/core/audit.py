@@ -73,6 +73,7 @@ EVENT_TYPES: dict[str, Any] = {
     "privacy.exception_granted": _("登记隐私检查例外"),
     "privacy.sweep_started": _("开始存量排查"),
     "privacy.sweep_finished": _("完成存量排查"),
+    "privacy.sweep_failed": _("存量排查中断"),
     "privacy.finding_handled": _("处理排查发现的问题"),
     "privacy.rectification_updated": _("更新整改事项"),
     "record.validity_changed": _("变更有效性（失效、废止）"),

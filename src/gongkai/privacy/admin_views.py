@@ -111,6 +111,7 @@ def sweep_list(request):
         except ServiceError as exc:
             for error in exc.messages:
                 messages.error(request, error)
+    services.fail_stale_sweeps()  # a sweep whose process died shows as failed, and a new one can start
     sweeps = Sweep.objects.filter(county__in=counties).select_related("county")[:50]
     return TemplateResponse(request, "privacy/admin/sweep_list.html", {"sweeps": sweeps, "counties": counties})
 

@@ -63,6 +63,8 @@ class Sweep(models.Model):
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Written as batches are saved; a running sweep without a recent one died (fail_stale_sweeps).
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
     total = models.PositiveIntegerField(_("待排查信息数"), default=0)
     scanned = models.PositiveIntegerField(_("已排查信息数"), default=0)
     files = models.PositiveIntegerField(_("已排查附件数"), default=0)

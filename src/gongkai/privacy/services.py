@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gongkai.core import audit, rules
 from gongkai.core.actors import SYSTEM
+from gongkai.core.heartbeats import stale
 from gongkai.core.models import Body
 from gongkai.core.services import ServiceError, require
 from gongkai.privacy.config import PrivacyConfig
@@ -133,6 +134,7 @@ def mask_record(actor, record, *, attachment_ids: list[int] | None = None, text:
 def start_sweep(actor, county: Body) -> Sweep:
     """Queue a sweep of ``county``'s published information (run by the scheduler or the command)."""
     require(rules.can_run_privacy_sweep(actor, county), "只有公开办管理员可以发起存量排查")
+    fail_stale_sweeps()
     running = Sweep.objects.filter(county=county, status__in=[SweepStatus.QUEUED, SweepStatus.RUNNING]).first()
     if running is not None:
         raise ServiceError(["已有一次排查正在进行，请等待其完成"])
@@ -206,8 +208,8 @@ def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20, jobs: int = 1) ->
     try:
         config, emails = site_config(), official_emails()  # read once for the whole sweep
         items = _swept_items(sweep.county)
+        Sweep.objects.filter(pk=sweep.pk).update(total=len(items), heartbeat_at=timezone.now())
         sweep.total = len(items)
-        sweep.save(update_fields=["total"])
         for results in _scan_all(items, config, emails, batch, jobs):
             rows = []
             for result in results:
@@ -216,16 +218,25 @@ def run_sweep(sweep: Sweep, *, progress=None, batch: int = 20, jobs: int = 1) ->
                 sweep.unverifiable += result["unverifiable"]
             SweepFinding.objects.bulk_create(rows)
             sweep.scanned += len(results)
-            sweep.save(update_fields=["scanned", "files", "unverifiable"])
+            # The progress is also the heartbeat; a sweep failed meanwhile as stale stops here.
+            if not Sweep.objects.filter(pk=sweep.pk, status=SweepStatus.RUNNING).update(
+                    scanned=sweep.scanned, files=sweep.files, unverifiable=sweep.unverifiable,
+                    heartbeat_at=timezone.now()):
+                return Sweep.objects.get(pk=sweep.pk)
             if progress:
                 progress(sweep)
     except Exception as exc:  # a sweep that stops must say so, never stay "running"
         log.exception("privacy sweep %s failed", sweep.pk)
-        sweep.status, sweep.error, sweep.finished_at = SweepStatus.FAILED, f"{type(exc).__name__}: {exc}", timezone.now()
-        sweep.save()
+        Sweep.objects.filter(pk=sweep.pk).update(status=SweepStatus.FAILED, error=f"{type(exc).__name__}: {exc}",
+                                                 finished_at=timezone.now())
+        sweep.refresh_from_db()
+        audit.record("privacy.sweep_failed", SYSTEM, sweep, {"scanned": sweep.scanned, "total": sweep.total,
+                                                             "error": type(exc).__name__}, scope=sweep.county)
         return sweep
-    sweep.status, sweep.finished_at = SweepStatus.DONE, timezone.now()
-    sweep.save()
+    if not Sweep.objects.filter(pk=sweep.pk, status=SweepStatus.RUNNING).update(
+            status=SweepStatus.DONE, finished_at=timezone.now()):
+        return Sweep.objects.get(pk=sweep.pk)  # failed as stale meanwhile: it stays failed
+    sweep.refresh_from_db()
     audit.record("privacy.sweep_finished", SYSTEM, sweep,
                  {"records": sweep.scanned, "files": sweep.files, "findings": sweep.findings.count(), "jobs": jobs},
                  scope=sweep.county)
@@ -255,8 +266,27 @@ def _scan_all(items, config, emails, batch: int, jobs: int):
         _WORK.clear()
 
 
+def fail_stale_sweeps(now=None) -> int:
+    """Sweeps left ``running`` by a dead process (no heartbeat for GONGKAI_JOB_STALE_MINUTES)
+    become failed, so the county can start a new one (the findings saved so far stay visible).
+    Called before a sweep is started or run and when the sweep list is shown. Audit:
+    ``privacy.sweep_failed``. Returns how many."""
+    now = now or timezone.now()
+    message = "排查进程中断（超过规定时间没有进展）；已保存的发现仍可查看，请重新发起排查"
+    count = 0
+    for sweep in Sweep.objects.filter(stale(now), status=SweepStatus.RUNNING).select_related("county"):
+        if Sweep.objects.filter(stale(now), pk=sweep.pk, status=SweepStatus.RUNNING).update(
+                status=SweepStatus.FAILED, finished_at=now, error=message):
+            audit.record("privacy.sweep_failed", SYSTEM, sweep, {
+                "scanned": sweep.scanned, "total": sweep.total, "stale": True,
+                "heartbeat_at": sweep.heartbeat_at or sweep.started_at}, scope=sweep.county)
+            count += 1
+    return count
+
+
 def run_queued_sweeps() -> int:
     """Run every queued sweep (the scheduler's job); return how many ran."""
+    fail_stale_sweeps()
     count = 0
     for sweep in Sweep.objects.filter(status=SweepStatus.QUEUED).order_by("created_at"):
         run_sweep(sweep)

@@ -29,7 +29,6 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -38,6 +37,8 @@ from django.utils import timezone
 
 from gongkai.core import audit, rules
 from gongkai.core.actors import actor_label
+from gongkai.core.heartbeats import HEARTBEAT_EVERY, stale_after
+from gongkai.core.heartbeats import stale as _stale_heartbeat
 from gongkai.core.models import Body, BodyKind
 from gongkai.core.services import ServiceError, require
 from gongkai.privacy.findings import Kind
@@ -52,7 +53,6 @@ log = logging.getLogger("gongkai.villages.import_jobs")
 PROGRESS_EVERY = 2000
 MAX_STORED_ERRORS = 1000
 PREVIEW_ROWS = 5
-HEARTBEAT_EVERY = dt.timedelta(seconds=5)  # at most one heartbeat write per this interval
 ABANDONED_AFTER = dt.timedelta(days=7)
 REJECTS_KEPT_FOR = dt.timedelta(days=30)
 # Fields the officer may choose for a column, in the order of the form (phone: read only to be dropped).
@@ -459,17 +459,6 @@ def _run(job: ImportJob, beat: Heartbeat) -> None:
     if result.rejects_csv:
         job.rejects.save("rejects.csv", ContentFile(result.rejects_csv.encode("utf-8")), save=False)
     job.save()
-
-
-def stale_after() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.GONGKAI_JOB_STALE_MINUTES)
-
-
-def _stale_heartbeat(now: dt.datetime) -> Q:
-    """A running job whose last sign of life (heartbeat, else its start) is older than
-    GONGKAI_JOB_STALE_MINUTES."""
-    limit = now - stale_after()
-    return Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:
