@@ -1,4 +1,4 @@
-"""Reordering pages in the admin tree (portal/page_ordering.py): the root page is no 500."""
+"""Wagtail admin views that crashed on crafted requests (core/wagtail_guards.py): no 500."""
 
 from __future__ import annotations
 
@@ -28,3 +28,16 @@ def test_other_pages_are_still_reordered_by_wagtail(client, superuser, county):
     response = client.post(reverse("wagtailadmin_pages:set_page_position", args=[last.pk]) + "?position=0")
     assert response.status_code == 200
     assert home.get_children().first().pk == last.pk
+
+
+def test_the_external_link_chooser_refuses_a_post_without_its_url(client, superuser):
+    url = reverse("wagtailadmin_choose_page_external_link")
+    assert url == "/admin/choose-external-link/"
+    client.force_login(superuser)
+    refused = client.post(url, {})
+    assert refused.status_code == 400 and "请填写链接地址" in refused.content.decode()
+    assert client.get(url).status_code == 200
+    chosen = client.post(url, {"external-link-chooser-url": "https://www.gov.cn/", "external-link-chooser-link_text": "中国政府网"})
+    assert chosen.status_code == 200 and "https://www.gov.cn/" in chosen.content.decode()
+    invalid = client.post(url, {"external-link-chooser-url": ""})
+    assert invalid.status_code == 200  # Wagtail's own form, with its error
