@@ -106,7 +106,7 @@ def test_figures_feed_table2(facts_in_db, officer_a):
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"fees_wan": "1.23456"}, "最多保留四位小数"),
+    ({"fees_wan": "1.2345678"}, "最多保留六位小数（精确到分）"),
     ({"fees_wan": "-2"}, "不能为负数"),
     ({"penalty": -1}, "表二「行政处罚」「本年处理决定数量」应为非负整数"),
     ({"licensing": "3.5"}, "表二「行政许可」「本年处理决定数量」应为非负整数"),
@@ -191,7 +191,7 @@ def test_published_report_is_frozen_and_corrected_by_a_new_version(facts_in_db, 
     ("table3.nonsense.total", 1, "没有“table3.nonsense.total”这一格"),
     ("table3.new.natural_person", -1, "应为非负整数"),
     ("table4.reconsideration.upheld", "x", "表四「行政复议」「结果维持」应为非负整数"),
-    ("table2.fees_wan", "0.123456", "最多保留四位小数"),
+    ("table2.fees_wan", "-0.123456", "不能为负数"),
 ])
 def test_bad_cell_edits_are_refused_whole(facts_in_db, officer_a, path, value, message):
     report = services.generate(officer_a, facts_in_db, 2025)

@@ -356,10 +356,12 @@ def test_missing_cell_is_an_error():
 
 @pytest.mark.parametrize(("value", "outcome"), [
     ("12.3456", None),
-    ("12.34560", None),  # trailing zero: still exact to the yuan
+    ("12.34560", None),  # trailing zero: kept as printed
     ("0", None),
     (Decimal("99999.9999"), None),
-    ("12.34567", ("error", "fees_rounding")),
+    ("12.345678", None),  # six decimals: exact to the fen, as reports print it
+    ("24252.311082", None),
+    ("12.3456789", ("warning", "fees_precision")),
     ("-1", ("error", "fees_negative")),
     ("一万", ("error", "fees_not_a_number")),
     ("NaN", ("error", "fees_not_a_number")),
@@ -372,8 +374,8 @@ def test_fees_unit_and_rounding(value, outcome):
 
 
 @pytest.mark.parametrize(("yuan", "wan"), [
-    (0, "0.0000"), (1, "0.0001"), ("123456", "12.3456"), ("123456.49", "12.3456"), ("123456.50", "12.3457"),
-    ("10000", "1.0000"),
+    (0, "0.000000"), (1, "0.000100"), ("123456", "12.345600"), ("123456.49", "12.345649"),
+    ("0.005", "0.000001"), ("0.0049", "0.000000"), ("10000", "1.000000"),
 ])
 def test_yuan_to_wan(yuan, wan):
     assert yuan_to_wan(yuan) == Decimal(wan)

@@ -157,3 +157,53 @@ def report_download(request, body_id: int, year: int, fmt: str):
                             content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="annual-report-{body.code}-{year}.{ext}"'
     return response
+
+
+# --- Import of an earlier year's published report (reports.history) -----------------------------------
+
+IMPORT_TABLE_CAPTIONS = (("table2", "表二 主动公开政府信息情况"), ("table3", "表三 收到和处理政府信息公开申请情况"),
+                         ("table4", "表四 政府信息公开行政复议、行政诉讼情况"))
+
+
+def _import_cell_name(path: str) -> str:
+    parts = path.split(".")
+    if parts[0] == "table2" and len(parts) >= 2 and parts[1] == "rows":  # 2019 layout: kept as printed
+        return f"表二「{parts[2]}」第{int(parts[3]) + 1}个数"
+    try:
+        return selectors.ar.cell_name(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+    except KeyError:
+        return path
+
+
+def report_import(request, body_id: int, year: int):
+    """Upload the XLSX or DOCX of a report published elsewhere (services.import_history); afterwards
+    the stored tables are shown cell by cell beside the label and cell text they came from."""
+    from gongkai.reports.history import MAX_BYTES
+
+    body = _body(request, body_id, year)
+    if not rules.can_edit_annual_report(request.user, body):
+        raise PermissionDenied
+    imported = AnnualReport.objects.filter(body=body, year=year, source="imported").order_by("version").first()
+    if request.method == "POST" and imported is None:
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 XLSX 或 DOCX 文件")
+        elif upload.size > MAX_BYTES:
+            messages.error(request, "无法导入：文件超过 10 MB")
+        else:
+            try:
+                services.import_history(request.user, body, year, upload.read())
+            except (ServiceError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, "已导入；请逐格核对下方存储的数字与文件中的单元格")
+                return redirect("reports_admin:import", body_id=body.pk, year=year)
+    details = services.import_details(imported) if imported else None
+    tables = []
+    for key, caption in IMPORT_TABLE_CAPTIONS:
+        rows = [{**cell, "name": _import_cell_name(cell["cell"])} for cell in (details or {}).get("cells", [])
+                if cell["cell"].startswith(key + ".")]
+        tables.append({"key": key, "caption": caption, "rows": rows})
+    return TemplateResponse(request, "reports/admin/report_import.html", {
+        "body": body, "year": year, "report": imported, "details": details, "tables": tables,
+        "exists": imported is None and AnnualReport.objects.filter(body=body, year=year).exists()})

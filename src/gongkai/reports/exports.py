@@ -86,6 +86,8 @@ def to_xlsx(document: dict) -> bytes:
         ws.cell(1, 1).font = Font(name=SANS, bold=True)
         for r, c, cell in layout.positions(grid.rows):
             target = ws.cell(row=r + 2, column=c + 1, value=_typed(cell))
+            if cell.number and "." in cell.text:  # show the amount with the decimals it was published with
+                target.number_format = "0." + "0" * len(cell.text.split(".", 1)[1])
             target.font = Font(name=SANS if cell.header else SERIF, size=10)
             target.alignment = Alignment(wrap_text=True, vertical="center",
                                          horizontal="right" if cell.number else "center")

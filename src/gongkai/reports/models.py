@@ -89,14 +89,15 @@ class AnnualReport(models.Model):
 
 class AnnualFigures(models.Model):
     """What a body enters for table 二 each year: decision counts (条例第二十条第（五）（六）项) and
-    行政事业性收费 in 万元 (第（八）项)."""
+    行政事业性收费 in 万元 exact to the fen (第（八）项)."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("机构"))
     year = models.PositiveSmallIntegerField(_("年度"))
     licensing = models.PositiveIntegerField(_("行政许可本年处理决定数量"), default=0)
     penalty = models.PositiveIntegerField(_("行政处罚本年处理决定数量"), default=0)
     coercion = models.PositiveIntegerField(_("行政强制本年处理决定数量"), default=0)
-    fees_wan = models.DecimalField(_("行政事业性收费本年收费金额（万元）"), max_digits=14, decimal_places=4, default=0)
+    # Six decimals: reports print 万元 exact to the fen (1 分 = 0.000001 万元); rules.annual_report.
+    fees_wan = models.DecimalField(_("行政事业性收费本年收费金额（万元）"), max_digits=16, decimal_places=6, default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -119,7 +119,7 @@ def table2(body: Body, year: int) -> dict:
     table: dict = document_counts(body, year)
     table.update(licensing=entered.licensing if entered else 0, penalty=entered.penalty if entered else 0,
                  coercion=entered.coercion if entered else 0,
-                 fees_wan=str(entered.fees_wan if entered else Decimal("0.0000")))
+                 fees_wan=ar.wan_text(entered.fees_wan if entered else Decimal(0)))
     return table
 
 

@@ -68,7 +68,8 @@ def _count(value, name: str) -> int:
 def save_figures(actor, body: Body, year, *, licensing=0, penalty=0, coercion=0, fees_wan="0") -> AnnualFigures:
     """Enter table 二's 行政许可/行政处罚/行政强制 decision counts (条例第二十条第（五）（六）项) and the
     行政事业性收费 amount in 万元 (第（八）项) for ``body`` and ``year``. Refuses a negative or
-    non-integer count and an amount finer than one yuan (rules.annual_report.validate_fees)."""
+    non-integer count, a negative or non-numeric amount (rules.annual_report.validate_fees) and an amount
+    finer than one fen (the field keeps six decimals; nothing is rounded)."""
     _check_body(body)
     require(rules.can_edit_annual_report(actor, body), "您无权填报该机构的年度报告数据")
     year = _check_year(year)
@@ -77,7 +78,11 @@ def save_figures(actor, body: Body, year, *, licensing=0, penalty=0, coercion=0,
     problems = [c for c in ar.validate_fees(fees_wan) if c.level == ar.Level.ERROR]
     if problems:
         raise ServiceError({"fees_wan": [problems[0].message]})
-    amount = Decimal(str(fees_wan)).quantize(Decimal("0.0001"))
+    amount = Decimal(str(fees_wan).strip())
+    if amount != amount.quantize(ar.FEN_IN_WAN):  # the field holds 万元 to the fen; never round silently
+        raise ServiceError({"fees_wan": [f"{ar.cell_name('table2', ar.FEES_ROW)}最多保留六位小数（精确到分），"
+                                         f"现为{fees_wan}"]})
+    amount = amount.quantize(ar.FEN_IN_WAN)
     with transaction.atomic():
         figures, _created = AnnualFigures.objects.update_or_create(
             body=body, year=year, defaults={**counts, "fees_wan": amount})
@@ -332,14 +337,18 @@ def start_correction(actor, report: AnnualReport, reason: str) -> AnnualReport:
     return correction
 
 
-def import_history(actor, body: Body, year, data: bytes) -> AnnualReport:
-    """Import an earlier year's published report from XLSX (2021 layout or 2019 trial layout,
-    ``reports.history``) so that the next year's cross-year check has last year's 结转下年度.
+def import_history(actor, body: Body, year, data: bytes, *, dry_run: bool = False) -> AnnualReport:
+    """Import an earlier year's published report from the XLSX of the template or the DOCX of the
+    published report (2021 layout or 2019 trial layout, ``reports.history``), so that the next
+    year's cross-year check has last year's 结转下年度.
 
     The report is stored as published (it was published elsewhere) with its checks, including the
     cross-year comparison with the year before when that one is on the platform; arithmetic that
-    does not add up is recorded, not refused (history is kept as printed). Refused: an unreadable
-    workbook (the message names the row), a year that already has a published report.
+    does not add up is recorded, not refused (history is kept as printed). The snapshot keeps, under
+    ``import``, the notes (blank cells read as 0) and every stored cell with the label and raw text
+    it came from (:func:`import_details`). Refused: an unreadable file, a row or label that cannot
+    be mapped (the message names it), a year that already has a report. With ``dry_run`` nothing is
+    saved or audited: the unsaved report is returned for comparison.
     """
     from gongkai.reports import history
 
@@ -347,7 +356,7 @@ def import_history(actor, body: Body, year, data: bytes) -> AnnualReport:
     require(rules.can_edit_annual_report(actor, body), "您无权导入该机构的年度报告")
     year = _check_year(year)
     try:
-        parsed = history.parse_xlsx(data)
+        parsed = history.parse(data)
     except history.HistoryError as exc:
         raise ServiceError(f"无法导入：{exc}") from exc
     with transaction.atomic():
@@ -357,14 +366,26 @@ def import_history(actor, body: Body, year, data: bytes) -> AnnualReport:
                               table2=parsed.table2, table3=parsed.table3, table4=parsed.table4,
                               status=ReportStatus.PUBLISHED)
         previous = selectors.previous_report(body, year)
-        found = [*ar.validate_table3(parsed.table3), *ar.validate_table4(parsed.table4),
+        found = [*(ar.validate_table2(parsed.table2) if parsed.layout == "2021" else []),
+                 *ar.validate_table3(parsed.table3), *ar.validate_table4(parsed.table4),
                  *ar.cross_year_checks(parsed.table3, previous.table3 if previous else None, year)]
-        report.checks = [c.as_dict() for c in found]
-        report.snapshot = report_document(report)
+        report.checks = [c.as_dict() for c in sorted(found, key=lambda c: c.level != ar.Level.ERROR)]
+        report.snapshot = {**report_document(report), "import": {
+            "source": parsed.source, "notes": parsed.notes, "cells": parsed.cells}}
+        if dry_run:
+            return report
         report.save()
         audit.record("report.imported", actor, report, {
-            "year": year, "layout": parsed.layout, "checks": [c["cell"] for c in report.checks]}, scope=body)
+            "year": year, "layout": parsed.layout, "source": parsed.source, "notes": len(parsed.notes),
+            "checks": [c["cell"] for c in report.checks]}, scope=body)
     return report
+
+
+def import_details(report: AnnualReport) -> dict | None:
+    """What the import of ``report`` recorded: ``{"source", "notes", "cells"}`` (each cell:
+    ``cell`` JSON path, ``label`` and ``raw`` text in the file, stored ``value``, ``where``), or None
+    for a report that was not imported from a file."""
+    return (report.snapshot or {}).get("import")
 
 
 def export(actor, report: AnnualReport, fmt: str) -> str | bytes:

@@ -24,9 +24,11 @@ Decisions on ambiguous points (domain facts mark them INFERRED or leave them ope
 - Table 四: a review counts in the year it was **filed** (issue 6); a result whose 审结日期 is after
   31 December counts as 尚未审结. A result without a 审结日期 counts as that result (the date was
   simply not recorded).
-- 万元: the 行政事业性收费 amount is entered in 万元 with at most four decimals (one yuan is
-  0.0001 万元; a finer figure is a hard error). An amount of 100 000 万元 (1 billion yuan) or more is
-  a warning: it was probably entered in 元.
+- 万元: the 行政事业性收费 amount is in 万元 (the template's column header 本年收费金额（单位：万元）;
+  the template sets no precision). Published reports print up to six decimals, i.e. exact to the
+  fen (1 分 = 0.000001 万元), so six decimals are kept as printed; a finer figure (below one fen) is a
+  warning, never an error. An amount of 100 000 万元 (1 billion yuan) or more is a warning: it was
+  probably entered in 元.
 - Publication deadlines (Art. 49): 31 January for departments; 31 March for the county
   government. Townships have no statutory date (facts §1.1); they follow the practice of
   31 January (INFERRED, facts §11 point 6).
@@ -99,8 +101,9 @@ TABLE2_BLOCKS = (  # (block header, row keys)
     ("第二十条第（六）项", ("penalty", "coercion")),
     ("第二十条第（八）项", (FEES_ROW,)),
 )
-FEES_MAX_DECIMALS = 4  # 1 元 = 0.0001 万元
+FEES_MAX_DECIMALS = 6  # 1 分 = 0.000001 万元
 FEES_SUSPICIOUS_WAN = Decimal(100000)
+FEN_IN_WAN = Decimal("0.000001")
 
 
 class ReportError(ValueError):
@@ -296,12 +299,19 @@ def table2(documents: Iterable[DocumentFact], year: int, *, licensing: int = 0, 
     return table
 
 
+def wan_text(amount: Decimal) -> str:
+    """An amount in 万元 as table 二 prints it: the stored six decimals without the trailing zeros the
+    field adds (12.345600 → 12.3456, 0.000000 → 0), never in exponent notation (domain facts §2.3)."""
+    text = f"{Decimal(amount).normalize():f}"
+    return text
+
+
 def yuan_to_wan(amount_yuan: Decimal | int | str) -> Decimal:
-    """Convert yuan to 万元 for table 二 (1 万元 = 10 000 元), exact to the yuan (four decimals,
-    rounded half up: the format prints 行政事业性收费 in 万元, domain facts §2.3)."""
+    """Convert yuan to 万元 for table 二 (1 万元 = 10 000 元), exact to the fen (six decimals; a
+    finer amount is rounded half up: the format prints 行政事业性收费 in 万元, domain facts §2.3)."""
     from decimal import ROUND_HALF_UP
 
-    return (Decimal(str(amount_yuan)) / 10000).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (Decimal(str(amount_yuan)) / 10000).quantize(FEN_IN_WAN, rounding=ROUND_HALF_UP)
 
 
 # --- Validation -------------------------------------------------------------------------------------
@@ -405,9 +415,10 @@ def validate_table4(t4: Mapping) -> list[Check]:
 
 
 def validate_fees(value) -> list[Check]:
-    """The 万元 unit of table 二's 行政事业性收费 (条例 Art. 20(八); domain facts §2.3): a
-    non-negative number with at most four decimals (exact to the yuan); 100 000 万元 or more is a
-    warning (probably entered in 元)."""
+    """The 万元 unit of table 二's 行政事业性收费 (条例 Art. 20(八); template column 本年收费金额（单位：
+    万元）, domain facts §2.3): a non-negative number (else an error). More than six decimals (finer
+    than one fen) is a warning, as is 100 000 万元 or more (probably entered in 元); reports print up
+    to six decimals, which are exact and never rounded."""
     cell = f"table2.{FEES_ROW}"
     name = cell_name("table2", FEES_ROW)
     try:
@@ -418,13 +429,14 @@ def validate_fees(value) -> list[Check]:
         return [Check(Level.ERROR, "fees_not_a_number", cell, f"{name}应为数字，现为“{value}”")]
     if amount < 0:
         return [Check(Level.ERROR, "fees_negative", cell, f"{name}不能为负数")]
-    if -amount.as_tuple().exponent > FEES_MAX_DECIMALS and amount != amount.quantize(Decimal("0.0001")):
-        return [Check(Level.ERROR, "fees_rounding", cell,
-                      f"{name}以万元为单位，最多保留四位小数（精确到元），现为{amount}")]
+    found = []
+    if -amount.as_tuple().exponent > FEES_MAX_DECIMALS and amount != amount.quantize(FEN_IN_WAN):
+        found.append(Check(Level.WARNING, "fees_precision", cell,
+                           f"{name}为{value}万元，小数超过六位（不足1分），请核对金额单位和小数位"))
     if amount >= FEES_SUSPICIOUS_WAN:
-        return [Check(Level.WARNING, "fees_unit", cell,
-                      f"{name}为{amount}万元（{amount / 10000}亿元），请确认是否误以“元”为单位填写")]
-    return []
+        found.append(Check(Level.WARNING, "fees_unit", cell,
+                           f"{name}为{amount}万元（{amount / 10000}亿元），请确认是否误以“元”为单位填写"))
+    return found
 
 
 def validate_table2(t2: Mapping) -> list[Check]:

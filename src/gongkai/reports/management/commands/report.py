@@ -6,8 +6,10 @@
   docx and xlsx need ``-o``. The JSON shape is documented in docs/annual-report.md.
 - ``remind [--date YYYY-MM-DD]``: deadline reminders (two weeks before, and once when overdue) to the
   body's 信息员 and 审核领导 and the county office; daily from cron, safe to rerun.
-- ``import FILE --body CODE --year YYYY``: an earlier year's report from XLSX (2021 layout or the
-  2019 trial layout), stored as published, so the next year's cross-year check has its 结转下年度.
+- ``import FILE --body CODE --year YYYY [--dry-run]``: an earlier year's published report from the
+  template's XLSX or the report's DOCX (2021 layout or the 2019 trial layout), stored as published,
+  so the next year's cross-year check has its 结转下年度. Prints the notes (blank cells read as 0)
+  and, per table, every stored cell beside the label and cell text it came from.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.reports.exports import FORMATS, TEXT_FORMATS
+
+IMPORT_TABLES = (("table2", "表二（存储值 ← 文件中的行名和单元格）"), ("table3", "表三（存储值 ← 文件中的行名和单元格）"),
+                 ("table4", "表四（存储值 ← 文件中的行名和单元格）"))
 
 
 class Command(BaseCommand):
@@ -31,8 +36,9 @@ class Command(BaseCommand):
         p.add_argument("-o", "--output", metavar="FILE", help="输出文件（json、html 缺省输出到标准输出）")
         p = sub.add_parser("remind", help="发送年度报告发布期限提醒（每日运行，可重复运行）")
         p.add_argument("--date", metavar="YYYY-MM-DD", help="按该日计算（缺省为今天）")
-        p = sub.add_parser("import", help="导入以往年度的年度报告（XLSX，2021年格式或2019年试行格式）")
-        p.add_argument("file", help="XLSX 文件")
+        p = sub.add_parser("import", help="导入已发布的以往年度报告（XLSX 或 DOCX，2021年格式或2019年试行格式）")
+        p.add_argument("file", help="XLSX 或 DOCX 文件")
+        p.add_argument("--dry-run", action="store_true", help="只读取并显示对照，不保存")
         p.add_argument("--body", required=True, metavar="CODE", help="机构的统一社会信用代码")
         p.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
 
@@ -50,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"日期“{date}”格式应为 YYYY-MM-DD") from None
         self.stdout.write(remind(today).summary())
 
-    def do_import(self, *, file, body, year, **options):
+    def do_import(self, *, file, body, year, dry_run=False, **options):
         from gongkai.core.actors import command_line_actor
         from gongkai.core.services import ServiceError
         from gongkai.reports import services
@@ -60,12 +66,23 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
         try:
-            report = services.import_history(command_line_actor(), found, year, path.read_bytes())
+            report = services.import_history(command_line_actor(), found, year, path.read_bytes(), dry_run=dry_run)
         except ServiceError as exc:
             raise CommandError("；".join(exc.messages)) from None
-        self.stdout.write(f"已导入{report}（{report.get_layout_display()}），校验提示{len(report.checks)}项")
+        details = services.import_details(report) or {}
+        verb = "读取（未保存）" if dry_run else "已导入"
+        self.stdout.write(f"{verb}{report}（{report.get_layout_display()}），校验提示{len(report.checks)}项，"
+                          f"说明{len(details.get('notes', []))}项")
         for check in report.checks:
-            self.stdout.write(f"  {check['message']}")
+            self.stdout.write(f"  {'错误' if check['level'] == 'error' else '提示'}：{check['message']}")
+        for note in details.get("notes", []):
+            self.stdout.write(f"  说明：{note}")
+        for table, caption in IMPORT_TABLES:
+            self.stdout.write(caption)
+            for cell in details.get("cells", []):
+                if cell["cell"].startswith(table + "."):
+                    raw = cell["raw"].strip() or "（空白）"
+                    self.stdout.write(f"  {cell['cell']} = {cell['value']}\t← 「{cell['label']}」 {raw}\t{cell['where']}")
 
     def _body(self, code: str):
         from gongkai.core.models import Body
