@@ -102,3 +102,17 @@ def test_what_cannot_be_read_with_certainty_is_refused(year, text, message):
     with pytest.raises(CalendarError) as exc:
         parse_notice(year, text)
     assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("today, loaded, expected", [
+    (dt.date(2026, 10, 31), {2026}, None),            # next year's not yet awaited
+    (dt.date(2026, 11, 1), {2026}, 2027),             # from 1 November
+    (dt.date(2026, 12, 7), {2025, 2026}, 2027),
+    (dt.date(2026, 12, 7), {2026, 2027}, None),       # loaded
+    (dt.date(2027, 1, 4), {2026}, 2027),              # this year's missing: needed at once
+    (dt.date(2027, 3, 1), {2026, 2027}, None),
+])
+def test_which_year_is_missing(today, loaded, expected):
+    from gongkai.rules.holiday_notice import missing_year
+
+    assert missing_year(today, loaded) == expected

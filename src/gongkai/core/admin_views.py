@@ -34,9 +34,10 @@ from gongkai.core.login_security import client_address, lock_state
 from gongkai.core.models import AuditEvent, Body, BodyKind, CalendarYear, Membership, Role
 from gongkai.core.services import ServiceError
 from gongkai.core.services.bodies import CONTACT_FIELDS, STRUCTURE_FIELDS, create_body, update_body
-from gongkai.core.services.calendar import load_calendar_year
+from gongkai.core.services.calendar import after_load, load_calendar_year
 from gongkai.core.services.logins import locked_accounts, unlock
 from gongkai.core.services.people import assign_role, create_person, revoke_role, set_password, update_person
+from gongkai.rules.holiday_notice import parse_notice
 from gongkai.rules.workdays import CalendarError, parse_year_file
 
 User = get_user_model()
@@ -416,10 +417,21 @@ class CalendarPolicy(RulePermissionPolicy):
 
 
 class CalendarYearForm(WagtailAdminModelForm):
+    """A year's days from the State Council's notice pasted as text (read by
+    rules.holiday_notice and shown for confirmation before anything is stored), or from a day-list
+    file as before."""
+
+    notice_text = forms.CharField(
+        label=_("通知正文"), required=False, max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("粘贴《国务院办公厅关于某年部分节假日安排的通知》的正文（从“一、元旦”到最后一项）。"
+                    "系统逐项读出放假和调休上班日期，核对星期和天数，请您确认后再载入。"),
+    )
     file = forms.FileField(
-        label=_("节假日文件"),
+        label=_("或上传节假日文件"), required=False,
         help_text=_("每行一天：日期,类型[,名称]；类型为“休”（放假）或“班”（调休上班）。支持 UTF-8 和 GBK 编码。"),
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = CalendarYear
@@ -432,8 +444,17 @@ class CalendarYearForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        upload, year = cleaned.get("file"), cleaned.get("year")
-        if upload is None or year is None:
+        upload, year, text = cleaned.get("file"), cleaned.get("year"), (cleaned.get("notice_text") or "").strip()
+        if year is None:
+            return cleaned
+        if bool(upload) == bool(text):
+            raise forms.ValidationError(_("请粘贴通知正文，或上传节假日文件（二者选一）"))
+        if text:
+            try:
+                parsed = parse_notice(year, text)
+            except CalendarError as exc:
+                raise forms.ValidationError(str(exc)) from None
+            cleaned["days"], cleaned["parsed_notice"] = parsed.triples(), parsed
             return cleaned
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("文件过大：节假日文件不应超过 64 KB"))
@@ -477,9 +498,36 @@ class CalendarInspectView(generic.InspectView):
 
 
 class CalendarCreateView(ServiceFormMixin, generic.CreateView):
+    template_name = "gongkai/admin/calendar_create.html"
+
+    def get_initial(self):
+        from gongkai.core.services.calendar import awaited_year
+
+        year = awaited_year()
+        return {**super().get_initial(), **({"year": year, "notice": f"国务院办公厅关于{year}年部分节假日安排的通知"}
+                                           if year else {})}
+
+    def form_valid(self, form):
+        parsed = form.cleaned_data.get("parsed_notice")
+        if parsed is not None and not form.cleaned_data.get("confirmed"):
+            # First the days as read, for the office to check against the notice; nothing is stored.
+            form.data = form.data.copy()
+            form.data["confirmed"] = "True"
+            return self.render_to_response(self.get_context_data(form=form, preview=parsed))
+        return super().form_valid(form)
+
     def save_instance(self):
         d = self.form.cleaned_data
         return load_calendar_year(self.request.user, d["year"], d["days"], notice=d["notice"])
+
+    def get_success_message(self, instance):
+        return f"{instance.year}年节假日数据已载入"
+
+    def save_action(self):
+        response = super().save_action()
+        for summary in after_load(self.request.user, self.object.year):
+            messages.info(self.request, summary)
+        return response
 
 
 class CalendarViewSet(RuleViewSet):

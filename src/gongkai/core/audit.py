@@ -51,6 +51,7 @@ EVENT_TYPES: dict[str, Any] = {
     "role.assigned": _("授予角色"),
     "role.revoked": _("撤销角色"),
     "calendar.year_loaded": _("载入节假日年度"),
+    "calendar.reminder_sent": _("提醒载入节假日安排"),
     "demo.loaded": _("载入演示数据"),
     "site.settings_updated": _("修改网站设置"),
     "catalogue.areas_adopted": _("编制目录领域"),

@@ -151,6 +151,25 @@ class CalendarSource(models.TextChoices):
     ADMIN = "admin", _("管理员录入")
 
 
+class CalendarReminder(models.Model):
+    """One weekly reminder that a needed year of holiday data is missing (services.calendar
+    .remind_missing_year): unique per year and week, inserted before the mail goes out, so a rerun
+    in the same week sends nothing twice."""
+
+    year = models.PositiveSmallIntegerField(_("缺少的年份"))
+    week_of = models.DateField(_("所在周（周一）"))
+    recipients = models.PositiveIntegerField(_("收件人数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("节假日数据提醒")
+        verbose_name_plural = _("节假日数据提醒")
+        constraints = [models.UniqueConstraint(fields=["year", "week_of"], name="core_calendar_reminder_week")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年节假日安排（{self.week_of:%Y-%m-%d}当周提醒）"
+
+
 class CalendarYear(models.Model):
     """A year for which the holiday calendar is complete. A year without a row is unknown."""
 

@@ -76,3 +76,38 @@ class _LoginLocksMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_login_locks_menu_item():
     return _LoginLocksMenuItem("登录锁定", reverse("gongkai_login_locks"), icon_name="lock", order=260)
+
+
+# Calendar readiness (issue 14 §5): from 1 November, while next year's holiday days are missing,
+# the admin home tells whoever can load them (office admins, platform operators).
+class CalendarMissingPanel:
+    name = "calendar_missing"
+    order = 10
+
+    def __init__(self, year: int, today):
+        self.year, self.today = year, today
+
+    def render_html(self, parent_context=None):
+        from django.template.loader import render_to_string
+
+        return render_to_string("gongkai/admin/calendar_missing_panel.html", {
+            "year": self.year, "this_year": self.year == self.today.year,
+            "load_url": reverse("calendar:add")})
+
+    @property
+    def media(self):
+        from django.forms import Media
+
+        return Media()
+
+
+@hooks.register("construct_homepage_panels")
+def add_calendar_missing_panel(request, panels):
+    from django.utils import timezone
+
+    from gongkai.core.services.calendar import awaited_year
+
+    if rules.can_load_calendar(request.user):
+        year = awaited_year()
+        if year is not None:
+            panels.insert(0, CalendarMissingPanel(year, timezone.localdate()))

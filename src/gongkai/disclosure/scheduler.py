@@ -102,6 +102,12 @@ def run_once(actor=SCHEDULER, now: dt.datetime | None = None) -> RunResult:
         run_queued_imports()
     except Exception:
         logger.exception("payout import jobs failed")
+    try:  # next year's holiday days missing: a weekly mail to the office (`gongkai calendar remind`)
+        from gongkai.core.services.calendar import remind_missing_year
+
+        remind_missing_year()
+    except Exception:
+        logger.exception("calendar reminder failed")
     try:  # annual-report deadline reminders, each sent once (gongkai.reports, `gongkai report remind`)
         from gongkai.reports.jobs import remind
 

@@ -22,6 +22,8 @@ from gongkai.requests.models import Case
 from gongkai.requests.services.cases import CODE_ALPHABET
 from gongkai.requests.services.clock import case_clock
 from gongkai.rules.case_flow import Action, CaseState
+from gongkai.rules.deadlines import REPLY_WORKDAYS
+from gongkai.rules.workdays import CalendarYearMissing, add_workdays
 
 PER_ADDRESS = limits.STATUS_LOOKUPS_PER_ADDRESS  # every lookup counts
 PER_CODE = limits.STATUS_FAILURES_PER_CODE  # failed lookups only
@@ -82,6 +84,19 @@ def _matches(case: Case, digits: str) -> bool:
     return ok
 
 
+def awaited_calendar_year(on: dt.date | None = None) -> int | None:
+    """The year whose holiday days are not yet loaded, if a reply period starting ``on`` (today)
+    runs into it (条例第三十三条第二款, 20 working days): the applicant is told that the date is set
+    when that year's arrangement is published, instead of a bare "另行告知"."""
+    from django.utils import timezone
+
+    try:
+        add_workdays(on or timezone.localdate(), REPLY_WORKDAYS, work_calendar())
+    except CalendarYearMissing as exc:
+        return exc.year
+    return None
+
+
 def lookup(ip: str, code: str, digits: str) -> PublicStatus | None:
     """The status of the case with query ``code`` if ``digits`` are the last 4 of its applicant's ID
     number or phone, else None (the same for an unknown code). Counts the attempt against ``ip``
@@ -95,10 +110,15 @@ def lookup(ip: str, code: str, digits: str) -> PublicStatus | None:
         PER_CODE.hit(code)
         return None
     view = case_clock(case, work_calendar())
+    clock_label = view.label
+    if view.status is None and case.due_error:
+        waiting = awaited_calendar_year(case.received_on)
+        if waiting:
+            clock_label = f"待{waiting}年节假日安排公布后确定"
     stages = tuple(Stage(e.on, _PUBLIC_ACTIONS.get(e.action, "办理")) for e in case.events.order_by("on", "at", "pk"))
     return PublicStatus(
         query_code=case.query_code, body_name=case.body.name, state_label=CaseState(case.state).label,
-        received_on=case.received_on, due_on=case.due_on, clock_label=view.label, clock_code=view.code,
+        received_on=case.received_on, due_on=case.due_on, clock_label=clock_label, clock_code=view.code,
         decided_on=case.decided_on, stages=stages, closed=case.decided_on is not None,
         correction_due=case.correction_period_end if case.state == CaseState.CORRECTION_REQUESTED else None)
 

@@ -51,7 +51,7 @@ def apply(page, request):
         form = ApplicationForm(bodies=bodies, initial={"nonce": secrets.token_urlsafe(16)})
         form.describe()
         return _render(page, request, "requests/public/apply.html", form=form, radio_fields=RADIO_FIELDS,
-                       extra_crumb="在线申请")
+                       extra_crumb="在线申请", calendar_wait=public.awaited_calendar_year())
     form = ApplicationForm(request.POST, request.FILES, bodies=bodies)
     nonce = (request.POST.get("nonce") or "")[:64]
     # A resubmission of a form already registered (double click, reload) is not a new application:
@@ -84,7 +84,8 @@ def apply(page, request):
     # browser that was given the form knows its token; after NONCE_SECONDS it no longer shows it.
     stale = (timezone.now() - case.created_at).total_seconds() > NONCE_SECONDS
     response = _render(page, request, "requests/public/receipt.html", case=case, duplicate=stale,
-                       status_url=page.sub_url("status", request), extra_crumb="申请回执")
+                       status_url=page.sub_url("status", request), extra_crumb="申请回执",
+                       calendar_wait=public.awaited_calendar_year(case.received_on) if case.due_error else None)
     add_never_cache_headers(response)
     return response
 

@@ -165,3 +165,22 @@ def parse_notice(year: int, text: str) -> ParsedNotice:
         raise CalendarError(f"没有读到{year}年的任何放假或上班日期；请粘贴《国务院办公厅关于{year}年部分节假日安排的通知》正文")
     parsed.days.sort(key=lambda d: d.date)
     return parsed
+
+
+#: The State Council has published next year's notice between late October and December in recent
+#: years; from this month on, next year's days are awaited.
+AWAITED_FROM_MONTH = 11
+
+
+def missing_year(today: dt.date, loaded_years) -> int | None:
+    """The year whose holiday calendar is missing and needed now, or None.
+
+    This year's is needed at once (no working day of it can be counted); next year's from
+    1 November, because a 20-working-day reply period (条例第三十三条第二款) started in November
+    or December ends in January, and the notice is published in those months."""
+    years = set(loaded_years)
+    if today.year not in years:
+        return today.year
+    if today.month >= AWAITED_FROM_MONTH and today.year + 1 not in years:
+        return today.year + 1
+    return None

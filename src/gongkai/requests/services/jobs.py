@@ -71,14 +71,7 @@ def tick(today: dt.date | None = None, actor: SystemActor = TICK_ACTOR) -> TickR
         if lapsed:
             _lapse(actor, case, Action.LAPSE_FEE, result)
     open_states = [s.value for s in CaseState if s not in CLOSED_STATES]
-    for case in Case.objects.filter(state__in=open_states).exclude(due_error=""):
-        with transaction.atomic():
-            before = case.due_on
-            clock.refresh_due_date(case, cal)
-            if not case.due_error:
-                audit.record("request.due_date_changed", actor, case, {"old": before, "new": case.due_on,
-                                                                     "reason": "节假日数据已载入"}, label=case.number)
-                result.recomputed.append(case.number)
+    result.recomputed = recompute_waiting_due_dates(actor, cal)
     try:
         horizon = add_workdays(today, DUE_SOON_WORKDAYS, cal)
     except CalendarError as exc:
@@ -88,6 +81,30 @@ def tick(today: dt.date | None = None, actor: SystemActor = TICK_ACTOR) -> TickR
     for case in due_soon:
         _remind(actor, case, result)
     return result
+
+
+def recompute_waiting_due_dates(actor, cal=None) -> list[str]:
+    """Compute the due dates that waited for holiday data (open cases with ``due_error``), each in
+    its own transaction with a ``request.due_date_changed`` entry; return the case numbers whose
+    date is now known. Run by the tick and as soon as a calendar year is loaded."""
+    cal = cal or work_calendar()
+    open_states = [s.value for s in CaseState if s not in CLOSED_STATES]
+    recomputed = []
+    for case in Case.objects.filter(state__in=open_states).exclude(due_error="").order_by("pk"):
+        with transaction.atomic():
+            before = case.due_on
+            clock.refresh_due_date(case, cal)
+            if not case.due_error:
+                audit.record("request.due_date_changed", actor, case, {"old": before, "new": case.due_on,
+                                                                     "reason": "节假日数据已载入"}, label=case.number)
+                recomputed.append(case.number)
+    return recomputed
+
+
+def on_calendar_loaded(sender, *, year: int, actor, **kwargs) -> str | None:
+    """Receiver of ``core.services.calendar.calendar_loaded``: the waiting cases get their dates at once."""
+    recomputed = recompute_waiting_due_dates(actor)
+    return f"已计算 {len(recomputed)} 件依申请公开案件的答复期限" if recomputed else None
 
 
 def _lapse(actor, case: Case, action: Action, result: TickResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from gongkai.core.actors import command_line_actor
 from gongkai.core.models import CalendarYear
 from gongkai.core.selectors import work_calendar
-from gongkai.core.services.calendar import load_calendar_year
+from gongkai.core.services.calendar import after_load, load_calendar_year, remind_missing_year
+from gongkai.rules.holiday_notice import parse_notice
 from gongkai.rules.workdays import (
     CalendarError,
     add_workdays,
@@ -20,6 +22,8 @@ from gongkai.rules.workdays import (
     parse_year_file,
     workdays_between,
 )
+
+_ISO_LINE = re.compile(r"^\s*\ufeff?\d{4}-\d{2}-\d{2}", re.MULTILINE)
 
 
 def read_text_file(path: str) -> str:
@@ -59,12 +63,14 @@ class Command(BaseCommand):
         p = sub.add_parser("workdays-between", help="START 之后至 END（含）之间的工作日数")
         p.add_argument("start")
         p.add_argument("end")
-        p = sub.add_parser("load-year", help="从文件载入（或替换）某一年的节假日数据，格式见 docs/operations.md")
+        p = sub.add_parser("load-year", help="从文件载入（或替换）某一年的节假日数据：逐日列表（格式见 docs/operations.md）"
+                                             "或国务院办公厅节假日安排通知的正文")
         p.add_argument("year", type=int)
         p.add_argument("file")
         p.add_argument("--notice", default="", help="依据，如：国务院办公厅关于2027年部分节假日安排的通知")
         p.add_argument("--dry-run", action="store_true", help="只校验文件，不写入")
         sub.add_parser("years", help="列出已有节假日数据的年份")
+        sub.add_parser("remind", help="缺少所需年份的节假日数据时，每周提醒公开办管理员一次（每日运行，可重复运行）")
 
     def handle(self, *args, action, **options):
         try:
@@ -106,7 +112,17 @@ class Command(BaseCommand):
         self.stdout.write(str(workdays_between(parse_iso_date(start), parse_iso_date(end), work_calendar())))
 
     def do_load_year(self, year, file, notice, dry_run, **_):
-        days = parse_year_file(year, read_text_file(file))
+        text = read_text_file(file)
+        if _ISO_LINE.search(text):
+            days = parse_year_file(year, text)
+        else:  # the State Council's notice, as published
+            parsed = parse_notice(year, text)
+            days = parsed.triples()
+            for day in parsed.days:
+                self.stdout.write(f"{day.date.isoformat()}\t周{'一二三四五六日'[day.date.weekday()]}\t"
+                                  f"{'放假' if day.kind == 'holiday' else '上班'}\t{day.name}")
+            for day in parsed.other_years:
+                self.stdout.write(f"（不属于{year}年，未载入）{day.date.isoformat()} {day.name}")
         if dry_run:
             self.stdout.write(f"{year}年：{len(days)} 条，校验通过（未写入）")
             return
@@ -117,6 +133,12 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{year}年节假日数据已载入：{len(days)} 条")
+        for summary in after_load(command_line_actor(), year):
+            self.stdout.write(summary)
+
+    def do_remind(self, **_):
+        year = remind_missing_year()
+        self.stdout.write(f"已提醒载入{year}年节假日安排" if year else "无需提醒")
 
     def do_years(self, **_):
         for cy in CalendarYear.objects.order_by("year"):
