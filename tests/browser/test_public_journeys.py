@@ -94,3 +94,37 @@ def test_elder_mode_enlarges_text_and_is_remembered(browser_page, live_server, g
     check_page(page, width, f"guide-both-modes-{width}")
 
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_menu_folds_on_a_phone_and_the_new_pieces_pass_axe(browser_page, live_server, guide_path, county, width):
+    """Issue 14 §7: under 600 px the ten-item menu folds behind 栏目导航, so the first screen shows the
+    page; 最新公开 and a body's 机构信息 page pass axe in both reading modes."""
+    update_body(SYSTEM, county.dept_a, functions="负责全县农业农村发展规划。", head_name="王五")
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 640})
+    page.goto(live_server.url + "/")
+    toggle = page.get_by_role("button", name="栏目导航")
+    menu = page.locator("#site-nav-list")
+    if width < 600:
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not menu.is_visible()
+        # The page's own content starts on the first screen.
+        top = page.evaluate("document.querySelector('#main').getBoundingClientRect().top")
+        assert top < 640, top
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true" and menu.is_visible()
+        check_page(page, 320 if width <= 320 else width, f"home-menu-open-{width}")
+        toggle.click()
+        assert not menu.is_visible()
+    else:
+        assert not toggle.is_visible() and menu.is_visible()
+    assert page.get_by_role("heading", name="最新公开").is_visible()
+    check_page(page, width, f"home-latest-{width}")
+
+    page.goto(live_server.url + f"/xxgk/fdzdgknr/body/{county.dept_a.code}/about/")
+    assert page.get_by_role("heading", level=1).inner_text() == "测试县农业农村局 · 机构信息"
+    check_page(page, width, f"body-profile-{width}")
+    page.get_by_role("button", name="长者模式").click()
+    check_page(page, width, f"body-profile-elder-{width}")
+    assert page.console_errors == []

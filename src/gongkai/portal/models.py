@@ -108,6 +108,8 @@ class HomePage(CountyPageMixin, Page):
         context["guide_index"] = GuideIndexPage.objects.descendant_of(self).live().first()
         context["groups"] = selectors.body_groups(self.county)
         context["competent_office"] = selectors.competent_office(self.county)
+        context["latest_records"] = selectors.latest_records(self.county)
+        context["proactive_index"] = ProactiveIndexPage.objects.descendant_of(self).live().first()
         return context
 
 
@@ -130,6 +132,8 @@ class DisclosureIndexPage(IntroPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["columns"] = self.get_children().live().specific()
+        context["latest_records"] = selectors.latest_records(self.county)
+        context["proactive_index"] = ProactiveIndexPage.objects.child_of(self).live().first()
         return context
 
 
@@ -242,7 +246,18 @@ class ProactiveIndexPage(RoutablePageMixin, IntroPage):
         return self.render(request, template="portal/body_records.html", context_overrides={
             "village_affairs": self._village_affairs(body, request), "body": body, "records": page, "listing": listing, "area_nav": selectors.area_navigation(body, typed, listing),
             "listing_doc_types": DocumentType.choices,
+            "profile_url": self.get_url(request) + self.reverse_subpage("body_profile", kwargs={"code": body.code}),
             "extra_crumb": body.name,
+        })
+
+    @path("body/<str:code>/about/", name="body_profile")
+    def body_profile(self, request, code: str):
+        """机构信息 of one body: 机构职能, 负责人, contacts, 内设机构 and its 人事信息 records."""
+        body = get_object_or_404(selectors.guide_bodies(self.county), code=code)
+        return self.render(request, template="portal/body_profile.html", context_overrides={
+            "body": body, **selectors.body_profile(body),
+            "records_url": self.get_url(request) + self.reverse_subpage("body_records", kwargs={"code": body.code}),
+            "extra_crumb": f"{body.name} · 机构信息",
         })
 
     def _village_affairs(self, body, request) -> dict | None:

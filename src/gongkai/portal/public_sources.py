@@ -26,10 +26,11 @@ def page_parts(page) -> list[TextPart]:
 
 
 def body_parts(body) -> list[TextPart]:
-    """What a generated 政府信息公开指南 shows of a body besides its published contacts (which
-    the gate allows: they are the office's own)."""
+    """What a generated 政府信息公开指南 and the body's 机构信息 page show of a body besides its
+    published contacts (which the gate allows: they are the office's own)."""
     return [TextPart("机构名称", body.name), TextPart("办公地址", body.address), TextPart("机构职能", body.functions),
-            TextPart("政府信息公开工作机构", body.disclosure_office)]
+            TextPart("政府信息公开工作机构", body.disclosure_office), TextPart("负责人", body.head_name),
+            TextPart("办公时间", body.office_hours)]
 
 
 def register() -> None:
@@ -52,20 +53,22 @@ def register() -> None:
         title=lambda page: page.title,
     ))
     register_source(PublicSource(
-        key=BODY_PROFILE, label="政府信息公开指南中的机构信息", parts=body_parts,
+        key=BODY_PROFILE, label="政府信息公开指南和机构信息页中的机构信息", parts=body_parts,
         live=lambda county: Body.objects.filter(path__startswith=county.path, is_active=True),
         body=lambda body: body, title=lambda body: body.name,
     ))
     from gongkai.disclosure.public_sources import RECORD
 
-    for model in ("wagtailcore.Page", "portal.HomePage", "portal.DisclosureIndexPage", "portal.PolicyIndexPage",
-                  "portal.PolicyPage"):
+    for model in ("wagtailcore.Page", "portal.PolicyIndexPage", "portal.PolicyPage"):
         register_route(model, PAGE)
+    for model in ("portal.HomePage", "portal.DisclosureIndexPage"):  # with 最新公开: the latest records
+        register_route(model, PAGE, RECORD)
     for route in ("index", "index_route"):
         register_route(f"portal.GuideIndexPage:{route}", PAGE, BODY_PROFILE)
         register_route(f"portal.StandardisationIndexPage:{route}", PAGE, RECORD)
         register_route(f"portal.ProactiveIndexPage:{route}", PAGE, RECORD)
     register_route("portal.GuideIndexPage:body_guide", BODY_PROFILE)
+    register_route("portal.ProactiveIndexPage:body_profile", BODY_PROFILE, RECORD)  # 机构信息 + 人事信息 records
     register_route("portal.StandardisationIndexPage:area", RECORD)
     for route in ("body_records", "search", "record", "feed", "body_feed", "attachment"):
         register_route(f"portal.ProactiveIndexPage:{route}", RECORD)

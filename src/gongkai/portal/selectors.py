@@ -62,6 +62,31 @@ def competent_office(county: Body | None) -> Body | None:
     )
 
 
+LATEST_RECORDS = 10
+
+
+def latest_records(county: Body | None, limit: int = LATEST_RECORDS) -> list:
+    """最新公开: the county's most recently published records (public_records: live only), newest
+    first, with their bodies, for the home page and the 政府信息公开 column."""
+    from gongkai.disclosure.selectors import public_records
+
+    if county is None:
+        return []
+    return list(public_records(county)[:limit])
+
+
+def body_profile(body: Body) -> dict:
+    """机构信息 of a disclosure body for its public page: the registered profile (the same fields
+    the 政府信息公开指南 is generated from), its internal sections (内设机构), and its published
+    personnel information (人事信息: 领导信息, 任免), newest first."""
+    from gongkai.disclosure.models import DocumentType
+    from gongkai.disclosure.selectors import public_records
+
+    sections = list(body.get_children().filter(kind=BodyKind.SECTION, is_active=True).order_by("path"))
+    personnel = list(public_records().filter(body=body, doc_type=DocumentType.PERSONNEL)[:10])
+    return {"sections": sections, "personnel": personnel}
+
+
 def guide_index_for(body: Body, request=None):
     """The live GuideIndexPage of ``body``'s county site, or None. Cached on the request."""
     from gongkai.portal.models import GuideIndexPage, HomePage
