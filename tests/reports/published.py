@@ -315,3 +315,46 @@ def expected_table4(numbers) -> dict:
     values = [n or 0 for n in numbers]
     return {kind: dict(zip(ar.TABLE4_RESULTS, values[k * 5:k * 5 + 5], strict=True))
             for k, kind in enumerate(ar.TABLE4_KINDS)}
+
+
+# --- Table 二 as printed in real 2021-layout reports whose tables 三 and 四 are not held -------------------
+# Only the opening of each report (up to table 二 and the head of table 三) is held in the stored copies
+# we could read, so these are NOT complete reports: each table 二 is transcribed as printed and laid
+# beside the Hangzhou-style tables 三 and 四 above, to test the reader on the variants they print.
+# Sources: tests/reports/data/README.md. Brackets as in the stored copies (half-width).
+
+def _t2_2021(doc_headers, regulation, normative, licensing, penalty, coercion, fees, *, normative_label="行政规范性文件",
+             fees_label="行政事业性收费"):
+    def row(label, numbers, span=1):
+        return [(label, 1, 1), *((n, span, 1) for n in numbers)]
+
+    return [
+        [("第二十条第(一)项", 4, 1)],
+        [("信息内容", 1, 1), *((h, 1, 1) for h in doc_headers)],
+        row("规章", regulation), row(normative_label, normative),
+        [("第二十条第(五)项", 4, 1)], [("信息内容", 1, 1), ("本年处理决定数量", 3, 1)], row("行政许可", [licensing], 3),
+        [("第二十条第(六)项", 4, 1)], [("信息内容", 1, 1), ("本年处理决定数量", 3, 1)],
+        row("行政处罚", [penalty], 3), row("行政强制", [coercion], 3),
+        [("第二十条第(八)项", 4, 1)], [("信息内容", 1, 1), ("本年收费金额(单位:万元)", 3, 1)],
+        row(fees_label, [fees], 3),
+    ]
+
+
+DOC_HEADERS = ("本年制发件数", "本年废止件数", "现行有效件数")
+#: 盐边县新九镇人民政府, 2021: the third header printed 现行有效件 (no 数); every figure 0.
+XINJIU_2021_T2 = _t2_2021(("本年制发件数", "本年废止件数", "现行有效件"), ["0", "0", "0"], ["0", "0", "0"],
+                          "0", "0", "0", "0")
+#: 绥江县会仪镇人民政府, 2021: 规范性文件 for 行政规范性文件, and the fee row printed 行政事业型收费.
+HUIYI_2021_T2 = _t2_2021(DOC_HEADERS, ["0", "0", "0"], ["2", "0", "2"], "213", "5", "2", "0",
+                         normative_label="规范性文件", fees_label="行政事业型收费")
+#: 武汉市汉阳区人民政府办公室, 2022: 现行有效件数 (历史累计); 规章's 现行有效 cell printed blank.
+HANYANG_2022_T2 = _t2_2021(("本年制发件数", "本年废止件数", "现行有效件数 (历史累计)"), ["0", "0", ""],
+                           ["5", "12", "8"], "0", "0", "0", "0")
+#: A district statistics bureau (区统计局), 2023: 规章's three cells printed "/".
+TONGJI_2023_T2 = _t2_2021(DOC_HEADERS, ["/", "/", "/"], ["0", "0", "0"], "0", "0", "0", "0")
+
+#: Table 三 labels as printed by 长春市二道区房屋征收工作管理办公室, 2022 (a one-character slip in each).
+ERDAO_2022_LABELS = {
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "(二)部分公开(区分处理的,只计这一情况,不计其他情形)",
+    "5.属于三类内部事务信息": "5.属于三类内容事务信息",
+}

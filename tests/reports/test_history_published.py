@@ -187,3 +187,69 @@ def test_admin_import_screen(client, county, make_user, officer_b):
     page = client.post(url, {"file": upload}, follow=True).content.decode()
     assert "已导入" in page and "表三「一、本年新收政府信息公开申请数量」行「自然人」列" in page
     assert "Word第2个表格第4行第4列" in page and "（空白，按0计）" in page and "251000元" in page
+
+
+def _t2(regulation, normative, licensing, penalty, coercion, fees):
+    keys = ("issued", "repealed", "in_force")
+    return {"regulation": dict(zip(keys, regulation, strict=True)), "normative": dict(zip(keys, normative, strict=True)),
+            "licensing": licensing, "penalty": penalty, "coercion": coercion, "fees_wan": fees}
+
+
+@pytest.mark.parametrize(("t2", "expected", "notes"), [
+    # 盐边县新九镇 2021: header 现行有效件 (no 数) still names the 现行有效 column.
+    (pub.XINJIU_2021_T2, _t2([0, 0, 0], [0, 0, 0], 0, 0, 0, "0"), []),
+    # 会仪镇 2021: 规范性文件, and 行政事业型收费 read as 行政事业性收费, saying so.
+    (pub.HUIYI_2021_T2, _t2([0, 0, 0], [2, 0, 2], 213, 5, 2, "0"),
+     ["表二「行政事业型收费」行与格式的「行政事业性收费」相差一字，按「行政事业性收费」读取"]),
+    # 汉阳区政府办 2022: 现行有效件数 (历史累计); 规章's 现行有效 cell blank.
+    (pub.HANYANG_2022_T2, _t2([0, 0, 0], [5, 12, 8], 0, 0, 0, "0"), ["表二「规章」的「现行有效件数」为空白，按0计"]),
+    # 区统计局 2023: 规章 printed "/" in all three cells.
+    (pub.TONGJI_2023_T2, _t2([0, 0, 0], [0, 0, 0], 0, 0, 0, "0"),
+     ["表二「规章」的「本年制发件数」、「本年废止件数」、「现行有效件数」为空白，按0计"]),
+], ids=["xinjiu-2021", "huiyi-2021", "hanyang-2022", "tongji-2023"])
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_table2_as_printed_in_real_reports(county, office_admin, t2, expected, notes, fmt):
+    tables = pub.hangzhou_2025_tables(t2)
+    data = pub.to_docx("t", tables) if fmt == "docx" else pub.to_xlsx(tables)
+    report = services.import_history(office_admin, county.township_a, 2022, data)
+    report.refresh_from_db()
+    assert report.layout == "2021"
+    assert report.table2 == expected
+    assert report.table3 == pub.expected_table3(pub.HZ_T3_VALUES)  # tables 三/四 untouched by the variants
+    assert report.table4 == pub.expected_table4(pub.HZ_T4)
+    assert services.import_details(report)["notes"] == notes
+
+
+def test_one_character_slips_in_numbered_rows_read_as_the_row_and_are_noted():
+    # 长春市二道区房屋征收工作管理办公室 2022 printed 5.属于三类内容事务信息 (内部) and 只计这一情况 (情形).
+    labels = {**pub.HZ_VARIANT_LABELS, **pub.ERDAO_2022_LABELS}
+    tables = pub.hangzhou_2025_tables()
+    tables[1] = ("三", pub.table3_grid(pub.HZ_T3_VALUES, other_rows=pub.OTHER_2021, labels=labels))
+    parsed = parse(pub.to_docx("t", tables))
+    assert parsed.table3 == pub.expected_table3(pub.HZ_T3_VALUES)
+    assert parsed.notes == ["表三「5.属于三类内容事务信息」行与格式的「5.属于三类内部事务信息」相差一字，按该行读取"]
+    # That report left the row blank: a blank slipped row is still found (not reported missing).
+    blank = {key: [pub.B] * 7 for key in pub.HZ_T3_VALUES}
+    tables[1] = ("三", pub.table3_grid(blank, other_rows=pub.OTHER_2021, labels=labels))
+    parsed = parse(pub.to_xlsx(tables))
+    assert parsed.table3 == ar.empty_table3()
+    assert "表三「5.属于三类内容事务信息」行与格式的「5.属于三类内部事务信息」相差一字，按该行读取" in parsed.notes
+    assert "表三「5.属于三类内部事务信息」行的「自然人」列、「商业企业」列、「科研机构」列、「社会公益组织」列、「法律服务机构」列、「其他」列、「总计」列为空白，按0计" in parsed.notes
+    assert len([n for n in parsed.notes if n.endswith("为空白，按0计") and n.startswith("表三")]) == 25
+
+
+def test_slips_that_could_be_another_row_still_refuse():
+    # Two characters off, or a short label, is not taken for a row.
+    t2 = [*pub.HZ_T2[:-1], [("行政事业收费款", 1, 1), ("316441", 3, 1)]]
+    with pytest.raises(HistoryError, match="表二「行政事业收费款」行无法对应"):
+        parse(pub.to_xlsx(pub.hangzhou_2025_tables(t2)))
+    labels = {**pub.HZ_VARIANT_LABELS, "5.属于三类内部事务信息": "5.属于两类内容事务信息"}
+    tables = pub.hangzhou_2025_tables()
+    tables[1] = ("三", pub.table3_grid(pub.HZ_T3_VALUES, other_rows=pub.OTHER_2021, labels=labels))
+    with pytest.raises(HistoryError, match="表三「5.属于两类内容事务信息」行无法对应"):
+        parse(pub.to_xlsx(tables))
+    # A 信息内容 header that names no column of the format refuses, naming the header.
+    t2 = [pub.HZ_T2[0], [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年新公开数量", 1, 1), ("现行有效件数", 1, 1)],
+          *pub.HZ_T2[2:]]
+    with pytest.raises(HistoryError, match="表头「本年新公开数量」无法对应"):
+        parse(pub.to_xlsx(pub.hangzhou_2025_tables(t2)))

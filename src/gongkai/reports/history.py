@@ -18,9 +18,14 @@ Strictness (never change or drop a number silently):
 - labels are compared after Unicode NFKC (full-width brackets, digits and dots become half-width),
   without spaces, quotes and punctuation, and without explanatory brackets (e.g. 规章（设区的市…）);
   the enumerators 一、 （一） 1. 1、 1． must agree with the format's when present, and a numbered
-  row must sit under its group (（三）不予公开 …); 规范性文件 reads as 行政规范性文件. A row with
-  figures whose label cannot be matched refuses the import, naming the row; so does a row that
-  matches twice, a missing row and a merged cell across two number columns;
+  row must sit under its group (（三）不予公开 …); 规范性文件 reads as 行政规范性文件. A label of
+  five or more characters that differs from exactly one row of the format in one character (a typo
+  seen in published reports: 行政事业型收费, 5.属于三类内容事务信息) reads as that row and is noted;
+  for table 三 only when the enumerator and group pin the row. A row with figures whose label cannot
+  be matched refuses the import, naming the row; so does a row that matches twice, a missing row and
+  a merged cell across two number columns;
+- the 信息内容 header of table 二 may shorten or extend the format's column names (现行有效件,
+  现行有效件数（历史累计）, 本年（2023）制发件数); a header that fits no column refuses, naming it;
 - a blank cell (or one holding only - — / 无) reads as 0 and is listed in ``notes``;
 - counts must be whole numbers; the 行政事业性收费 amount is kept as the decimal string printed
   (24252.311082 stays 24252.311082); the 2019 layout's table 二 is kept cell by cell as printed.
@@ -249,6 +254,12 @@ def _table3_specs(split_other: bool) -> list[_Spec]:
     return specs
 
 
+def _one_typo(found: str, wanted: str) -> bool:
+    """Same length (five or more characters) and exactly one character different: a typo, not
+    another row (the format's rows of that length differ in two or more characters)."""
+    return len(found) == len(wanted) >= 5 and sum(a != b for a, b in zip(found, wanted, strict=True)) == 1
+
+
 def _core_matches(found: str, wanted: str, loose: bool) -> bool:
     if found == wanted:
         return True
@@ -256,20 +267,30 @@ def _core_matches(found: str, wanted: str, loose: bool) -> bool:
     return loose and len(short) >= 2 and (found.startswith(wanted) or wanted.startswith(found))
 
 
-def _match(specs: list[_Spec], label: str, group: str | None) -> list[_Spec]:
+def _match(specs: list[_Spec], label: str, group: str | None, *, typo: bool = False) -> list[_Spec]:
     """The specs a row label can be. With an enumerator the core may be shortened or extended (the
-    enumerator and group pin the row); without one the core must be exact."""
+    enumerator and group pin the row), or with ``typo`` differ in one character; without one the
+    core must be exact."""
     level, number, core = _parse_label(label)
     found = []
     for spec in specs:
         if number is not None and (spec.level, spec.number) != (level, number):
             continue
-        if not _core_matches(core, spec.core, loose=number is not None):
+        if typo:
+            if number is None or not _one_typo(core, spec.core):
+                continue
+        elif not _core_matches(core, spec.core, loose=number is not None):
             continue
         if spec.group is not None and spec.group != group:
             continue
         found.append(spec)
     return found
+
+
+def _typo_of(core: str, wanted) -> str | None:
+    """The one wanted label ``core`` is a one-character typo of, or None."""
+    candidates = {w for w in wanted if _one_typo(core, w)}
+    return candidates.pop() if len(candidates) == 1 else None
 
 
 # --- Values -------------------------------------------------------------------------------------------
@@ -384,6 +405,11 @@ def _table2(reader: _Reader, region) -> tuple[str, dict]:
         after = [c for c in row if c.col > label_cell.col]
         numbers = [c for c in after if _is_number_text(c.text)]
         if core not in wanted_2021 and core not in wanted_2019:
+            typo = _typo_of(core, {*wanted_2021, *wanted_2019})
+            if typo is not None:
+                reader.notes.append(f"表二「{label_cell.text.strip()}」行与格式的「{typo}」相差一字，按「{typo}」读取")
+                core = typo
+        if core not in wanted_2021 and core not in wanted_2019:
             if numbers:
                 raise HistoryError(f"表二「{label_cell.text.strip()}」行无法对应到年报格式的行"
                                    f"（{label_cell.where}），请核对行名")
@@ -416,8 +442,7 @@ def _table2(reader: _Reader, region) -> tuple[str, dict]:
         name = ar.cell_name("table2", key, ar.DOCUMENT_COLUMNS[0]) if key in ar.DOCUMENT_ROWS else \
             ar.cell_name("table2", key)
         if key in ar.DOCUMENT_ROWS:
-            by_header = {ar.DOCUMENT_COLUMN_LABELS[c]: c for c in ar.DOCUMENT_COLUMNS}
-            columns = [by_header.get(n) for n in names] if headers else list(ar.DOCUMENT_COLUMNS)
+            columns = [_document_column(n, label_cell) for n in names] if headers else list(ar.DOCUMENT_COLUMNS)
             if len(cells) != 3 or set(columns) != set(ar.DOCUMENT_COLUMNS):
                 raise HistoryError(f"表二「{label_cell.text.strip()}」行应有本年制发、本年废止、现行有效3个数，"
                                    f"找到{len(cells)}个（{label_cell.where}）")
@@ -441,6 +466,17 @@ def _table2(reader: _Reader, region) -> tuple[str, dict]:
     if missing:
         raise HistoryError(f"表二缺少「{missing[0]}」等{len(missing)}行")
     return "2021", {key: found_2021[key] for key in (*ar.DOCUMENT_ROWS, *ar.DECISION_ROWS, ar.FEES_ROW)}
+
+
+def _document_column(header: str, label_cell: SourceCell) -> str:
+    """The 本年制发 / 本年废止 / 现行有效 column a 信息内容 header names: the format's name, or one
+    shortened or extended from it (现行有效件, 本年（2023）制发件数 once brackets are dropped)."""
+    found = [c for c in ar.DOCUMENT_COLUMNS
+             if _core_matches(header, _plain(ar.DOCUMENT_COLUMN_LABELS[c]), loose=True)]
+    if len(found) != 1:
+        raise HistoryError(f"表二「{label_cell.text.strip()}」所在部分的表头「{header}」无法对应本年制发件数、"
+                           f"本年废止件数、现行有效件数（{label_cell.where}），请核对表头")
+    return found[0]
 
 
 def _header_positions(rows, labels: tuple[str, ...]) -> dict[str, int]:
@@ -490,6 +526,11 @@ def _table3(reader: _Reader, region) -> dict:
                 raise HistoryError(f"表三有数字但没有行名（{next(c for c in values if c).where}）")
             continue
         matches = _match(specs, label, group)
+        if not matches:
+            matches = [m for m in _match(specs, label, group, typo=True) if m.key]
+            if len({m.key for m in matches}) == 1:
+                reader.notes.append(f"表三「{label.strip()}」行与格式的「{ar.TABLE3_ROW_LABELS[matches[0].key]}」"
+                                    "相差一字，按该行读取")
         keys = {m.key for m in matches}
         if len(keys) > 1:
             raise HistoryError(f"表三「{label.strip()}」行可能是多个格式行之一，无法确定（请核对行名）")
