@@ -129,6 +129,7 @@ def test_fee_notice_per_page(make_case, handler_a):
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({}, "mode", "请选择计收方式"),
     ({"mode": "both"}, "mode", "请选择计收方式"),
+    ({"mode": "per_page"}, "units", "请填写页数"),
     ({"mode": "per_item", "units": "x"}, "units", "请填写件数"),
     ({"mode": "per_item", "units": "-3"}, "units", "请填写件数"),
     ({"mode": "per_item", "units": "10"}, "units", "应收0元"),

@@ -487,6 +487,8 @@ def fee_notice(data: dict) -> FeeNotice:
         mode = fees.ChargingMode(data.get("mode") or "")
     except ValueError as exc:
         raise ServiceError({"mode": ["请选择计收方式：按件计收或按量计收（不能同时适用）"]}) from exc
+    if not str(data.get("units") or "").strip():
+        raise ServiceError({"units": [f"请填写{mode.unit}数"]})
     units = _count(data.get("units"), "units", f"请填写{mode.unit}数（不小于0的整数）")
     earlier = _count(data.get("earlier_units"), "earlier_units", "本月此前已申请件数应为不小于0的整数")
     try:

@@ -7,7 +7,7 @@
   writes a new letter that references it.
 - :func:`mark_sent` — record delivery (date and method); afterwards the letter is frozen.
 - :func:`mail_receipt` — e-mail the 登记回执's wording, with the query code, to an applicant who
-  gave an e-mail address (at registration; sent after commit, audited without the address).
+  gave an e-mail address (at registration; sent after commit; audited without the address).
 - :func:`upload_template`, :func:`revert_template`, :func:`set_letter_prefix` — the office admin.
 
 The wording comes from ``rules.reply_letters`` (pure); the layout from the template. 发文字号:
@@ -151,8 +151,8 @@ def letter_text(case: Case, kind: LetterKind, inputs: dict, on: dt.date) -> Lett
 def mail_receipt(actor, case: Case) -> bool:
     """E-mail the 登记回执 (rules.reply_letters.receipt_text: receipt date, reply period, the query
     code and where to use it) to the applicant, when they gave an e-mail address; inside the
-    registering transaction. The mail goes out after commit; the audit entry names neither the
-    address nor the code. Returns whether a mail was queued."""
+    registering transaction. The mail goes out after commit; the audit entry does not carry the
+    address. Returns whether a mail was queued."""
     email = case.applicant.email  # decrypted by the model field
     if not email:
         return False
