@@ -121,7 +121,7 @@ def test_fee_lapse(make_case, handler_a):
     with freeze_time("2026-03-02 10:00:00+08:00"):
         case = make_case("2026-03-02")
     with freeze_time("2026-03-05 10:00:00+08:00"):
-        case = transition(handler_a, case, "notify_fee", amount="100", notice_received_on="2026-03-06")
+        case = transition(handler_a, case, "notify_fee", mode="per_item", units=11, notice_received_on="2026-03-06")
     last_day = wd("2026-03-06", 20)
     with freeze_time(f"{last_day.isoformat()} 20:00:00+08:00"):
         assert tick().lapsed == []
@@ -136,7 +136,7 @@ def test_fee_lapse(make_case, handler_a):
 def test_late_payment_refused(make_case, handler_a):
     with freeze_time("2026-03-02 10:00:00+08:00"):
         case = make_case("2026-03-02")
-        case = transition(handler_a, case, "notify_fee", amount="10")
+        case = transition(handler_a, case, "notify_fee", mode="per_page", units=31)
     with freeze_time("2026-05-20 10:00:00+08:00"):
         with pytest.raises(ServiceError):
             transition(handler_a, case, "receive_payment")

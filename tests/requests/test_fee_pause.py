@@ -30,7 +30,7 @@ def test_fee_notice_and_the_clock(settings, make_case, handler_a, pause):
     first_due = add_workdays(D("2026-03-02"), 20, cal)  # 2026-03-30
     assert case.due_on == first_due
     with freeze_time("2026-03-05 10:00:00+08:00"):
-        case = transition(handler_a, case, "notify_fee", amount="100", notice_received_on="2026-03-05")
+        case = transition(handler_a, case, "notify_fee", mode="per_item", units=11, notice_received_on="2026-03-05")
     # While the notice is unpaid the due date is open when the pause is on, unchanged when off.
     assert case.due_on == (None if pause else first_due)
     with freeze_time("2026-03-12 10:00:00+08:00"):

@@ -84,7 +84,7 @@ def reach(code: str, make_case, handler):
         if code == "other.no_correction":
             transition(handler, case, "request_correction", period_end="2026-03-10")
         elif code == "other.no_fee_payment":
-            transition(handler, case, "notify_fee", amount="200", notice_received_on="2026-03-02")
+            transition(handler, case, "notify_fee", mode="per_item", units=12, notice_received_on="2026-03-02")
         else:
             return transition(handler, case, "decide", disposition=code)
     with freeze_time("2026-04-20 10:00:00+08:00"):
@@ -222,9 +222,9 @@ def test_stage_and_permission_checks(make_case, handler_a, handler_b, leader_a):
 def test_fee_notice_letter(make_case, handler_a):
     with freeze_time("2026-03-02 10:00:00+08:00"):
         case = make_case("2026-03-02")
-        transition(handler_a, case, "notify_fee", amount="3000", basis="按件计收，本月第35件")
+        transition(handler_a, case, "notify_fee", mode="per_item", units=35)
         text = docx_text(generate_letter(handler_a, case, "fee", inputs={"detail": "到县政务服务中心窗口缴纳"}))
-    assert "人民币3000.00元" in text and "按件计收，本月第35件" in text and "到县政务服务中心窗口缴纳" in text
+    assert "人民币3000.00元" in text and "按件计收" in text and "第31—35件：5件×200元/件=1000元" in text and "到县政务服务中心窗口缴纳" in text
 
 
 def _template(extra: str = "", field: str = "") -> SimpleUploadedFile:

@@ -64,8 +64,10 @@ def test_audit_never_carries_applicant_data(make_case, handler_a):
     record_review(handler_a, case, kind="reconsideration", filed_on="2026-03-05", result="upheld",
                   concluded_on="2026-03-09")
     events = AuditEvent.objects.filter(event_type__startswith="request.").order_by("seq")
-    assert [e.event_type for e in events] == ["request.registered", "request.transitioned", "request.review_recorded"]
+    assert [e.event_type for e in events] == ["request.registered", "request.query_code_mailed",
+                                              "request.transitioned", "request.review_recorded"]
     for e in events:
         text = str(e.data) + e.object_label
         assert "张三" not in text and "13800001234" not in text and "360702" not in text
+        assert "zhangsan@example.com" not in text
         assert e.scope_body_id == case.body_id

@@ -12,7 +12,9 @@ from gongkai.rules.annual_report import (
     DISPOSITION_ROWS,
     TABLE3_COLUMNS,
     TABLE3_ROWS,
+    TABLE4_KIND_LABELS,
     TABLE4_KINDS,
+    TABLE4_RESULT_LABELS,
     TABLE4_RESULTS,
     CaseFact,
     DocumentFact,
@@ -21,11 +23,13 @@ from gongkai.rules.annual_report import (
     ReviewFact,
     case_rows,
     cross_year_checks,
+    explain_review,
     is_late,
     publication_deadline,
     table2,
     table3,
     table4,
+    table4_guide,
     validate,
     validate_fees,
     validate_table3,
@@ -450,3 +454,39 @@ def test_reminder_kind(today, published, kind):
     from gongkai.rules.annual_report import reminder_kind
 
     assert reminder_kind(D("2026-01-31"), D(today), published) == kind
+
+
+# --- Explaining a review's cell of table 四 on the case screen (issue 14 §3) --------------------------
+
+@pytest.mark.parametrize(("fact", "row", "column"), [
+    (ReviewFact("reconsideration", dt.date(2026, 3, 5), "upheld", dt.date(2026, 6, 1)), "行政复议", "结果维持"),
+    (ReviewFact("litigation_direct", dt.date(2026, 3, 5), "corrected", dt.date(2026, 9, 1)), "未经复议直接起诉",
+     "结果纠正"),
+    (ReviewFact("litigation_after_reconsideration", dt.date(2026, 3, 5), "other", None), "复议后起诉", "其他结果"),
+    (ReviewFact("reconsideration", dt.date(2026, 3, 5)), "行政复议", "尚未审结"),
+    (ReviewFact("litigation_direct", dt.date(2026, 11, 5), "upheld", dt.date(2027, 2, 1)), "未经复议直接起诉",
+     "尚未审结"),
+])
+def test_explanation_names_the_cell_table4_counts(fact, row, column):
+    text = explain_review(fact)
+    assert f"计入{fact.filed_on.year}年度报告表四「{row}」中的「{column}」和「总计」" in text
+    counted = table4([fact], fact.filed_on.year)
+    kind = next(k for k in TABLE4_KINDS if counted[k]["total"])
+    result = next(r for r in TABLE4_RESULTS if r != "total" and counted[kind][r])
+    assert (TABLE4_KIND_LABELS[kind], TABLE4_RESULT_LABELS[result]) == (row, column)
+
+
+def test_explanation_says_why_a_result_is_still_pending():
+    assert "12月31日前审结的，改计入相应结果" in explain_review(ReviewFact("reconsideration", dt.date(2026, 3, 5)))
+    late = explain_review(ReviewFact("reconsideration", dt.date(2026, 11, 5), "upheld", dt.date(2027, 1, 10)))
+    assert "审结日期在2026年12月31日之后" in late and "以后年度报告不再计入" in late
+    assert table4([ReviewFact("reconsideration", dt.date(2026, 11, 5), "upheld", dt.date(2027, 1, 10))],
+                  2027)["reconsideration"]["total"] == 0
+
+
+def test_guide_maps_every_choice_to_its_row_and_column():
+    rows, columns = table4_guide(2026)
+    assert rows == [("reconsideration", "行政复议"), ("litigation_direct", "未经复议直接起诉"),
+                    ("litigation_after_reconsideration", "复议后起诉")]
+    assert columns == [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+                       ("pending", "尚未审结")]

@@ -15,7 +15,9 @@ from gongkai.rules.case_flow import (
     CaseState,
     Role,
     TransitionError,
+    advances_case,
     allowed_transitions,
+    next_step,
     resulting_disposition,
     validate_transition,
 )
@@ -239,3 +241,43 @@ def test_a_whole_case_drives_the_clock():
     assert compute_due_date(inputs, cal).due == D(2026, 4, 22)
     # With the fee pause configured, 13 and 16 Mar are not counted either: two working days later.
     assert compute_due_date(inputs, cal, fee_pause=True).due == D(2026, 4, 24)
+
+
+# --- The expected next step (issue 14 §3: the case screen shows it first) ---------------------------
+
+@pytest.mark.parametrize(("state", "expected"), [
+    (S.REGISTERED, A.DECIDE),
+    (S.CORRECTION_REQUESTED, A.RECEIVE_CORRECTION),
+    (S.CORRECTION_RECEIVED, A.DECIDE),
+    (S.CONSULTATION, A.END_CONSULTATION),
+    (S.PROCESSING, A.DECIDE),
+    (S.EXTENDED, A.DECIDE),
+    (S.FEE_NOTIFIED, A.RECEIVE_PAYMENT),
+    (S.FEE_PAID, A.DECIDE),
+    (S.DECIDED, A.DELIVER),
+    (S.DELIVERED, A.ARCHIVE),
+    (S.LAPSED, A.ARCHIVE),
+    (S.WITHDRAWN, A.ARCHIVE),
+    (S.ARCHIVED, None),
+])
+def test_next_step_for_the_handler(state, expected):
+    step = next_step(allowed_transitions(state, Role.HANDLER))
+    assert (step.action if step else None) == expected
+
+
+def test_next_step_is_derived_from_the_table():
+    """Side tracks (pauses, the extension) and early ends (withdrawal, lapses) are never the next
+    step; every open state has exactly one main-line exit for the handler, so the choice is unique."""
+    for t in TRANSITIONS.values():
+        side = t.clock in (ClockEffect.PAUSE_START, ClockEffect.EXTEND) or t.implied_disposition is not None
+        assert advances_case(t) is not side
+    for state in CaseState:
+        if state in TERMINAL_STATES:
+            continue
+        main = [t for t in allowed_transitions(state, Role.HANDLER) if advances_case(t)]
+        assert len(main) == 1, state
+
+
+def test_no_next_step_when_only_side_tracks_are_open():
+    assert next_step(allowed_transitions(S.REGISTERED, Role.OFFICE_HEAD)) is None
+    assert next_step([]) is None

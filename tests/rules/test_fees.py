@@ -11,6 +11,7 @@ from gongkai.rules.fees import (
     item_band,
     items_in_month,
     page_band,
+    quote,
     quote_per_item,
     quote_per_page,
 )
@@ -133,3 +134,12 @@ def test_invalid_input_is_refused_in_chinese(call):
 
 def test_modes():
     assert [(m.label, m.unit) for m in ChargingMode] == [("按件计收", "件"), ("按量计收", "页")]
+
+
+def test_quote_picks_one_mode_per_application():
+    assert quote(ChargingMode.PER_ITEM, 35) == quote_per_item(35)
+    assert quote(ChargingMode.PER_ITEM, 5, 28) == quote_per_item(5, 28)
+    assert quote(ChargingMode.PER_ITEM, 5, 28).amount == 2 * 100 + 3 * 200
+    assert quote(ChargingMode.PER_PAGE, 120).amount == 70 * 10 + 20 * 20
+    with pytest.raises(FeeError, match="不累计"):
+        quote(ChargingMode.PER_PAGE, 120, 3)

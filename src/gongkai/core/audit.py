@@ -91,6 +91,8 @@ EVENT_TYPES: dict[str, Any] = {
     "request.transitioned": _("办理政府信息公开申请"),
     "request.due_date_changed": _("重新计算答复期限"),
     "request.review_recorded": _("登记复议诉讼情况"),
+    "request.fee_amount_changed": _("调整信息处理费金额"),
+    "request.query_code_mailed": _("向申请人发送查询码邮件"),
     "request.imported": _("导入政府信息公开申请"),
     "request.reminder_sent": _("发送答复期限提醒"),
     "request.publication_changed": _("设置依申请公开答复是否公开"),

@@ -1,6 +1,9 @@
 """Wagtail admin screens for 依申请公开 cases: the dashboard (handler's and office's: counts by
-status, filters, oldest first) and the case screen (events, due-date history, the actions
-rules.case_flow allows this user as forms, the applicant only if can_view_applicant).
+status, filters, oldest first) and the case screen (events, due-date history, the applicant only if
+can_view_applicant) as a guided flow: only the actions rules.case_flow allows this user in the
+case's state, the expected next step (case_flow.next_step) first and the rest folded; the fee
+notice computed by rules.fees before it is issued; 复议 and 诉讼 entered, updated and concluded with
+where they count in table 四 of the annual report.
 
 Views only read and call services; a ServiceError comes back as a message on the case screen.
 """
@@ -15,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gongkai.core import rules
@@ -26,16 +30,27 @@ from gongkai.privacy import public_sources
 from gongkai.requests import letters as letter_rendering
 from gongkai.requests import selectors
 from gongkai.requests.intake_views import intake_bodies
-from gongkai.requests.models import Case, Letter, ProactiveSuggestion, SuggestionCase, SuggestionStatus
+from gongkai.requests.models import (
+    Case,
+    Letter,
+    ProactiveSuggestion,
+    Review,
+    ReviewKind,
+    ReviewResult,
+    SuggestionCase,
+    SuggestionStatus,
+)
 from gongkai.requests.public_sources import ANSWER
 from gongkai.requests.services import access, proactive
 from gongkai.requests.services import letters as letter_services
-from gongkai.requests.services.cases import allowed_actions, transition
+from gongkai.requests.services.cases import allowed_actions, fee_notice, record_review, transition
 from gongkai.requests.services.clock import case_clock, today
 from gongkai.requests.services.publication import PUBLISHABLE_STATES, set_publication
-from gongkai.rules.case_flow import TRANSITIONS, Action, CaseState
+from gongkai.rules.annual_report import table4_guide
+from gongkai.rules.case_flow import TRANSITIONS, Action, CaseState, next_step
 from gongkai.rules.deadlines import ClockStatus
 from gongkai.rules.dispositions import LAPSE_DISPOSITIONS, Disposition
+from gongkai.rules.fees import ChargingMode
 from gongkai.rules.reply_letters import LetterKind
 
 STATUS_CHOICES = [(s.value, s.label) for s in ClockStatus] + [("error", "期限无法计算")]
@@ -79,18 +94,49 @@ def case_detail(request, pk: int):
     case = _visible_case(request, pk)
     cal = work_calendar()
     actions = allowed_actions(request.user, case)
+    upcoming = next_step(actions)
     choosable = [d for d in Disposition if d not in LAPSE_DISPOSITIONS]
     return TemplateResponse(request, "requests/admin/case_detail.html", {
         "case": case, "clock": case_clock(case, cal), "events": case.events.all(),
-        "due_changes": case.due_changes.all(), "reviews": case.reviews.all(), "fees": case.fee_notices.all(),
-        "actions": actions, "dispositions": choosable,
+        "due_changes": case.due_changes.all(), "fees": case.fee_notices.all(),
+        "actions": actions, "next_action": upcoming, "other_actions": [t for t in actions if t is not upcoming],
+        "dispositions": choosable,
         "applicant": access.view_applicant(request.user, case),
         "today": today(),
         "extension_needs_head": _extension_needs_head(request.user, case, actions),
         "can_publish": rules.can_handle_case(request.user, case.body) and case.state in PUBLISHABLE_STATES,
+        **_fee_context(request, actions),
+        **_review_context(request.user, case),
         **_publication_context(request, case),
         **_letter_context(request.user, case),
     })
+
+
+FEE_INPUTS = ("mode", "units", "earlier_units")
+
+
+def _fee_context(request, actions) -> dict:
+    """The fee notice form in two steps: the handler enters the mode and the items or pages (GET
+    ``fee_*`` on the case screen), then sees rules.fees's amount and breakdown and issues it."""
+    if not any(t.action is Action.NOTIFY_FEE for t in actions):
+        return {}
+    entered = {f: request.GET.get(f"fee_{f}", "").strip() for f in FEE_INPUTS}
+    context = {"fee_modes": list(ChargingMode), "fee_entered": entered}
+    if entered["mode"] and not request.GET.get("fee_edit"):
+        try:
+            context["fee_preview"] = fee_notice(entered)
+        except ServiceError as exc:
+            context["fee_errors"] = exc.messages
+    return context
+
+
+def _review_context(user, case: Case) -> dict:
+    """The reviews with where each counts in table 四, and for the form each kind and result with
+    the table 四 row or column it leads to (rules.annual_report.table4_guide, i.e. review_cell)."""
+    rows, columns = (dict(pairs) for pairs in table4_guide(today().year))
+    return {"reviews": case.reviews.all(), "can_record_review": rules.can_record_review(user, case),
+            "review_kinds": [(value, label, rows[value]) for value, label in ReviewKind.choices],
+            "review_results": [(value, label, columns[value]) for value, label in ReviewResult.choices]}
 
 
 def _letter_context(user, case: Case) -> dict:
@@ -267,8 +313,8 @@ def case_action(request, pk: int, action: str):
     case = _visible_case(request, pk)
     if action not in Action._value2member_map_:
         raise Http404
-    fields = ("on", "note", "period_end", "kind", "workdays", "amount", "basis", "notice_received_on",
-              "disposition")
+    fields = ("on", "note", "period_end", "kind", "workdays", "amount", "amount_reason", "notice_received_on",
+              "disposition", *FEE_INPUTS)
     data = {f: request.POST.get(f, "").strip() for f in fields if request.POST.get(f, "").strip()}
     try:
         transition(request.user, case, action, expected_version=_posted_version(request), **data)
@@ -279,6 +325,26 @@ def case_action(request, pk: int, action: str):
     else:
         messages.success(request, f"已{Action(action).label}")
     return redirect("requests_admin:detail", pk=case.pk)
+
+
+@require_POST
+def review_save(request, pk: int, review_id: int | None = None):
+    """Enter a 行政复议 / 行政诉讼 about the case, or update or conclude one (services.record_review)."""
+    case = _visible_case(request, pk)
+    if not rules.can_record_review(request.user, case):
+        raise PermissionDenied
+    review = get_object_or_404(Review, pk=review_id, case=case) if review_id is not None else None
+    post = {f: request.POST.get(f, "").strip() for f in ("kind", "filed_on", "result", "concluded_on", "note")}
+    try:
+        saved = record_review(request.user, case, kind=post["kind"], filed_on=post["filed_on"] or None,
+                              result=post["result"] or ReviewResult.PENDING, concluded_on=post["concluded_on"] or None,
+                              note=post["note"], review=review)
+    except (PermissionDenied, ServiceError) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已登记{saved.get_kind_display()}（{saved.get_result_display()}）："
+                                  f"{saved.table4_explanation}")
+    return redirect(f"{reverse('requests_admin:detail', args=[case.pk])}#reviews-title")
 
 
 def _draft_key(case: Case) -> str:

@@ -145,14 +145,14 @@ def _play(scenario: str, n: int, case: Case, handler, leader, received: dt.date,
         transition(leader, case, "extend", on=day(5), workdays=20, note="涉及多个股室，需调取历史档案")
         return
     if scenario == "fee":
-        transition(handler, case, "notify_fee", on=day(4), amount="120.00", basis="按件计收")
+        transition(handler, case, "notify_fee", on=day(4), mode="per_item", units=12)
         return
     if scenario == "correction_lapsed":
         transition(handler, case, "request_correction", on=day(2), period_end=day(20))
         transition(LAPSE_ACTOR, case, "lapse_correction", on=day(22))
         return
     if scenario == "fee_lapsed":
-        transition(handler, case, "notify_fee", on=day(3), amount="300.00", basis="按页计收")
+        transition(handler, case, "notify_fee", on=day(3), mode="per_page", units=60)
         transition(LAPSE_ACTOR, case, "lapse_fee", on=day(55))
         transition(handler, case, "archive", on=day(58))
         return
@@ -165,7 +165,7 @@ def _play(scenario: str, n: int, case: Case, handler, leader, received: dt.date,
         transition(handler, case, "end_consultation", on=day(6))
         return
     if scenario == "paid":
-        transition(handler, case, "notify_fee", on=day(1), amount="30.00", basis="按件计收")
+        transition(handler, case, "notify_fee", on=day(1), mode="per_page", units=33)
         transition(handler, case, "receive_payment", on=day(5))
         return
     if scenario == "withdrawn":
@@ -186,7 +186,7 @@ def _play(scenario: str, n: int, case: Case, handler, leader, received: dt.date,
         transition(leader, case, "extend", on=day(10), workdays=15)
         step = 35
     elif scenario == "fee_paid":
-        transition(handler, case, "notify_fee", on=day(3), amount="60.00", basis="按件计收")
+        transition(handler, case, "notify_fee", on=day(3), mode="per_page", units=36)
         transition(handler, case, "receive_payment", on=day(9))
         step = 20
     elif scenario in ("archived", "reviewed", "published") and n % 2:

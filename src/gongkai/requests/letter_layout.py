@@ -90,6 +90,8 @@ def build(kind: LetterKind):
     para("{%p if remedy %}", plain)
     para("{{ remedy }}", body)
     para("{%p endif %}", plain)
+    if kind is LetterKind.RECEIPT:  # the applicant's key to the status lookup, on a line of its own
+        para("查询码：{{ query_code }}", body)
     para("{%p if contact %}", plain)
     para("联系方式：{{ contact }}", body)
     para("{%p endif %}", plain)

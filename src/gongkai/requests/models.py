@@ -20,9 +20,11 @@ from wagtail.models import Page
 from gongkai.core.encryption import EncryptedCharField, EncryptedEmailField, EncryptedFileSystemStorage
 from gongkai.core.models import Body
 from gongkai.portal.models import CountyPageMixin
+from gongkai.rules.annual_report import ReviewFact, explain_review
 from gongkai.rules.case_flow import Action, CaseState
 from gongkai.rules.deadlines import ClockEffect, PauseKind
 from gongkai.rules.dispositions import ApplicantType, Disposition, ReceiptChannel
+from gongkai.rules.fees import ChargingMode, FeeQuote, quote
 from gongkai.rules.reply_letters import LetterKind
 
 
@@ -231,6 +233,14 @@ class FeeNotice(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_notices")
     amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
     basis = models.CharField(_("计费方式"), max_length=100, blank=True)
+    # What rules.fees computed the amount from (issue 14 §3); empty on notices imported or entered
+    # before the amount was computed. ``amount`` differs from ``computed_amount`` only with a reason.
+    mode = models.CharField(_("计收方式"), max_length=16, choices=_choices(ChargingMode), blank=True)
+    units = models.PositiveIntegerField(_("件数或页数"), null=True, blank=True)
+    earlier_units = models.PositiveIntegerField(_("本月此前已申请件数"), default=0)
+    computed_amount = models.DecimalField(_("按标准计算的金额（元）"), max_digits=10, decimal_places=2, null=True,
+                                          blank=True)
+    amount_reason = models.CharField(_("调整金额的理由"), max_length=300, blank=True)
     sent_on = models.DateField(_("发出日期"))
     notice_received_on = models.DateField(_("申请人收到通知日期"))
     paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
@@ -240,6 +250,13 @@ class FeeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} 元"
+
+    @property
+    def quote(self) -> FeeQuote | None:
+        """The rules.fees breakdown the amount was computed from (None for older notices)."""
+        if not self.mode or self.units is None:
+            return None
+        return quote(ChargingMode(self.mode), self.units, self.earlier_units)
 
 
 class ReviewKind(models.TextChoices):
@@ -272,6 +289,11 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filed_on}"
+
+    @property
+    def table4_explanation(self) -> str:
+        """Where this review counts in the annual report's table 四 (rules.annual_report.review_cell)."""
+        return explain_review(ReviewFact(self.kind, self.filed_on, self.result, self.concluded_on))
 
 
 class Reminder(models.Model):

@@ -232,6 +232,32 @@ def review_cell(fact: ReviewFact, year: int) -> tuple[str, str] | None:
     return fact.kind, fact.result
 
 
+def explain_review(fact: ReviewFact) -> str:
+    """Where one review counts in table 四, in plain Chinese, from :func:`review_cell` for the year it
+    was filed (the only report it counts in): the row (行政复议 / 未经复议直接起诉 / 复议后起诉) and
+    the column (结果维持 / 结果纠正 / 其他结果 / 尚未审结), and why a result counts as 尚未审结."""
+    year = fact.filed_on.year
+    kind, result = review_cell(fact, year)
+    where = (f"计入{year}年度报告表四「{TABLE4_KIND_LABELS[kind]}」中的「{TABLE4_RESULT_LABELS[result]}」"
+             f"和「{TABLE4_RESULT_LABELS[TOTAL]}」")
+    if result != "pending":
+        return where
+    if fact.result == "pending":
+        return (f"{where}；审结后请登记结果和审结日期：{year}年12月31日前审结的，改计入相应结果，"
+                f"此后审结的，{year}年度报告仍计为尚未审结")
+    return f"{where}：审结日期在{year}年12月31日之后，{year}年度报告中计为尚未审结，以后年度报告不再计入"
+
+
+def table4_guide(year: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """For a review filed in ``year``: each kind with the table 四 row it counts in, and each result
+    with the column (when concluded within the year), both read off :func:`review_cell`."""
+    day = dt.date(year, 1, 1)
+    rows = [(kind, TABLE4_KIND_LABELS[review_cell(ReviewFact(kind, day), year)[0]]) for kind in TABLE4_KINDS]
+    columns = [(result, TABLE4_RESULT_LABELS[review_cell(ReviewFact(TABLE4_KINDS[0], day, result, day), year)[1]])
+               for result in TABLE4_RESULTS if result != TOTAL]
+    return rows, columns
+
+
 def empty_table4() -> dict[str, dict[str, int]]:
     return {kind: dict.fromkeys(TABLE4_RESULTS, 0) for kind in TABLE4_KINDS}
 

@@ -199,6 +199,20 @@ def allowed_transitions(state: CaseState, role: Role) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources and role in t.roles]
 
 
+def advances_case(transition: Transition) -> bool:
+    """Whether ``transition`` moves the case along the main line of 条例 Art. 45 (登记→办理→答复→送达→
+    归档, or back onto it after a pause): it neither opens a side track (a pause or the extension,
+    which the case screen offers folded) nor ends the case early (a withdrawal or lapse, which
+    imply their disposition)."""
+    return transition.clock in (Clock.NONE, Clock.RESTART, Clock.PAUSE_END) and transition.implied_disposition is None
+
+
+def next_step(transitions: list[Transition]) -> Transition | None:
+    """The expected next step among ``transitions`` (those allowed now, in table order): the first
+    that advances the case (:func:`advances_case`), or None when only side tracks are open."""
+    return next((t for t in transitions if advances_case(t)), None)
+
+
 def validate_transition(state: CaseState, action: Action, role: Role,
                         disposition: Disposition | None = None) -> Transition:
     """Check that ``role`` may perform ``action`` from ``state`` (with ``disposition`` for

@@ -172,6 +172,17 @@ def quote_per_page(pages: int) -> FeeQuote:
     return _quote(ChargingMode.PER_PAGE, 1, pages, page_band)
 
 
+def quote(mode: ChargingMode, units: int, earlier_in_month: int = 0) -> FeeQuote:
+    """The fee of one application in ``mode`` (办法 Art. 3: one mode per application): ``units``
+    items (with ``earlier_in_month`` items of the applicant earlier in the natural month, Art. 4)
+    or pages (Art. 5; ``earlier_in_month`` does not apply and must be 0)."""
+    if mode is ChargingMode.PER_ITEM:
+        return quote_per_item(units, earlier_in_month)
+    if earlier_in_month:
+        raise FeeError("按量计收按每件申请的页数计算，不累计本月此前的申请")
+    return quote_per_page(units)
+
+
 def items_in_month(history: Iterable[tuple[dt.date, int]], month_of: dt.date) -> int:
     """Items the applicant already has in the natural month of ``month_of`` (办法 Art. 4:
     同一申请人一个自然月内累计申请). ``history``: (receipt date, item count after splitting) of the

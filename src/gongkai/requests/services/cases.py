@@ -45,8 +45,8 @@ from gongkai.requests.models import (
     ReviewKind,
     ReviewResult,
 )
-from gongkai.requests.services import clock
-from gongkai.rules import case_flow
+from gongkai.requests.services import clock, letters
+from gongkai.rules import case_flow, fees
 from gongkai.rules.case_flow import Action, CaseState, Transition, TransitionError
 from gongkai.rules.case_flow import Role as FlowRole
 from gongkai.rules.deadlines import (
@@ -57,7 +57,7 @@ from gongkai.rules.deadlines import (
     has_lapsed,
     receipt_date,
 )
-from gongkai.rules.dispositions import ApplicantType, Disposition, ReceiptChannel
+from gongkai.rules.dispositions import FEE_MEASURES, ApplicantType, Disposition, ReceiptChannel
 from gongkai.rules.identifiers import is_valid_uscc
 from gongkai.rules.workdays import CalendarError, add_workdays
 
@@ -209,6 +209,7 @@ def _create_case(actor, *, body: Body, channel: str, arrived_at: dt.datetime, co
             "channel": channel, "received_on": receipt.date, "online_form": online,
             "late_confirmation": receipt.late_confirmation, "due_on": case.due_on, "due_error": case.due_error,
         }, label=case.number)
+        letters.mail_receipt(actor, case)
     return case
 
 
@@ -312,7 +313,8 @@ def transition(actor, case: Case, action: str | Action, *, on: dt.date | None = 
     ``on`` is the day it happened (default today; not in the future, not before the previous step).
     Per action: ``request_correction`` takes ``period_end`` (the applicant's last day);
     ``start_consultation`` ``kind`` (third_party | co_producer); ``extend`` ``workdays`` (1–20);
-    ``notify_fee`` ``amount`` and optionally ``basis`` and ``notice_received_on``; ``decide``
+    ``notify_fee`` ``mode``, ``units``, ``earlier_units``, optionally ``amount`` with
+    ``amount_reason`` (see :func:`fee_notice`) and ``notice_received_on``; ``decide``
     ``disposition``. Raises PermissionDenied, or ServiceError with a Chinese reason (refused
     transition, second extension, inconsistent dates); nothing is written then. Writes the clock
     rows, recomputes the due date (DueDateChange rows), a CaseEvent and one ``request.transitioned``
@@ -423,19 +425,20 @@ def _apply(actor, case: Case, action: Action, on: dt.date, data: dict, today: dt
         case.extension_approved_by = actor_label(actor)[:150]
         return f"延长{workdays}个工作日"
     if action is Action.NOTIFY_FEE:
-        try:
-            amount = Decimal(str(data.get("amount", ""))).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError) as exc:
-            raise ServiceError({"amount": ["请填写收费金额（元）"]}) from exc
-        if amount <= 0:
-            raise ServiceError({"amount": ["收费金额应大于0"]})
+        fee = fee_notice(data)
         received = _date(data.get("notice_received_on"), "notice_received_on") or on
         if received < on:
             raise ServiceError({"notice_received_on": ["申请人收到通知的日期不能早于发出日期"]})
-        FeeNotice.objects.create(case=case, amount=amount, basis=str(data.get("basis") or "")[:100], sent_on=on,
-                                 notice_received_on=received)
+        fee.case, fee.sent_on, fee.notice_received_on = case, on, received
+        fee.save()
         Pause.objects.create(case=case, kind=PauseKind.FEE, start=on)
-        return f"收费 {amount} 元"
+        if fee.amount != fee.computed_amount:
+            audit.record("request.fee_amount_changed", actor, case, {
+                "fee_notice": fee.pk, "mode": fee.mode, "units": fee.units, "earlier_units": fee.earlier_units,
+                "computed": fee.computed_amount, "charged": fee.amount, "reason": fee.amount_reason,
+            }, label=case.number)
+            return f"收费 {fee.amount} 元（按标准计算为 {fee.computed_amount} 元，调整理由：{fee.amount_reason}）"
+        return f"收费 {fee.amount} 元（{fee.basis}）"
     if action in (Action.RECEIVE_PAYMENT, Action.LAPSE_FEE):
         fee = case.fee_notices.filter(paid_on__isnull=True).order_by("-sent_on").first()
         if fee is None:
@@ -462,6 +465,57 @@ def _apply(actor, case: Case, action: Action, on: dt.date, data: dict, today: dt
     return ""
 
 
+def _count(value, field: str, message: str) -> int:
+    try:
+        number = int(str(value if value not in (None, "") else "0").strip())
+    except ValueError as exc:
+        raise ServiceError({field: [message]}) from exc
+    if number < 0:
+        raise ServiceError({field: [message]})
+    return number
+
+
+def fee_notice(data: dict) -> FeeNotice:
+    """The (unsaved) 收费通知 for the handler's inputs: ``mode`` (per_item | per_page), ``units``
+    (items after 一事一申请 splitting, or pages), for per-item ``earlier_units`` (the applicant's
+    items earlier in the natural month), and optionally ``amount`` with ``amount_reason``.
+
+    The amount is rules.fees's (办法第三条至第五条). Those amounts are the most the 办法 allows, so
+    the handler may charge less, with a reason (audited by the caller), never more; nothing is
+    charged when the computed amount is 0. Raises ServiceError with a Chinese reason."""
+    try:
+        mode = fees.ChargingMode(data.get("mode") or "")
+    except ValueError as exc:
+        raise ServiceError({"mode": ["请选择计收方式：按件计收或按量计收（不能同时适用）"]}) from exc
+    if not str(data.get("units") or "").strip():
+        raise ServiceError({"units": [f"请填写{mode.unit}数"]})
+    units = _count(data.get("units"), "units", f"请填写{mode.unit}数（不小于0的整数）")
+    earlier = _count(data.get("earlier_units"), "earlier_units", "本月此前已申请件数应为不小于0的整数")
+    try:
+        quote = fees.quote(mode, units, earlier)
+    except fees.FeeError as exc:
+        raise ServiceError({"earlier_units": [str(exc)]}) from exc
+    computed = Decimal(quote.amount).quantize(Decimal("0.01"))
+    if computed <= 0:
+        raise ServiceError({"units": [f"按{mode.label}标准计算应收0元（{'；'.join(ln.label for ln in quote.lines) or '无'}），"
+                                      "不发收费通知"]})
+    amount, reason = computed, str(data.get("amount_reason") or "").strip()
+    if str(data.get("amount") or "").strip():
+        try:
+            amount = Decimal(str(data["amount"]).strip()).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError) as exc:
+            raise ServiceError({"amount": ["收费金额应为数字（元）"]}) from exc
+        if amount <= 0:
+            raise ServiceError({"amount": ["收费金额应大于0；不收费的，不发收费通知"]})
+        if amount > computed:
+            raise ServiceError({"amount": [f"收费金额不能高于按{FEE_MEASURES}计算的 {computed} 元"]})
+    if amount != computed and not reason:
+        raise ServiceError({"amount_reason": [f"收费金额与按标准计算的 {computed} 元不同，请填写调整理由"]})
+    return FeeNotice(amount=amount, computed_amount=computed, mode=mode.value, units=units, earlier_units=earlier,
+                     amount_reason=reason[:300] if amount != computed else "",
+                     basis=f"{mode.label}，{units}{mode.unit}"[:100])
+
+
 # --- Reviews -----------------------------------------------------------------------------------
 
 
@@ -469,7 +523,9 @@ def record_review(actor, case: Case, *, kind: str, filed_on, result: str = Revie
                   concluded_on=None, note: str = "", review: Review | None = None) -> Review:
     """Add (or update ``review``) a 行政复议 / 行政诉讼 about ``case`` (annual report table 四).
 
-    A concluded date needs a result other than pending and cannot precede the filing date.
+    A concluded date needs a result other than pending and cannot precede the filing date, nor
+    lie in the future. The case screen comes here (the JSONL import, services.transfer, writes the
+    same Review rows with its own checks); an update's audit entry keeps the values it replaced.
     """
     require(rules.can_record_review(actor, case), "您无权登记此案件的复议诉讼情况")
     filed_on, concluded_on = _date(filed_on, "filed_on"), _date(concluded_on, "concluded_on")
@@ -479,16 +535,25 @@ def record_review(actor, case: Case, *, kind: str, filed_on, result: str = Revie
         raise ServiceError({"result": ["请选择结果"]})
     if filed_on is None:
         raise ServiceError({"filed_on": ["请填写提起日期"]})
+    if filed_on > clock.today():
+        raise ServiceError({"filed_on": ["提起日期不能晚于今天"]})
+    if concluded_on and concluded_on > clock.today():
+        raise ServiceError({"concluded_on": ["审结日期不能晚于今天"]})
     if concluded_on and concluded_on < filed_on:
         raise ServiceError({"concluded_on": ["审结日期不能早于提起日期"]})
     if concluded_on and result == ReviewResult.PENDING:
         raise ServiceError({"result": ["已审结的，请选择结果"]})
+    if review is not None and review.case_id != case.pk:
+        raise ServiceError("该复议诉讼记录不属于本案件")
     with transaction.atomic():
+        previous = ({"kind": review.kind, "filed_on": review.filed_on, "result": review.result,
+                     "concluded_on": review.concluded_on} if review is not None and review.pk else None)
         review = review or Review(case=case)
         review.kind, review.filed_on, review.result, review.concluded_on = kind, filed_on, result, concluded_on
         review.note = note[:300]
         review.save()
         audit.record("request.review_recorded", actor, case, {
             "review": review.pk, "kind": kind, "filed_on": filed_on, "result": result, "concluded_on": concluded_on,
+            "previous": previous,
         }, label=case.number)
     return review

@@ -6,6 +6,8 @@
   (same 发文字号); a sent one is never regenerated: that is refused, and :func:`correct_letter`
   writes a new letter that references it.
 - :func:`mark_sent` — record delivery (date and method); afterwards the letter is frozen.
+- :func:`mail_receipt` — e-mail the 登记回执's wording, with the query code, to an applicant who
+  gave an e-mail address (at registration; sent after commit; audited without the address).
 - :func:`upload_template`, :func:`revert_template`, :func:`set_letter_prefix` — the office admin.
 
 The wording comes from ``rules.reply_letters`` (pure); the layout from the template. 发文字号:
@@ -17,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -113,6 +117,18 @@ def applicable_kinds(case: Case) -> list[LetterKind]:
     return kinds
 
 
+def fee_standard(fee) -> str:
+    """The 计收方式及标准 a 收费通知书 states (国办函〔2020〕109号): rules.fees's breakdown, and the
+    reduced amount when the handler charged less; the stored basis for notices made before."""
+    quote = fee.quote
+    if quote is None:
+        return fee.basis
+    text = f"{quote.mode.label}（{quote.basis}），{'；'.join(line.label for line in quote.lines)}"
+    if fee.amount != fee.computed_amount:
+        text += f"；按标准计算为{fee.computed_amount}元，本机关减收为{fee.amount}元"
+    return text
+
+
 def letter_text(case: Case, kind: LetterKind, inputs: dict, on: dt.date) -> LetterText:
     """The wording (rules.reply_letters) for ``kind`` from the case's rows and the handler's inputs."""
     facts = case_facts(case)
@@ -127,9 +143,27 @@ def letter_text(case: Case, kind: LetterKind, inputs: dict, on: dt.date) -> Lett
         return consultation_text(facts, inputs.get("party", ""), pause.kind == PauseKind.CO_PRODUCER, on)
     if kind is LetterKind.FEE:
         fee = case.fee_notices.order_by("-sent_on", "-pk").first()
-        return fee_text(facts, Decimal(fee.amount), fee.basis, inputs.get("detail", ""))
+        return fee_text(facts, Decimal(fee.amount), fee_standard(fee), inputs.get("detail", ""))
     extra = ReplyFacts(**{k: inputs.get(k, "") for k in INPUT_FIELDS[LetterKind.REPLY]})
     return reply_text(facts, Disposition(case.disposition), extra)
+
+
+def mail_receipt(actor, case: Case) -> bool:
+    """E-mail the 登记回执 (rules.reply_letters.receipt_text: receipt date, reply period, the query
+    code and where to use it) to the applicant, when they gave an e-mail address; inside the
+    registering transaction. The mail goes out after commit; the audit entry does not carry the
+    address. Returns whether a mail was queued."""
+    email = case.applicant.email  # decrypted by the model field
+    if not email:
+        return False
+    text = receipt_text(case_facts(case))
+    lines = [f"{text.addressee}：", "", *text.paragraphs, "", f"联系方式：{_contact(case.body)}", "",
+             case.body.name, "（本邮件由系统自动发送，请勿直接回复）"]
+    subject, body = f"{text.title}（查询码 {case.query_code}）", "\n".join(lines)
+    audit.record("request.query_code_mailed", actor, case, {"letter": LetterKind.RECEIPT.value},
+                 label=case.number)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
+    return True
 
 
 def _context(case: Case, kind: LetterKind, text: LetterText, number: str, on: dt.date, correction: str) -> dict:
