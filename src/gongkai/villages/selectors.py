@@ -118,8 +118,11 @@ def pending_objections(user) -> dict[int, int]:
     townships = {t.path: t for t in Body.objects.filter(path__in={v.path[:-Body.steplen] for v in villages.values()})}
     out: dict[int, int] = {}
     for pk, n in counts.items():
-        township = townships.get(villages[pk].path[:-Body.steplen])
-        if township is not None and rules.can_handle_objection(user, Notice(village=villages[pk])):
+        village, township = villages[pk], townships.get(villages[pk].path[:-Body.steplen])
+        if township is None:
+            continue
+        village._cached_parent_obj = township  # treebeard's parent cache: no query per village in the rule
+        if rules.can_handle_objection(user, Notice(village=village)):
             out[township.pk] = out.get(township.pk, 0) + n
     return out
 
