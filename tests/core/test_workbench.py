@@ -20,7 +20,6 @@ from gongkai.core.actors import SYSTEM
 from gongkai.core.models import Role
 from gongkai.disclosure.services.records import create_record
 from gongkai.disclosure.services.review import decide_confidentiality, submit_for_review
-from gongkai.requests import selectors as case_selectors
 from gongkai.requests.models import Case, Letter
 from gongkai.requests.services.cases import register
 from gongkai.rules.case_flow import CaseState
@@ -33,7 +32,6 @@ from gongkai.villages.models import (
     SubsidyProgramme,
 )
 from gongkai.villages.services.catalogue import adopt_catalogue
-from tests.conftest import PASSWORD
 
 TODAY = dt.date(2026, 6, 15)  # a Monday; 端午节 falls on Friday 19 June
 NOW = "2026-06-15 09:00:00+08:00"

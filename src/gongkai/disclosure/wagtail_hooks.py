@@ -1,5 +1,4 @@
 from wagtail import hooks
-
 from wagtail.snippets.models import register_snippet
 
 from gongkai.disclosure.admin_views import RecordViewSet
