@@ -194,6 +194,14 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Browser assets from npm (ECharts for the admin workbench), served as our own static files:
+# gongkai/core/staticfiles.py, NPM_ASSETS. Default: the checkout's node_modules (`npm ci`).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "gongkai.core.staticfiles.NpmAssetFinder",
+]
+GONGKAI_NODE_MODULES = env_str("GONGKAI_NODE_MODULES", "")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -353,7 +353,7 @@ class PersonViewSet(RuleViewSet):
 
 class MembershipPolicy(RulePermissionPolicy):
     def allowed(self, user, action):
-        return action in ("add", "delete", "view") and rules.can_access_admin(user)
+        return action in ("add", "delete", "view") and rules.can_grant_roles(user)
 
     def allowed_for(self, user, action, instance):
         if action == "delete":
@@ -412,7 +412,7 @@ class MembershipViewSet(RuleViewSet):
 class CalendarPolicy(RulePermissionPolicy):
     def allowed(self, user, action):
         if action == "view":
-            return rules.can_access_admin(user)
+            return rules.can_view_calendar(user)
         return action == "add" and rules.can_load_calendar(user)
 
 

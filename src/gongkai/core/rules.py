@@ -33,7 +33,11 @@ def _memberships(user) -> list[Membership]:
 def _covers(membership: Membership, body: Body) -> bool:
     held = membership.body
     if membership.role == Role.OFFICE_ADMIN:
-        county = held.get_county()
+        # Memberships are cached on the user for the request (_memberships): so is their county,
+        # or every check over a list of bodies would ask for it again.
+        if not hasattr(membership, "_gongkai_county"):
+            membership._gongkai_county = held.get_county()
+        county = membership._gongkai_county
         return county is not None and (body.pk == county.pk or body.is_descendant_of(county))
     if body.pk == held.pk:
         return True
@@ -127,6 +131,18 @@ def can_edit_site_settings(user, body: Body) -> bool:
 
 def can_view_audit_log(user) -> bool:
     return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
+
+
+def can_grant_roles(user) -> bool:
+    """Use the 角色授权 screen: whoever grants roles somewhere (can_manage_people: office admins)."""
+    return is_platform_operator(user) or any(m.role == Role.OFFICE_ADMIN for m in _memberships(user))
+
+
+def can_view_calendar(user) -> bool:
+    """See the working-day calendar: every role whose deadlines count working days (公开时限,
+    依申请公开 answers, report checks). A village clerk's posting deadlines are calendar days
+    (villages.catalogue_schedule), so the clerk has no use for it."""
+    return is_platform_operator(user) or any(m.role != Role.VILLAGE_CLERK for m in _memberships(user))
 
 
 def can_load_calendar(user) -> bool:
@@ -253,6 +269,12 @@ def can_finalise_catalogue(user, body: Body) -> bool:
 REPORT_BODY_KINDS = {BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP}
 
 
+def can_use_annual_reports(user) -> bool:
+    """Use the 年报 screens at all (its menu): a role held on a body that reports (a village clerk's
+    village does not)."""
+    return is_platform_operator(user) or any(m.body.kind in REPORT_BODY_KINDS for m in _memberships(user))
+
+
 def can_view_annual_report(user, body: Body) -> bool:
     """See ``body``'s unpublished report (draft, checks) in the admin: anyone holding a role there."""
     return body.kind in REPORT_BODY_KINDS and _any_role(user, set(Role), body)
@@ -278,6 +300,15 @@ def can_oversee_annual_reports(user, county: Body) -> bool:
 # The handlers of a case are the target body's 依申请公开办理员 and the county's office admins
 # (can_handle_request above). The extension (条例第三十三条第二款) needs the consent of the head of
 # the 政府信息公开工作机构: the body's 审核领导 or the county office admin.
+
+
+CASE_ROLES = {Role.REQUEST_HANDLER, Role.APPROVING_LEADER, Role.OFFICE_ADMIN}
+
+
+def can_view_cases(user) -> bool:
+    """Use the case screens at all (the 依申请公开 menu): whoever holds a role that sees cases
+    somewhere (can_view_case: handlers, those who approve extensions, the office)."""
+    return is_platform_operator(user) or any(m.role in CASE_ROLES for m in _memberships(user))
 
 
 def can_handle_case(user, body: Body) -> bool:

@@ -101,13 +101,30 @@ class CalendarMissingPanel:
         return Media()
 
 
+# The admin home is the workbench (issue 14 §1, core/workbench.py): Wagtail's page summary, page
+# search and recent-edits panels mean nothing to a county's officers and go; the two workflow panels
+# (records awaiting my review, my records in review) stay below it, since they list the records
+# with their actions. The calendar notice above is part of the workbench, first.
+KEPT_WAGTAIL_PANELS = ("WorkflowObjectsToModeratePanel", "UserObjectsInWorkflowModerationPanel")
+
+
 @hooks.register("construct_homepage_panels")
-def add_calendar_missing_panel(request, panels):
+def workbench_home(request, panels):
     from django.utils import timezone
 
     from gongkai.core.services.calendar import awaited_year
+    from gongkai.core.workbench import WorkbenchPanel
 
+    today = timezone.localdate()
+    notices = []
     if rules.can_load_calendar(request.user):
         year = awaited_year()
         if year is not None:
-            panels.insert(0, CalendarMissingPanel(year, timezone.localdate()))
+            notices.append(CalendarMissingPanel(year, today))
+    kept = [p for p in panels if type(p).__name__ in KEPT_WAGTAIL_PANELS]
+    panels[:] = [WorkbenchPanel(request, today, notices), *kept]
+
+
+@hooks.register("construct_homepage_summary_items")
+def no_page_summary(request, items):
+    items.clear()

@@ -54,3 +54,15 @@ def privacy_check_button(user, record):
 def register_log_actions(actions):
     actions.register_action("gongkai.privacy_exception", _("登记隐私检查例外"), _("登记隐私检查例外"))
     actions.register_action("gongkai.privacy_masked", _("遮盖个人信息"), _("遮盖个人信息"))
+
+
+# The admin workbench (issue 14 §1, core/workbench.py): sweep findings still to handle.
+@hooks.register("gongkai_work_items")
+def finding_work_items(user, today):
+    from gongkai.core.workbench import WorkItem
+    from gongkai.privacy.selectors import open_findings
+
+    found = open_findings(user)
+    url = reverse("privacy_admin:sweep", args=[found.sweep_id]) if found.sweep_id else ""
+    return [WorkItem("privacy_findings", "存量排查发现的个人信息待处理", sum(found.per_body.values()), url,
+                     found.per_body, order=40)]

@@ -36,7 +36,7 @@ def _year(request) -> int:
 
 
 def report_list(request):
-    if not rules.can_access_admin(request.user):
+    if not rules.can_use_annual_reports(request.user):
         raise PermissionDenied
     year = _year(request)
     visible = rules.bodies_visible_to(request.user)

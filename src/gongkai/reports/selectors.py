@@ -291,3 +291,14 @@ def public_report(body: Body, year: int, version: int | None = None) -> AnnualRe
 def public_versions(body: Body, year: int) -> list[AnnualReport]:
     return list(AnnualReport.objects.filter(body=body, year=year, status__in=PUBLIC_STATUSES,
                                             layout=ReportLayout.FORMAT_2021).order_by("-version"))
+
+
+def actionable_reports(user, year: int, today: dt.date | None = None) -> list[BodyReportState]:
+    """The ``overview`` rows of ``year`` that ``user`` may act on: compile (rules.can_edit_annual_report)
+    or publish (rules.can_publish_annual_report). One overview per county concerned."""
+    from gongkai.core import rules
+
+    bodies = rules.bodies_visible_to(user).filter(kind__in=REPORT_BODY_KINDS)
+    counties = Body.objects.filter(depth=1, path__in={b.path[:Body.steplen] for b in bodies}).order_by("path")
+    return [row for county in counties for row in overview(county, year, today)
+            if rules.can_edit_annual_report(user, row.body) or rules.can_publish_annual_report(user, row.body)]

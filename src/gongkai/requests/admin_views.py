@@ -57,7 +57,7 @@ STATUS_CHOICES = [(s.value, s.label) for s in ClockStatus] + [("error", "期限�
 
 
 def case_list(request):
-    if not rules.can_access_admin(request.user):
+    if not rules.can_view_cases(request.user):
         raise PermissionDenied
     cal, now = work_calendar(), today()
     visible = selectors.cases_visible_to(request.user)
@@ -72,11 +72,17 @@ def case_list(request):
         qs = selectors.filter_status(qs, status, now, cal)
     else:
         status = ""
+    letters = request.GET.get("letters", "")
+    if letters == "unsent":
+        qs = selectors.with_unsent_letters(qs)
+    else:
+        letters = ""
     page = Paginator(qs, 50).get_page(request.GET.get("p"))
     rows = [(case, case_clock(case, cal, now)) for case in page]
     counts = selectors.status_counts(visible, now, cal)
     return TemplateResponse(request, "requests/admin/case_list.html", {
-        "rows": rows, "page": page, "state": state, "status": status, "total": visible.count(),
+        "rows": rows, "page": page, "state": state, "status": status, "letters": letters,
+        "total": visible.count(),
         "states": [(s.value, s.label) for s in CaseState], "statuses": STATUS_CHOICES,
         "counts": [(label, counts.get(code, 0), code) for code, label in STATUS_CHOICES],
         "can_register": bool(intake_bodies(request.user)),

@@ -86,15 +86,7 @@ def _village_or_404(pk: int) -> Body:
 
 def home(request):
     """Where each role starts: a clerk with one village goes straight to it."""
-    user = request.user
-    counties = [c for c in Body.objects.filter(kind=BodyKind.COUNTY, is_active=True)
-                if rules.can_view_village_lateness(user, c)]
-    townships = [t for t in rules.bodies_visible_to(user).filter(kind=BodyKind.TOWNSHIP, is_active=True)
-                 .order_by("path") if rules.can_view_village_lateness(user, t)]
-    villages = [m.body for m in Membership.objects.select_related("body").filter(
-        user=user, role=Role.VILLAGE_CLERK, body__is_active=True).order_by("body__path")]
-    if rules.is_platform_operator(user):
-        counties = list(Body.objects.filter(kind=BodyKind.COUNTY, is_active=True))
+    counties, townships, villages = catalogue_selectors.watch_scopes(request.user)
     if len(villages) == 1 and not counties and not townships:
         return redirect("villages_catalogue:village", villages[0].pk)
     if len(counties) == 1 and not villages:

@@ -148,3 +148,70 @@ def last_posted_on(villages: list[Body]) -> dict[int, dt.date]:
     return dict(CataloguePosting.objects.filter(item__catalogue__village__in=villages)
                 .values("item__catalogue__village").annotate(last=Max("posted_on"))
                 .values_list("item__catalogue__village", "last"))
+
+
+def watch_scopes(user) -> tuple[list[Body], list[Body], list[Body]]:
+    """(counties, townships, villages) whose catalogues ``user`` watches: counties and townships
+    where rules.can_view_village_lateness, the villages where ``user`` is the clerk."""
+    from gongkai.core import rules
+    from gongkai.core.models import Membership, Role
+
+    if rules.is_platform_operator(user):
+        counties = list(Body.objects.filter(kind=BodyKind.COUNTY, is_active=True).order_by("path"))
+    else:
+        counties = [c for c in Body.objects.filter(kind=BodyKind.COUNTY, is_active=True).order_by("path")
+                    if rules.can_view_village_lateness(user, c)]
+    townships = [t for t in rules.bodies_visible_to(user).filter(kind=BodyKind.TOWNSHIP, is_active=True)
+                 .order_by("path") if rules.can_view_village_lateness(user, t)]
+    villages = [m.body for m in Membership.objects.select_related("body").filter(
+        user=user, role=Role.VILLAGE_CLERK, body__is_active=True).order_by("body__path")]
+    return counties, townships, villages
+
+
+@dataclass
+class LateItems:
+    scope: Body  # the county, township or village whose screen lists them
+    per_body: dict[int, int]  # township (county scope) or village id → late items
+
+
+def late_items_for(user, today: dt.date) -> list[LateItems]:
+    """Late catalogue items ``user`` watches, once each: the county office's by township
+    (``county_overview``), a township's by village (``township_dashboard``), a clerk's own village."""
+    counties, townships, villages = watch_scopes(user)
+    out = [LateItems(c, {s.township.pk: s.late_items for s in county_overview(c, today) if s.late_items})
+           for c in counties]
+    covered = [c.path for c in counties]
+    for t in townships:
+        if not any(t.path.startswith(p) for p in covered):
+            out.append(LateItems(t, {r.village.pk: len(r.late) for r in township_dashboard(t, today) if r.late}))
+            covered.append(t.path)
+    mine = [v for v in villages if not any(v.path.startswith(p) for p in covered)]
+    out.extend(LateItems(r.village, {r.village.pk: len(r.late)} if r.late else {}) for r in village_rows(mine, today))
+    return out
+
+
+@dataclass
+class MonthlyPostings:
+    posted: list[int]
+    on_time: list[int]
+
+
+def monthly_posting_punctuality(county: Body, months: list[tuple[int, int]]) -> MonthlyPostings:
+    """Per calendar month of ``months``: postings by the villages of ``county`` whose period was due
+    that month (``catalogue_schedule.due_date``), and of them those posted by their due date."""
+    first = dt.date(*months[0], 1)
+    index = {m: k for k, m in enumerate(months)}
+    out = MonthlyPostings([0] * len(months), [0] * len(months))
+    rows = (CataloguePosting.objects.filter(item__catalogue__village__path__startswith=county.path,
+                                            period_end__gte=first - dt.timedelta(days=400))
+            .exclude(period_key="").values_list("item__cadence", "period_key", "posted_on"))
+    for cadence, key, posted_on in rows:
+        try:
+            due = catalogue_schedule.due_date(catalogue_schedule.period_for_key(cadence, key))
+        except catalogue_schedule.PeriodError:
+            continue
+        k = index.get((due.year, due.month))
+        if k is not None:
+            out.posted[k] += 1
+            out.on_time[k] += posted_on <= due
+    return out

@@ -101,3 +101,53 @@ def public_phase(notice: Notice, today: dt.date) -> publicity.Phase:
     if notice.status != NoticeStatus.OPEN:
         return publicity.Phase.ENDED
     return publicity.phase(notice.starts_on, notice.ends_on, today)
+
+
+# --- The admin workbench (issue 14 §1) -----------------------------------------------------------
+
+def pending_objections(user) -> dict[int, int]:
+    """{township id: objections waiting for an answer} on notices ``user`` may decide objections to
+    (rules.can_handle_objection: the township's staff and the county office)."""
+    from gongkai.core import rules
+    from gongkai.villages.models import Objection, ObjectionStatus
+
+    rows = (Objection.objects.filter(status=ObjectionStatus.PENDING).order_by()
+            .values("notice__village_id").annotate(n=Count("pk")))
+    counts = {row["notice__village_id"]: row["n"] for row in rows}
+    villages = Body.objects.in_bulk(list(counts))
+    townships = {t.path: t for t in Body.objects.filter(path__in={v.path[:-Body.steplen] for v in villages.values()})}
+    out: dict[int, int] = {}
+    for pk, n in counts.items():
+        village, township = villages[pk], townships.get(villages[pk].path[:-Body.steplen])
+        if township is None:
+            continue
+        village._cached_parent_obj = township  # treebeard's parent cache: no query per village in the rule
+        if rules.can_handle_objection(user, Notice(village=village)):
+            out[township.pk] = out.get(township.pk, 0) + n
+    return out
+
+
+def failed_imports(user) -> dict[int, int]:
+    """{body id: payout imports that failed and were not followed by a successful import of the same
+    programme, year and body} among the bodies ``user`` imports for (import_jobs.import_scopes)."""
+    from gongkai.villages.import_jobs import import_scopes
+    from gongkai.villages.models import ImportJob, ImportJobStatus
+
+    scopes = import_scopes(user)
+    if not scopes:
+        return {}
+    jobs = ImportJob.objects.filter(body__in=scopes, status__in=[ImportJobStatus.FAILED, ImportJobStatus.SUCCEEDED])
+    succeeded: dict[tuple, dt.datetime] = {}
+    failed = []
+    for body_id, programme_id, year, status, created_at in jobs.order_by().values_list(
+            "body_id", "programme_id", "year", "status", "created_at"):
+        key = (body_id, programme_id, year)
+        if status == ImportJobStatus.SUCCEEDED:
+            succeeded[key] = max(created_at, succeeded.get(key, created_at))
+        else:
+            failed.append((key, created_at))
+    counts: dict[int, int] = {}
+    for key, created_at in failed:
+        if key not in succeeded or succeeded[key] < created_at:
+            counts[key[0]] = counts.get(key[0], 0) + 1
+    return counts
