@@ -32,3 +32,11 @@ from gongkai.villages import catalogue_admin  # noqa: E402
 
 hooks.register("register_admin_urls", catalogue_admin.register_urls)
 hooks.register("register_admin_menu_item", catalogue_admin.register_menu)
+
+# 补贴公示: publishing notices, objections and their answers, the year summary.
+from gongkai.villages import subsidy_admin  # noqa: E402
+
+hooks.register("register_admin_urls", subsidy_admin.register_urls)
+hooks.register("register_admin_menu_item", subsidy_admin.publish_menu)
+hooks.register("register_admin_menu_item", subsidy_admin.objection_menu)
+hooks.register("register_admin_menu_item", subsidy_admin.summary_menu)
