@@ -218,7 +218,7 @@ def objection_detail(request, pk: int):
                             starts_on = dt.date.fromisoformat(request.POST["starts_on"])
                         except ValueError:
                             raise ServiceError("更正公示开始日期格式应为 2026-03-01") from None
-                    _, corrected = subsidies.answer_objection(
+                    _handled, corrected = subsidies.answer_objection(
                         request.user, objection, upheld=upheld, reason=request.POST.get("reason", ""),
                         changes=changes, correction_reason=request.POST.get("correction_reason", ""),
                         starts_on=starts_on)
