@@ -22,7 +22,6 @@ from gongkai.core.actors import SYSTEM
 from gongkai.core.models import AuditEvent, Role
 from gongkai.disclosure.scheduler import run_once
 from gongkai.portal.setup import ensure_county_site
-from gongkai.villages import notices as documents
 from gongkai.villages import year_summary
 from gongkai.villages.models import Notice, NoticeStatus, Objection, ObjectionStatus, Payout, SubsidyProgramme
 from gongkai.villages.selectors import village_years
