@@ -48,21 +48,6 @@ def _amounts(rows) -> Decimal:
 
 
 @pytest.fixture
-def officer_a(county, make_user):
-    return make_user(Role.INFO_OFFICER, county.township_a)
-
-
-@pytest.fixture
-def officer_b(county, make_user):
-    return make_user(Role.INFO_OFFICER, county.township_b)
-
-
-@pytest.fixture
-def clerk_a(county, make_user):
-    return make_user(Role.VILLAGE_CLERK, county.village_a)
-
-
-@pytest.fixture
 def imported(county, villages, programme, programme2):
     """甲村: 耕地地力保护补贴 (3 rows) and 生态公益林补偿 (2 rows), both imported, none published."""
     a, b = rows_for(["甲村"], per_village=3), rows_for(["甲村"], per_village=2, start=40)

@@ -31,6 +31,7 @@ from gongkai.core.denials import out_of_scope
 from gongkai.core.models import Body, BodyKind, Membership, Role
 from gongkai.core.services import ServiceError
 from gongkai.villages import conf, year_summary
+from gongkai.villages.import_admin import UploadForm
 from gongkai.villages.models import Notice, NoticeStatus, Objection, ObjectionStatus, Payout, SubsidyProgramme
 from gongkai.villages.services import subsidies
 from gongkai.villages.templatetags.villages_tags import money
@@ -67,9 +68,7 @@ def objection_filter(user) -> Q | None:
 class PublishForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("补贴项目"), queryset=SubsidyProgramme.objects.filter(is_active=True),
                                        empty_label="——请选择——", error_messages={"required": _("请选择补贴项目")})
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100,
-                              error_messages={"required": _("请填写年度"), "invalid": _("年度应为四位数年份"),
-                                              "min_value": _("年度应为四位数年份"), "max_value": _("年度应为四位数年份")})
+    year = UploadForm.base_fields["year"]
     township = forms.ChoiceField(label=_("乡镇（街道）"), error_messages={"required": _("请选择乡镇（街道）")})
     starts_on = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}),
                                 error_messages={"required": _("请填写公示开始日期"),
