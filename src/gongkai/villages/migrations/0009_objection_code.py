@@ -18,6 +18,9 @@ def fill_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    """The code column and its values; made required and unique in 0010 (its own transaction: on
+    PostgreSQL a table altered after rows of it were updated in the same transaction can fail with
+    “pending trigger events”)."""
 
     dependencies = [
         ("gongkai_villages", "0008_encrypt_personal_data"),
@@ -29,8 +32,4 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=12, null=True, verbose_name="异议查询码"),
         ),
         migrations.RunPython(fill_codes, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="objection", name="code",
-            field=models.CharField(max_length=12, unique=True, verbose_name="异议查询码"),
-        ),
     ]
