@@ -32,6 +32,7 @@ DOWNLOAD_PATHS = {
     "reports/public_views.py": "public",  # the published annual report, on the portal
     "privacy/admin_views.py": "privacy.sweep_exported",
     "villages/import_admin.py": "subsidy.import_rejects_downloaded",
+    "villages/subsidy_admin.py": "subsidy.summary_exported",  # the year summary as XLSX
     "villages/models.py": "public",  # photos of the village board, served on the portal
     "villages/management/commands/subsidy.py": "subsidy.notices_exported",
     "portal/models.py": "public",  # attachments of published records
@@ -51,7 +52,7 @@ def _paths_that_serve_files() -> set[str]:
             continue
         text = path.read_text(encoding="utf-8")
         is_command = "/management/commands/" in rel
-        is_view = rel.endswith(("admin_views.py", "public_views.py", "import_admin.py", "models.py"))
+        is_view = rel.endswith(("admin_views.py", "public_views.py", "import_admin.py", "subsidy_admin.py", "models.py"))
         if (is_command or is_view) and _SERVES.search(text):
             found.add(rel)
     return found

@@ -197,7 +197,7 @@ def collect_ids(side: Side) -> None:
     from gongkai.privacy.models import Rectification, Sweep
     from gongkai.reports.models import AnnualReport
     from gongkai.requests.models import Case, Letter, ProactiveSuggestion
-    from gongkai.villages.models import ImportJob, VillageCatalogueItem
+    from gongkai.villages.models import ImportJob, Objection, VillageCatalogueItem
 
     bodies = side.bodies
     villages = [b for b in bodies if b.kind == BodyKind.VILLAGE]
@@ -223,6 +223,7 @@ def collect_ids(side: Side) -> None:
         "sweep": [_first(Sweep.objects.all())],
         "rectification": [_first(Rectification.objects.filter(body__in=bodies))],
         "import_job": [_first(ImportJob.objects.filter(body__in=bodies))],
+        "objection": [_first(Objection.objects.filter(notice__village__in=bodies))],
         "catalogue": [_first(Catalogue.objects.filter(body__in=bodies))],
         "catalogue_item": [_first(CatalogueItem.objects.filter(catalogue__body__in=bodies))],
         "village": [str(v.pk) for v in villages[:1]],
@@ -261,6 +262,7 @@ PARAMS = [
     ("requests_admin", "pk", "case"),
     ("requests_admin", "letter_id", "letter"),
     ("villages_imports", "pk", "import_job"),
+    ("villages_subsidy:objection", "pk", "objection"),
     ("villages_catalogue:township", "pk", "township"),
     ("villages_catalogue:county", "pk", "body"),
     ("villages_catalogue", "pk", "village"),

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from gongkai.core.actors import SYSTEM
-from gongkai.core.models import BodyKind
+from gongkai.core.models import BodyKind, Role
 from gongkai.core.services.bodies import create_body
 from gongkai.privacy.checksums import id_check_char
 from gongkai.villages.models import SubsidyProgramme
@@ -84,3 +84,18 @@ def programme(db):
 @pytest.fixture
 def programme2(db):
     return SubsidyProgramme.objects.get(name="生态公益林补偿")
+
+
+@pytest.fixture
+def officer_a(county, make_user):
+    return make_user(Role.INFO_OFFICER, county.township_a)
+
+
+@pytest.fixture
+def officer_b(county, make_user):
+    return make_user(Role.INFO_OFFICER, county.township_b)
+
+
+@pytest.fixture
+def clerk_a(county, make_user):
+    return make_user(Role.VILLAGE_CLERK, county.village_a)

@@ -45,16 +45,6 @@ def _private_storage(tmp_path):
         f.storage = storage
 
 
-@pytest.fixture
-def officer_a(county, make_user):
-    return make_user(Role.INFO_OFFICER, county.township_a)
-
-
-@pytest.fixture
-def officer_b(county, make_user):
-    return make_user(Role.INFO_OFFICER, county.township_b)
-
-
 def odd_csv(rows: list[list]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from gongkai.core.models import AuditEvent, Role
+from gongkai.core.models import AuditEvent
 from gongkai.core.services import ServiceError
 from gongkai.villages import conf, import_jobs, selectors
 from gongkai.villages.models import ImportJob, ImportJobStatus, Payout, PayoutBatch
@@ -38,11 +38,6 @@ def private(tmp_path):
     yield fields[0].storage
     for f, storage in zip(fields, saved, strict=True):
         f.storage = storage
-
-
-@pytest.fixture
-def officer_a(county, make_user):
-    return make_user(Role.INFO_OFFICER, county.township_a)
 
 
 def queued(officer, programme, body, data, name="f.csv"):

@@ -54,9 +54,10 @@ def test_json_totals_match_input_to_the_fen(imported, tmp_path, capsys):
         assert {k: Decimal(p["amount"]) for k, p in v["programmes"].items()} == want
         assert all(isinstance(p["amount"], str) and isinstance(p["rows"], int) for p in v["programmes"].values())
         assert v["total"] == f"{sum(want.values()):.2f}"
-        assert set(v) == {"village", "township", "programmes", "total"}
+        assert set(v) == {"village", "township", "programmes", "total", "published_total"}
+        assert v["published_total"] == "0.00"  # nothing published yet: every programme says so
     assert next(v for v in data["villages"] if v["village"] == "甲村")["programmes"]["生态公益林补偿"] == {
-        "rows": 3, "amount": "370.35"}
+        "rows": 3, "amount": "370.35", "published": False}
 
 
 def test_every_document_scans_clean_and_is_masked(imported, county, programme, tmp_path):

@@ -107,6 +107,8 @@ EVENT_TYPES: dict[str, Any] = {
     "subsidy.notice_published": _("发布补贴公示"),
     "subsidy.objection_filed": _("提出补贴公示异议"),
     "subsidy.objection_handled": _("处理补贴公示异议"),
+    "subsidy.objector_phone_viewed": _("查看异议人联系电话"),
+    "subsidy.summary_exported": _("导出补贴年度汇总"),
     "subsidy.notice_corrected": _("发布更正公示"),
     "subsidy.notice_archived": _("补贴公示期满归档"),
     "subsidy.import_uploaded": _("上传补贴发放名单"),

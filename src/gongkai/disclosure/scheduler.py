@@ -102,6 +102,12 @@ def run_once(actor=SCHEDULER, now: dt.datetime | None = None) -> RunResult:
         run_queued_imports()
     except Exception:
         logger.exception("payout import jobs failed")
+    try:  # subsidy notices whose 公示期 has ended go to the archive (idempotent, `gongkai subsidy tick`)
+        from gongkai.villages.services.subsidies import archive_ended_notices
+
+        archive_ended_notices(actor)
+    except Exception:
+        logger.exception("subsidy notice archiving failed")
     try:  # next year's holiday days missing: a weekly mail to the office (`gongkai calendar remind`)
         from gongkai.core.services.calendar import remind_missing_year
 

@@ -47,6 +47,7 @@ from gongkai.privacy.masking import mask_text
 from gongkai.villages import payout_file
 from gongkai.villages.models import ImportJob, ImportJobStatus, PayoutBatch, SubsidyProgramme
 from gongkai.villages.services import subsidies
+from gongkai.villages.templatetags.villages_tags import money
 
 log = logging.getLogger("gongkai.villages.import_jobs")
 
@@ -453,7 +454,7 @@ def _run(job: ImportJob, beat: Heartbeat) -> None:
         return
     job.batch, job.errors, job.error_count = result.batch, errors[:MAX_STORED_ERRORS], len(errors)
     job.status, job.finished_at = ImportJobStatus.SUCCEEDED, timezone.now()
-    job.message = (f"已导入 {result.batch.row_count} 行，合计 {result.batch.total_amount} 元，"
+    job.message = (f"已导入 {result.batch.row_count} 行，合计 {money(result.batch.total_amount)} 元，"
                    f"涉及 {len(result.per_village)} 个村（社区）"
                    + (f"；剔除错误行 {len(parsed.bad_rows)} 行" if parsed.bad_rows else ""))[:500]
     if result.rejects_csv:

@@ -167,6 +167,9 @@ class Objection(models.Model):
     """An objection (异议) filed during the 公示期. Name and phone are visible to the township only."""
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    # Given to the objector when filing: with it (and nothing else) they read the outcome on the
+    # public page. Random, so one code tells nothing about another.
+    code = models.CharField(_("异议查询码"), max_length=12, unique=True)
     name = models.CharField(_("姓名"), max_length=40)
     phone = EncryptedCharField(_("联系电话"), max_length=20)  # encrypted at rest (issue 13 §3)
     content = models.TextField(_("异议内容"), max_length=2000)
@@ -259,6 +262,15 @@ class VillageAffairsIndexPage(RoutablePageMixin, IntroPage):
         response["Cache-Control"] = "public, max-age=86400"
         return response
 
+    @path("objection/", name="objection_status")
+    def objection_status(self, request):
+        """The outcome of an objection, by the code given when it was filed."""
+        from gongkai.villages.views import objection_status_view
+
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        return objection_status_view(self, request)
+
     @path("lookup/", name="lookup")
     def lookup(self, request):
         from gongkai.villages.views import lookup_view
@@ -272,6 +284,9 @@ class VillageAffairsIndexPage(RoutablePageMixin, IntroPage):
 
     def village_url(self, body) -> str:
         return self.url + self.reverse_subpage("village", args=[body.pk])
+
+    def objection_status_url(self) -> str:
+        return self.url + self.reverse_subpage("objection_status")
 
     def lookup_url(self) -> str:
         return self.url + self.reverse_subpage("lookup")

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 
 from gongkai.core.models import Body
 from gongkai.villages.selectors import VillageYear, village_years
-from gongkai.villages.templatetags.villages_tags import cn_date, cn_number, plain_decimal
+from gongkai.villages.templatetags.villages_tags import cn_date, cn_number, money, plain_decimal
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
@@ -125,15 +125,15 @@ def build_docx(vy: VillageYear, path: Path, paper: str = "A4") -> None:
         for i, p in enumerate(b.rows, start=1):
             rows.append([str(i), p.name, p.id_masked, p.account_masked]
                         + ([plain_decimal(p.area), plain_decimal(p.standard)] if b.has_area else [])
-                        + [str(p.amount), p.paid_on.isoformat() if p.paid_on else ""])
+                        + [money(p.amount), p.paid_on.isoformat() if p.paid_on else ""])
         span = len(header) - 2
-        footer = [f"合计 {b.count} 人"] + [""] * (span - 1) + [str(b.amount), ""]
+        footer = [f"合计 {b.count} 人"] + [""] * (span - 1) + [money(b.amount), ""]
         numeric = {0, len(header) - 2} | ({4, 5} if b.has_area else set())
         body.append(_table(header, rows, footer, numeric))
     body.append(_para(f"{vy.year}年度各项补贴发放汇总", bold=True, font=SANS, size=28))
     body.append(_table(["补贴项目", "人数", "金额（元）"],
-                       [[b.programme.name, str(b.count), str(b.amount)] for b in vy.blocks],
-                       ["合计", str(vy.count), f"{vy.total:.2f}"], {1, 2}))
+                       [[b.programme.name, str(b.count), money(b.amount)] for b in vy.blocks],
+                       ["合计", str(vy.count), money(vy.total)], {1, 2}))
     body.append(_para(f"公示期内如有异议，请向{vy.township.name}反映，或在政府网站“村务公开”栏目提出。"
                       f"公示期满后，公示材料存放于{vy.village.name}村（居）民委员会，供群众查阅。"))
     body.append(_para(vy.township.name, align="right"))

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from gongkai.core.models import Body, BodyKind
 from gongkai.villages import publicity
 from gongkai.villages.models import Notice, NoticeStatus, Payout, SubsidyProgramme
 
 ZERO = Decimal("0.00")
+FEN = Decimal("0.01")
 
 
 @dataclass
@@ -23,6 +25,19 @@ class ProgrammeBlock:
     amount: Decimal = ZERO
     notice: Notice | None = None
     has_area: bool = False
+
+    @property
+    def published(self) -> bool:
+        """The programme's 公示 has been published (a current notice, its period started or over)."""
+        return self.notice is not None and self.notice.starts_on <= timezone.localdate()
+
+    @property
+    def unpublished_amount(self) -> Decimal:
+        """What the payouts hold beyond the published notice's total (a batch imported after the
+        notice was published, never itself put through a 公示期): zero when they agree."""
+        if self.notice is None:
+            return self.amount
+        return self.amount - self.notice.total_amount
 
 
 @dataclass
@@ -40,11 +55,22 @@ class VillageYear:
     def count(self) -> int:
         return sum(b.count for b in self.blocks)
 
+    @property
+    def published_total(self) -> Decimal:
+        """The amount of the programmes whose 公示 has been published (what the public year summary
+        shows); :attr:`total` counts every programme imported, published or not."""
+        return sum((b.amount for b in self.blocks if b.published), ZERO)
+
     def as_json(self) -> dict:
-        """One entry of the ``gongkai subsidy notices --json`` contract."""
+        """One entry of the ``gongkai subsidy notices --json`` contract: ``total`` is 实发金额 of
+        every programme and every imported batch; ``published_total`` only the programmes whose
+        公示 has been published (the public year summary's figure)."""
+        from gongkai.villages.templatetags.villages_tags import money
+
         return {"village": self.village.name, "township": self.township.name,
-                "programmes": {b.programme.name: {"rows": b.count, "amount": f"{b.amount:.2f}"} for b in self.blocks},
-                "total": f"{self.total:.2f}"}
+                "programmes": {b.programme.name: {"rows": b.count, "amount": money(b.amount),
+                                                  "published": b.published} for b in self.blocks},
+                "total": money(self.total), "published_total": money(self.published_total)}
 
 
 def villages_with_payouts(year: int, *, village: Body | None = None, township: Body | None = None):
@@ -79,7 +105,9 @@ def village_years(year: int, *, village: Body | None = None, township: Body | No
            .values("village_id", "programme_id")
            .annotate(n=Count("pk"), total=Sum("amount"), areas=Count("pk", filter=Q(area__isnull=False))))
     for row in agg:
-        block = ProgrammeBlock(programmes[row["programme_id"]], count=row["n"], amount=row["total"] or ZERO,
+        # A sum arrives as a float on SQLite (Decimal('10293.7800000000')): back to the fen.
+        block = ProgrammeBlock(programmes[row["programme_id"]], count=row["n"],
+                               amount=Decimal(str(row["total"] or ZERO)).quantize(FEN),
                                notice=notices.get((row["village_id"], row["programme_id"])),
                                has_area=bool(row["areas"]))
         blocks[(row["village_id"], row["programme_id"])] = block

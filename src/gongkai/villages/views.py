@@ -12,13 +12,19 @@ from gongkai.core.services import ServiceError
 from gongkai.villages import catalogue_selectors, publicity, selectors
 from gongkai.villages.models import Notice, NoticeStatus
 from gongkai.villages.services import lookup as lookup_service
-from gongkai.villages.services.subsidies import file_objection
+from gongkai.villages.services.subsidies import file_objection, objection_by_code
 
 
 class ObjectionForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=40)
     phone = forms.CharField(label="联系电话", max_length=20, help_text="仅供乡镇（街道）核实答复，不公开")
     content = forms.CharField(label="异议内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ObjectionCodeForm(forms.Form):
+    code = forms.CharField(label="异议查询码", max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+                           help_text="提交异议后页面显示的10位查询码")
 
 
 class LookupForm(forms.Form):
@@ -76,9 +82,9 @@ def objection_view(page, request, village: Body, notice_id: int):
     form = ObjectionForm(data)
     form.is_valid()
     form.errors.clear()
-    sent = None
+    sent = code = None
     try:
-        file_objection(notice=notice, **data)
+        code = file_objection(notice=notice, **data).code
         sent, form = notice, ObjectionForm()
     except ServiceError as exc:
         if hasattr(exc, "error_dict"):
@@ -88,7 +94,8 @@ def objection_view(page, request, village: Body, notice_id: int):
             form.add_error(None, exc.messages)
     status = 200 if sent else 400
     response = page.render(request, template="villages/village.html", context_overrides={
-        **village_context(village, form if not sent else None, notice, sent), "extra_crumb": village.name})
+        **village_context(village, form if not sent else None, notice, sent), "objection_code": code,
+        "extra_crumb": village.name})
     response.status_code = status
     return response
 
@@ -107,6 +114,28 @@ def lookup_view(page, request):
         form = LookupForm()  # never echo the ID number back
     response = page.render(request, template="villages/lookup.html", context_overrides={
         "form": form, "result": result, "error": error, "extra_crumb": "补贴发放查询"})
+    response.status_code = status
+    response["Cache-Control"] = "no-store"
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def objection_status_view(page, request):
+    """The outcome of one objection by its code: the notice it concerns, when it was filed, and the
+    township's answer (result, reason, date). Nothing about the objector is shown."""
+    form = ObjectionCodeForm(request.POST or request.GET or None)
+    objection = error = None
+    status, retry_after = 200, 0
+    if form.is_bound and form.is_valid():
+        try:
+            objection = objection_by_code(form.cleaned_data["code"], client_ip=limits.client_address(request))
+        except lookup_service.LookupRefused as exc:
+            error, retry_after = exc.message, exc.retry_after
+            status = 429 if exc.limited else 200
+    response = page.render(request, template="villages/objection_status.html", context_overrides={
+        "form": form, "objection": objection, "error": error, "extra_crumb": "异议处理结果查询",
+        "village_url": page.village_url(objection.notice.village) if objection else ""})
     response.status_code = status
     response["Cache-Control"] = "no-store"
     if retry_after:

@@ -49,9 +49,8 @@ def village_work_items(user, today):
                               sum(late.per_body.values()), reverse(f"villages_catalogue:{kind}", args=[late.scope.pk]),
                               late.per_body if kind == "county" else {}, order=50))
     objections = selectors.pending_objections(user)
-    # No admin screen decides objections yet (services.subsidies.handle_objection): a count, no link.
-    items.append(WorkItem("objections_pending", "补贴公示异议待答复", sum(objections.values()), "", objections,
-                          order=52))
+    items.append(WorkItem("objections_pending", "补贴公示异议待答复", sum(objections.values()),
+                          reverse("villages_subsidy:objections"), objections, order=52))
     failed = selectors.failed_imports(user)
     items.append(WorkItem("imports_failed", "发放名单导入失败待重新导入", sum(failed.values()),
                           reverse("villages_imports:list"), failed, order=53))
@@ -68,3 +67,12 @@ def posting_chart(county, months):
         Series("到期期次已张贴", m.posted), Series("按期张贴", m.on_time),
         Series("按期张贴率", [percent(o, n) for o, n in zip(m.on_time, m.posted, strict=True)], kind="line", unit="%")],
         note="按各期次的公开期限（月度次月10日、季度次月15日、年度次年1月31日）所在月份统计；尚未张贴的期次见逾期未公开事项。")
+
+
+# 补贴公示: publishing notices, objections and their answers, the year summary.
+from gongkai.villages import subsidy_admin  # noqa: E402
+
+hooks.register("register_admin_urls", subsidy_admin.register_urls)
+hooks.register("register_admin_menu_item", subsidy_admin.publish_menu)
+hooks.register("register_admin_menu_item", subsidy_admin.objection_menu)
+hooks.register("register_admin_menu_item", subsidy_admin.summary_menu)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -348,11 +349,80 @@ def file_objection(*, notice: Notice, name: str, phone: str, content: str,
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
-        objection = Objection.objects.create(notice=notice, name=name, phone=phone, content=content)
+        objection = Objection.objects.create(notice=notice, code=_new_objection_code(), name=name, phone=phone,
+                                             content=content)
         # The objector's name and phone stay out of the audit data (staff read them on the objection).
         audit.record("subsidy.objection_filed", None, objection, {"notice": notice.pk},
                      label=f"{notice} 异议", scope=notice.township)
     return objection
+
+
+OBJECTION_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+OBJECTION_CODE_LENGTH = 10
+OBJECTION_NOT_FOUND = "未查到该查询码对应的异议，请核对后再试（查询码在提交异议后显示，共10位）。"
+
+
+def _new_objection_code() -> str:
+    """A random code (32^10 values): the objector's only key to the outcome."""
+    while True:
+        code = "".join(secrets.choice(OBJECTION_CODE_ALPHABET) for _ in range(OBJECTION_CODE_LENGTH))
+        if not Objection.objects.filter(code=code).exists():
+            return code
+
+
+def objection_by_code(code: str, *, client_ip: str) -> Objection:
+    """The objection filed under ``code`` (the public outcome page). Rate-limited per client address
+    like the payout lookup; every miss gives the same message. Raises LookupRefused."""
+    from gongkai.core import limits
+    from gongkai.villages.services.lookup import LookupRefused
+
+    per_ip, _per_id, window = conf.lookup_limits()
+    decision = limits.hit("subsidy-objection-ip", client_ip or "-", limit=per_ip, window=window)
+    if not decision.allowed:
+        raise LookupRefused.too_many(decision)
+    code = "".join((code or "").split()).upper()
+    if len(code) != OBJECTION_CODE_LENGTH or any(ch not in OBJECTION_CODE_ALPHABET for ch in code):
+        raise LookupRefused(OBJECTION_NOT_FOUND)
+    objection = (Objection.objects.filter(code=code)
+                 .select_related("notice__village", "notice__programme").first())
+    if objection is None:
+        raise LookupRefused(OBJECTION_NOT_FOUND)
+    return objection
+
+
+def masked_phone(objection: Objection) -> str:
+    """The objector's phone as staff screens show it (mobile 3+4, landline area code + last 4)."""
+    digits = objection.phone.replace("-", "")
+    kind = Kind.MOBILE if len(digits) == 11 and digits.startswith("1") else Kind.LANDLINE
+    return mask_value(kind, objection.phone)
+
+
+def reveal_objector_phone(actor, objection: Objection) -> str:
+    """The objector's full phone, for the township to call back: one audited read per display
+    ("subsidy.objector_phone_viewed", as the requests app audits an applicant's data)."""
+    notice = objection.notice
+    require(rules.can_handle_objection(actor, notice), "没有查看异议人联系电话的权限")
+    audit.record("subsidy.objector_phone_viewed", actor, objection, {"notice": notice.pk},
+                 label=f"{notice} 异议", scope=notice.township)
+    return objection.phone
+
+
+def answer_objection(actor, objection: Objection, *, upheld: bool, reason: str,
+                     changes: dict[int, Decimal | None] | None = None, correction_reason: str = "",
+                     starts_on: dt.date | None = None, days: int | None = None) -> tuple[Objection, Notice | None]:
+    """The township's answer to an objection, all or nothing: rejected (不成立) with a reason, or
+    upheld (成立) with the corrections it leads to, issued at once as a corrected notice with a
+    new 公示期 (:func:`issue_correction`). Returns the objection and the corrected notice."""
+    require(rules.can_handle_objection(actor, objection.notice), "没有处理该公示异议的权限")
+    if upheld and not changes:
+        raise ServiceError("异议成立时请填写需要更正的发放记录（更正金额或删除）")
+    with transaction.atomic():
+        handled = handle_objection(actor, objection, upheld=upheld, reason=reason)
+        corrected = None
+        if upheld:
+            corrected = issue_correction(actor, objection.notice, changes=changes,
+                                         reason=correction_reason.strip() or reason, starts_on=starts_on, days=days)
+    return handled, corrected
 
 
 def handle_objection(actor, objection: Objection, *, upheld: bool, reason: str) -> Objection:

@@ -12,9 +12,13 @@ Exit status: 0 done, 1 refused (bad rows or file; nothing written), 2 usage erro
 JSON contract of ``notices --json`` (stable)::
 
     {"year": 2025, "villages": [{"village": "甲村", "township": "甲镇人民政府",
-      "programmes": {"耕地地力保护补贴": {"rows": 12, "amount": "1234.56"}}, "total": "1234.56"}]}
+      "programmes": {"耕地地力保护补贴": {"rows": 12, "amount": "1234.56", "published": true}},
+      "total": "1234.56", "published_total": "1234.56"}]}
 
-amounts are decimal strings in yuan with two places, never floats.
+``total`` is 实发金额: every programme, every imported batch (void rows excluded), published or not;
+``published_total`` counts only the programmes whose 公示 has been published (the figure of the
+public year summary); each programme says ``"published": true|false``. Amounts are decimal
+strings in yuan with two places, never floats.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from gongkai.core.models import Body, BodyKind
 from gongkai.core.services import ServiceError
 from gongkai.villages import payout_file
 from gongkai.villages.services import subsidies
+from gongkai.villages.templatetags.villages_tags import money
 
 
 def _date(text: str) -> dt.date:
@@ -129,14 +134,14 @@ class Command(BaseCommand):
             self.stderr.write(f"错误行已写入 {target}（{len(parsed.bad_rows)} 行）")
         ok_rows = len(parsed.rows)
         if result.batch is not None:
-            self.stdout.write(f"已导入 {result.batch.row_count} 行，合计 {result.batch.total_amount} 元，"
+            self.stdout.write(f"已导入 {result.batch.row_count} 行，合计 {money(result.batch.total_amount)} 元，"
                               f"涉及 {len(result.per_village)} 个村（社区）")
             return
         if parsed.file_problems or (parsed.problems and not skip_invalid) or not ok_rows:
             rows = "、".join(str(r) for r in parsed.bad_rows[:50])
             detail = f"第 {rows} 行有错误" if rows else "文件有错误"
             raise CommandError(f"拒绝导入：{detail}，共 {len(parsed.problems)} 处，未写入任何数据")
-        self.stdout.write(f"校验通过（未写入）：有效 {ok_rows} 行，合计 {parsed.total} 元，"
+        self.stdout.write(f"校验通过（未写入）：有效 {ok_rows} 行，合计 {money(parsed.total)} 元，"
                           f"涉及 {len(result.per_village)} 个村（社区）；错误 {len(parsed.bad_rows)} 行")
 
     # ---- publish ----
@@ -168,6 +173,10 @@ class Command(BaseCommand):
             self.stdout.write(_json_dumps(summary))
         else:
             self.stdout.write(f"已生成 {len(summary['villages'])} 个村（社区）的公示表，保存在 {out}")
+            total = sum((Decimal(v["total"]) for v in summary["villages"]), Decimal("0"))
+            published = sum((Decimal(v["published_total"]) for v in summary["villages"]), Decimal("0"))
+            self.stdout.write(f"实发金额合计（全部项目、全部已导入批次）{money(total)} 元；"
+                              f"其中已发布公示的项目 {money(published)} 元")
 
     # ---- tick ----
     def _tick(self, **_):
