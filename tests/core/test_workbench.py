@@ -134,7 +134,7 @@ def seeded(county, cast, settings, tmp_path):
         notice = Notice.objects.create(village=village, programme=programme, year=2026, supervision_phone="0797-5221001",
                                        starts_on=dt.date(2026, 6, 8), ends_on=dt.date(2026, 6, 15), status="open")
         for k in range(n):
-            Objection.objects.create(notice=notice, name="李四", phone="13900000000", content=f"金额有误{k}")
+            Objection.objects.create(notice=notice, code=f"WB{village.pk}X{k}", name="李四", phone="13900000000", content=f"金额有误{k}")
     ImportJob.objects.create(programme=programme, year=2026, body=county.township_a, created_by_label="测试",
                              source_name="甲镇.xlsx", sha256="1" * 64, status=ImportJobStatus.FAILED)
     ImportJob.objects.create(programme=programme, year=2026, body=county.township_b, created_by_label="测试",
