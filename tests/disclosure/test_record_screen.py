@@ -182,7 +182,6 @@ def test_the_record_form_uses_the_chooser_and_refuses_foreign_items(client, staf
 
 
 def test_an_officer_with_one_body_finds_it_preselected(client, staff, county, make_user):
-    from gongkai.core.models import Role
 
     html = login(client, staff.officer).get(reverse(f"{NS}:add")).content.decode()
     select = html.split('name="body"', 1)[1].split("</select>", 1)[0]
