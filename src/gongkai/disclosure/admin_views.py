@@ -73,6 +73,22 @@ def limit_catalogue_items(form, user, body=None):
     field.widget = CatalogueItemsWidget(body=body)
 
 
+class AttachmentFileInput(forms.ClearableFileInput):
+    """An attachment's file field that names the stored file by its file name, never by its
+    storage path (records/2026/05/…)."""
+
+    template_name = "disclosure/widgets/attachment_file.html"
+    initial_text = _("当前文件")
+    input_text = _("更换")
+
+    def get_context(self, name, value, attrs):
+        import posixpath
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["file_name"] = posixpath.basename(getattr(value, "name", "") or "")
+        return context
+
+
 def read_only(form):
     """Disable every field of a record form and of its inline formsets: a disabled field keeps its
     stored value whatever is posted."""
@@ -511,7 +527,8 @@ class RecordViewSet(SnippetViewSet):
         FieldPanel("catalogue_items", heading=_("公开目录事项")),
         FieldPanel("summary"),
         FieldPanel("content"),
-        InlinePanel("attachments", heading=_("附件"), label=_("附件")),
+        InlinePanel("attachments", heading=_("附件"), label=_("附件"),
+                    panels=[FieldPanel("title"), FieldPanel("file", widget=AttachmentFileInput)]),
         record_publishing_panel(),
     ])
 

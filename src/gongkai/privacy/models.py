@@ -126,7 +126,13 @@ class SweepFinding(models.Model):
         indexes = [models.Index(fields=["sweep", "body"], name="privacy_finding_sweep_body")]
 
     def __str__(self) -> str:
-        return f"{self.object_title or self.record} · {self.kind}"
+        return f"{self.object_title or self.record} · {self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        from gongkai.privacy.findings import kind_label
+
+        return kind_label(self.kind)
 
 
 class RectificationStatus(models.TextChoices):
