@@ -30,21 +30,23 @@ SKIP_TAGS = {"script", "style", "svg", "noscript"}
 
 
 class VisibleText(HTMLParser):
+    """The text a reader sees: not scripts, styles or icons, nor what is ``hidden``."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.depth = 0
+        self.skipping: list[str] = []  # the open tags whose content is not shown
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in SKIP_TAGS:
-            self.depth += 1
+        if (self.skipping and tag == self.skipping[-1]) or tag in SKIP_TAGS or "hidden" in dict(attrs):
+            self.skipping.append(tag)
 
     def handle_endtag(self, tag):
-        if tag in SKIP_TAGS and self.depth:
-            self.depth -= 1
+        if self.skipping and tag == self.skipping[-1]:
+            self.skipping.pop()
 
     def handle_data(self, data):
-        if not self.depth and data.strip():
+        if not self.skipping and data.strip():
             self.parts.append(data.strip())
 
 
@@ -106,6 +108,7 @@ def test_every_field_label_and_choice_of_our_models_is_chinese():
 
 
 def test_the_detector_finds_what_it_should():
+    assert offences("<div hidden><div>None</div></div><p>是</p>") == []
     html = ("<p>True</p><td>None</td><span>id_card</span><a href='/x/private/a.docx' title='User'>附件</a>"
             "<script>var a_b = null;</script><p>private/requests/12/id.jpg</p><p>青农发〔2026〕12号</p>")
     found = offences(html)
