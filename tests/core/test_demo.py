@@ -123,6 +123,7 @@ def test_demo_records_went_through_review(db):
     statuses = {timeliness(r, today=dt.date(2026, 11, 28)) for r in live}
     assert Timeliness.LATE in statuses and Timeliness.ON_TIME in statuses
     assert {r.body.kind for r in live} == {"county", "department", "township"}
+    assert not records.exclude(keywords="").exists()  # keywords are typed by an officer, never made up
     assert verify_chain() == []
     _demo_search_finds_the_right_records(live)
     _demo_privacy_leaks_are_found_and_stopped()

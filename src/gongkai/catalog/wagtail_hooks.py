@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from gongkai.catalog.admin_views import CatalogueItemViewSet, CatalogueViewSet, StandardAreaViewSet
+from gongkai.catalog.chooser import catalogue_item_chooser_viewset
 
 
 class CatalogueGroup(ViewSetGroup):
@@ -16,3 +17,8 @@ class CatalogueGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return CatalogueGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_catalogue_item_chooser():
+    return catalogue_item_chooser_viewset

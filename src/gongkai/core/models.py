@@ -76,8 +76,8 @@ class Body(MP_Node):
     functions = models.TextField(_("机构职能"), blank=True)
     head_name = models.CharField(_("负责人"), max_length=40, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     node_order_by: list[str] = []
 
@@ -131,7 +131,7 @@ ROLE_BODY_KINDS: dict[str, set[str]] = {
 class Membership(models.Model):
     """A person holds a role at a body. Roles are always scoped to a body."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("人员"))
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("机构"))
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
@@ -192,7 +192,7 @@ class CalendarYear(models.Model):
 class CalendarDay(models.Model):
     KIND_CHOICES = [(HOLIDAY, _("放假")), (WORKDAY, _("调休上班"))]
 
-    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("日历年度"))
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=8, choices=KIND_CHOICES)
     name = models.CharField(_("节日"), max_length=40, blank=True)
@@ -236,8 +236,8 @@ class AuditEvent(models.Model):
     # e.g. the national holiday calendar).
     scope_body_id = models.BigIntegerField(_("所属机构ID"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, verbose_name=_("前一条的校验值"))
+    hash = models.CharField(max_length=64, verbose_name=_("校验值"))
     # Which key made ``hash``: the key's fingerprint (HMAC-SHA256 keyed with GONGKAI_AUDIT_KEY), or
     # "sha256" for entries written before the chain was keyed (plain SHA-256, still verified).
     key_id = models.CharField(_("密钥指纹"), max_length=16, default="sha256")
@@ -271,12 +271,16 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """Single row holding the end of the chain; locked while an entry is appended."""
 
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_seq = models.PositiveBigIntegerField(default=0, verbose_name=_("最新序号"))
+    last_hash = models.CharField(max_length=64, default="0" * 64, verbose_name=_("最新校验值"))
     # Where the chain starts after `gongkai audit prune`: the last pruned entry's seq and hash
     # (0 and the genesis hash until then). Checked against the keyed "audit.pruned" entry.
-    genesis_seq = models.PositiveBigIntegerField(default=0)
-    genesis_hash = models.CharField(max_length=64, default="0" * 64)
+    genesis_seq = models.PositiveBigIntegerField(default=0, verbose_name=_("起始序号"))
+    genesis_hash = models.CharField(max_length=64, default="0" * 64, verbose_name=_("起始校验值"))
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_seq}"
@@ -288,7 +292,7 @@ class PasswordChange(models.Model):
     was set (the people service, Wagtail's account page, the command line)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_change",
-                                primary_key=True)
+                                primary_key=True, verbose_name=_("人员"))
     changed_at = models.DateTimeField(_("密码修改时间"))
 
     class Meta:

@@ -164,7 +164,6 @@ def ensure_demo_records(actor, password_hash: str, today: dt.date | None = None)
                 body=body, title=title.format(**values), summary=summary.format(**values),
                 content="".join(f"<p>{p}</p>" for p in rng.sample(PARAGRAPHS, 3)), doc_number=number,
                 written_date=formed, formed_date=formed, doc_type=doc_type, topic=topic,
-                keywords=title.format(**values)[:20],
             )
             item = _catalogue_item(record.title, items)
             if item is not None:

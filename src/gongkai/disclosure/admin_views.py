@@ -57,15 +57,47 @@ class RecordPolicy(RulePermissionPolicy):
         return Record.objects.filter(body__in=rules.bodies_visible_to(user)).select_related("body")
 
 
-def limit_catalogue_items(form, user):
-    """Offer the catalogue items of the bodies the user may see, labelled with body and area."""
+def limit_catalogue_items(form, user, body=None):
+    """Offer only the active items of ``body``'s catalogue (None: of the bodies the user may draft
+    for, until the form's body is known), through the searchable chooser."""
+    from gongkai.catalog.chooser import CatalogueItemsWidget, catalogue_owner
     from gongkai.catalog.selectors import items_visible_to
 
     field = form.fields.get("catalogue_items")
-    if field is not None:
-        field.queryset = items_visible_to(user).filter(is_active=True).order_by(
-            "catalogue__body__path", "area__position", "position")
-        field.label_from_instance = lambda item: f"{item.catalogue.body.name} · {item.area.name} · {item}"
+    if field is None:
+        return
+    items = items_visible_to(user).filter(is_active=True)
+    if body is not None:
+        items = items.filter(catalogue__body=catalogue_owner(body))
+    field.queryset = items.order_by("catalogue__body__path", "area__position", "position")
+    field.widget = CatalogueItemsWidget(body=body)
+
+
+class AttachmentFileInput(forms.ClearableFileInput):
+    """An attachment's file field that names the stored file by its file name, never by its
+    storage path (records/2026/05/…)."""
+
+    template_name = "disclosure/widgets/attachment_file.html"
+    initial_text = _("当前文件")
+    input_text = _("更换")
+
+    def get_context(self, name, value, attrs):
+        import posixpath
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["file_name"] = posixpath.basename(getattr(value, "name", "") or "")
+        return context
+
+
+def read_only(form):
+    """Disable every field of a record form and of its inline formsets: a disabled field keeps its
+    stored value whatever is posted."""
+    for field in form.fields.values():
+        field.disabled = True
+    for formset in getattr(form, "formsets", {}).values():
+        for sub in formset.forms:
+            for field in sub.fields.values():
+                field.disabled = True
 
 
 def record_publishing_panel() -> PublishingPanel:
@@ -113,13 +145,34 @@ def save_record_draft(view, *, creating: bool):
         raise
 
 
+def drafting_bodies(user):
+    """The bodies ``user`` may draft records for (county, departments, townships), in tree order."""
+    visible = rules.bodies_visible_to(user).filter(
+        kind__in=[BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP]).order_by("path")
+    return visible.filter(pk__in=[b.pk for b in visible if rules.can_draft_record(user, b)])
+
+
 class RecordCreateView(ServiceFormMixin, CreateView):
+    """A new record. An officer with one body finds it preselected; the catalogue items offered
+    are those of the chosen body's catalogue."""
+
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        bodies = drafting_bodies(self.request.user)
+        body = None
         if "body" in form.fields:
-            form.fields["body"].queryset = rules.bodies_visible_to(self.request.user).filter(
-                kind__in=[BodyKind.COUNTY, BodyKind.DEPARTMENT, BodyKind.TOWNSHIP]).order_by("path")
-        limit_catalogue_items(form, self.request.user)
+            field = form.fields["body"]
+            field.queryset = bodies
+            only = list(bodies[:2])
+            if len(only) == 1:
+                body = only[0]
+                field.initial, field.empty_label = body.pk, None
+            posted = str(form.data.get("body", "")) if form.is_bound else ""
+            if posted.isdigit():
+                body = bodies.filter(pk=int(posted)).first()
+        limit_catalogue_items(form, self.request.user, body)
+        if "catalogue_items" in form.fields:  # the chooser follows the body field as it changes
+            form.fields["catalogue_items"].widget.body = None
         return form
 
     def save_instance(self):
@@ -304,12 +357,81 @@ class RecordValidityView(RecordActionView):
 
 
 class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
+    """The record screen. Whoever may draft for the record's body edits it; the confidentiality
+    reviewer and the approving leader of the body open it (Wagtail lets a task's actors into the
+    editor) to read the revision under review and decide on it, without changing its content:
+    for them the form is read-only, nothing is autosaved, and the footer offers only their task's
+    actions. A task action never saves the form: the decision is on the revision that was
+    submitted (一事一审), through the review services (workflow.on_action)."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if not self.may_edit:
+            self.autosave_enabled = False
+
+    @cached_property
+    def may_edit(self) -> bool:
+        return rules.can_draft_record(self.request.user, self.object.body)
+
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if "body" in form.fields:
             form.fields["body"].disabled = True
-        limit_catalogue_items(form, self.request.user)
+        limit_catalogue_items(form, self.request.user, self.object.body)
+        if not self.may_edit:
+            read_only(form)
         return form
+
+    def _get_action_menu(self):
+        menu = super()._get_action_menu()
+        if not self.may_edit:  # a reviewer or leader: their task's actions, nothing that saves
+            from wagtail.snippets.action_menu import LockedMenuItem, WorkflowMenuItem
+
+            items = [i for i in (menu.default_item, *menu.menu_items)
+                     if isinstance(i, WorkflowMenuItem | LockedMenuItem)]
+            menu.default_item, menu.menu_items = (items[0] if items else None), items[1:]
+        return menu
+
+    def post(self, request, *args, **kwargs):
+        if self.action == "workflow-action":
+            return self.decide()
+        return super().post(request, *args, **kwargs)
+
+    def decide(self):
+        """Run the current task's action (保密审查 or 审核) chosen in the footer, with the data its
+        dialog collected (``workflow-action-extra-data``). Content typed into the form is never
+        saved by a decision: an editor who changed the form is asked to save first."""
+        import json
+
+        edit_url = reverse(f"{URL_NAMESPACE}:edit", args=[self.object.pk])
+        if self.may_edit and self.get_form().has_changed():
+            messages.error(self.request, _("页面上有未保存的修改。审查决定针对已送审的版本：请先保存修改（修改后需重新送审），"
+                                           "或放弃修改后再作决定。"))
+            return HttpResponseRedirect(edit_url)
+        try:
+            data = json.loads(self.request.POST.get("workflow-action-extra-data") or "{}")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            messages.error(self.request, _("审查意见的数据无效，请重新操作"))
+            return HttpResponseRedirect(edit_url)
+        task_state = self.object.current_workflow_task_state
+        label = self.workflow_action_label()
+        try:
+            self.object.current_workflow_task.on_action(task_state, self.request.user, self.workflow_action,
+                                                        **{k: str(v) for k, v in data.items()})
+        except ServiceError as exc:
+            messages.error(self.request, "；".join(exc.messages))
+            return HttpResponseRedirect(edit_url)
+        messages.success(self.request, _("已对“%(title)s”作出决定：%(action)s") % {
+            "title": self.object.title, "action": label})
+        return HttpResponseRedirect(edit_url if self.may_edit else reverse("wagtailadmin_home"))
+
+    def workflow_action_label(self) -> str:
+        actions = self.object.current_workflow_task.get_actions(self.object, self.request.user) \
+            if self.object.current_workflow_task else []
+        return next((str(label) for name, label, _modal in actions if name == self.workflow_action),
+                    self.workflow_action)
 
     def save_instance(self):
         record, self.new_revision = save_record_draft(self, creating=False)
@@ -405,7 +527,8 @@ class RecordViewSet(SnippetViewSet):
         FieldPanel("catalogue_items", heading=_("公开目录事项")),
         FieldPanel("summary"),
         FieldPanel("content"),
-        InlinePanel("attachments", heading=_("附件"), label=_("附件")),
+        InlinePanel("attachments", heading=_("附件"), label=_("附件"),
+                    panels=[FieldPanel("title"), FieldPanel("file", widget=AttachmentFileInput)]),
         record_publishing_panel(),
     ])
 

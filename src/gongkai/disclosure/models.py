@@ -100,9 +100,9 @@ class Record(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clust
         help_text=_("本信息对应的本单位公开目录事项；公开时限按事项的规定计算"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+                                   related_name="+", editable=False, verbose_name=_("创建人"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     # Records reference no Wagtail images or documents; skip Wagtail's reference index upkeep.
     wagtail_reference_index_ignore = True
@@ -145,11 +145,11 @@ class Record(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clust
 class RecordAttachment(Orderable):
     """A file attached to a record; its text is extracted for search and the privacy scan."""
 
-    record = ParentalKey(Record, on_delete=models.CASCADE, related_name="attachments")
+    record = ParentalKey(Record, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("政府信息"))
     title = models.CharField(_("附件名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to="records/%Y/%m/")
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)
-    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False, verbose_name=_("文件校验值（SHA-256）"))
     extracted_text = models.TextField(_("提取的文本"), blank=True, editable=False)
     extraction_status = models.CharField(_("文本提取"), max_length=20, blank=True, editable=False)
 
@@ -164,11 +164,13 @@ class RecordAttachment(Orderable):
 class IndexNumberCounter(models.Model):
     """Serials of 索引号 per body and year, taken under a row lock so they never repeat."""
 
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_serial = models.PositiveIntegerField(default=0)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+", verbose_name=_("机构"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("年度"))
+    last_serial = models.PositiveIntegerField(default=0, verbose_name=_("已用最大流水号"))
 
     class Meta:
+        verbose_name = _("索引号流水")
+        verbose_name_plural = _("索引号流水")
         constraints = [models.UniqueConstraint(fields=["body", "year"], name="index_counter_unique")]
 
     def __str__(self) -> str:
@@ -195,9 +197,9 @@ class ConfidentialityBasis(models.TextChoices):
 class ConfidentialityReview(models.Model):
     """The recorded 保密审查 decision on one revision of a record (一事一审)."""
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="confidentiality_reviews")
-    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="confidentiality_reviews", verbose_name=_("政府信息"))
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+", verbose_name=_("版本"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审查人"))
     outcome = models.CharField(_("审查结论"), max_length=20, choices=ConfidentialityOutcome.choices)
     basis = models.CharField(_("审查依据"), max_length=20, choices=ConfidentialityBasis.choices)
     comment = models.TextField(_("审查意见"), blank=True)

@@ -218,7 +218,7 @@ def sweep_xlsx(request, pk: int):
             for f in findings:
                 rows += 1
                 sheet.append([_cell(v) for v in (body.name, item.label, item.title, index_number, f.part, f.location,
-                                                 _kind_label(f.kind), f.masked, f.context, labels.get(f.status))])
+                                                 f.kind_label, f.masked, f.context, labels.get(f.status))])
     for column, width in zip("ABCDEFGHIJ", (24, 20, 40, 28, 24, 12, 12, 24, 48, 12), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -228,12 +228,6 @@ def sweep_xlsx(request, pk: int):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=privacy-sweep-{sweep.pk}.xlsx"
     return response
-
-
-def _kind_label(kind: str) -> str:
-    from gongkai.privacy.findings import Kind
-
-    return Kind(kind).label if kind in Kind._value2member_map_ else ("无法读取" if kind == "error" else kind)
 
 
 def rectification_list(request):

@@ -38,6 +38,16 @@ KIND_LABELS = {
     Kind.CLASSIFIED_MARKING: "密级或内部标识",
     Kind.SENSITIVE_WORD: "敏感词",
 }
+
+
+def kind_label(code: str) -> str:
+    """The Chinese label of a stored kind code, for every screen and export: the Kind's label,
+    "无法读取" for a file a sweep could not read (code "error"), "其他" for a code no longer known."""
+    if code in Kind._value2member_map_:
+        return Kind(code).label
+    return "无法读取" if code == "error" else "其他"
+
+
 PERSONAL_KINDS = frozenset({Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.EMAIL, Kind.LANDLINE, Kind.ADDRESS})
 # The four kinds measured for recall and precision (tests/privacy/test_corpus.py).
 CORE_KINDS = (Kind.ID_CARD, Kind.MOBILE, Kind.BANK_CARD, Kind.EMAIL)

@@ -27,9 +27,9 @@ class PublicationException(models.Model):
     """The confidentiality reviewer's recorded decision that one revision may be published although
     the privacy scan found personal data or markings in it (the only way past the gate)."""
 
-    record = models.ForeignKey("disclosure.Record", on_delete=models.CASCADE, related_name="privacy_exceptions")
-    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey("disclosure.Record", on_delete=models.CASCADE, related_name="privacy_exceptions", verbose_name=_("政府信息"))
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+", verbose_name=_("版本"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审查人"))
     basis = models.CharField(_("例外情形"), max_length=30, choices=ExceptionBasis.choices)
     legal_basis = models.CharField(_("法律依据"), max_length=300)
     note = models.TextField(_("说明"), blank=True)
@@ -58,7 +58,7 @@ class Sweep(models.Model):
 
     county = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+", verbose_name=_("县（市、区）"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("发起人"))
     status = models.CharField(_("状态"), max_length=10, choices=SweepStatus.choices, default=SweepStatus.QUEUED)
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
@@ -101,7 +101,7 @@ class SweepFinding(models.Model):
     an object of another public source (``source``: its key in privacy.public_sources, e.g. an
     answer in 答复选登, an annual report, a village posting, a subsidy notice)."""
 
-    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="findings")
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="findings", verbose_name=_("排查"))
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+", verbose_name=_("发布机构"))
     source = models.CharField(_("内容类型"), max_length=40, default="disclosure.record")
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
@@ -126,7 +126,13 @@ class SweepFinding(models.Model):
         indexes = [models.Index(fields=["sweep", "body"], name="privacy_finding_sweep_body")]
 
     def __str__(self) -> str:
-        return f"{self.object_title or self.record} · {self.kind}"
+        return f"{self.object_title or self.record} · {self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        from gongkai.privacy.findings import kind_label
+
+        return kind_label(self.kind)
 
 
 class RectificationStatus(models.TextChoices):
@@ -144,8 +150,8 @@ class Rectification(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=RectificationStatus.choices,
                               default=RectificationStatus.OPEN)
     outcome = models.TextField(_("整改情况"), blank=True)
-    findings = models.ManyToManyField(SweepFinding, related_name="rectifications", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    findings = models.ManyToManyField(SweepFinding, related_name="rectifications", blank=True, verbose_name=_("排查发现"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     closed_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
 

@@ -59,8 +59,8 @@ class AnnualReport(models.Model):
     corrects = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="corrected_by", verbose_name=_("更正的版本"))
     correction_reason = models.TextField(_("更正原因"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("政府信息公开工作年度报告")
@@ -98,7 +98,7 @@ class AnnualFigures(models.Model):
     coercion = models.PositiveIntegerField(_("行政强制本年处理决定数量"), default=0)
     # Six decimals: reports print 万元 exact to the fen (1 分 = 0.000001 万元); rules.annual_report.
     fees_wan = models.DecimalField(_("行政事业性收费本年收费金额（万元）"), max_digits=16, decimal_places=6, default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("年报表二填报数据")
@@ -113,13 +113,15 @@ class DeadlineReminder(models.Model):
     """One reminder about a body's unpublished report (kind due_soon or overdue), sent once: the
     unique row claims it, so the daily job can run again safely."""
 
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10)
-    sent_at = models.DateTimeField(auto_now_add=True)
-    recipients = models.PositiveSmallIntegerField(default=0)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+", verbose_name=_("机构"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("年度"))
+    kind = models.CharField(max_length=10, verbose_name=_("提醒类型"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("发送时间"))
+    recipients = models.PositiveSmallIntegerField(default=0, verbose_name=_("收件人数"))
 
     class Meta:
+        verbose_name = _("年报期限提醒")
+        verbose_name_plural = _("年报期限提醒")
         constraints = [models.UniqueConstraint(fields=["body", "year", "kind"], name="reports_reminder_once")]
 
     def __str__(self) -> str:

@@ -95,13 +95,13 @@ class Case(models.Model):
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     public_title = models.CharField(_("公开标题"), max_length=200, blank=True)
     public_summary = models.TextField(_("答复摘要"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
     # Optimistic locking (issue 13 §4): the case screen's forms carry the version they were shown
     # at; the services compare-and-set it (services.cases.claim_version).
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     # The public form's one-time token (issue 13 §4): a double POST registers one case.
-    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False, verbose_name=_("提交凭据"))
 
     class Meta:
         verbose_name = _("依申请公开案件")
@@ -132,7 +132,7 @@ class Case(models.Model):
 class Applicant(models.Model):
     """The applicant's personal data; never shown on the public site (can_view_applicant)."""
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="applicant")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="applicant", verbose_name=_("申请"))
     name = models.CharField(_("姓名或名称"), max_length=100)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdDocumentType.choices, blank=True)
     # Encrypted at rest (issue 13 §3): ID number, phone, e-mail and address. None is searched by
@@ -158,7 +158,7 @@ class Applicant(models.Model):
 class Pause(models.Model):
     """Time not counted (条例第三十三条第三款) or, if configured, the fee-notice period."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("申请"))
     kind = models.CharField(_("类型"), max_length=16, choices=_choices(PauseKind))
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
@@ -175,14 +175,14 @@ class Pause(models.Model):
 class CaseEvent(models.Model):
     """One transition of a case (or its registration): who, when, from which state to which."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("申请"))
     at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     on = models.DateField(_("发生日期"))
     action = models.CharField(_("操作"), max_length=24)  # an Action value or "register"/"import"
     from_state = models.CharField(_("原状态"), max_length=24, blank=True)
     to_state = models.CharField(_("新状态"), max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+                              related_name="+", verbose_name=_("操作人"))
     actor_label = models.CharField(_("操作人"), max_length=150)
     note = models.TextField(_("说明"), blank=True)
 
@@ -208,8 +208,8 @@ class CaseEvent(models.Model):
 class DueDateChange(models.Model):
     """One step of the due-date trail (rules.deadlines.Step): old value, new value, legal basis."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="due_changes")
-    seq = models.PositiveIntegerField()
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="due_changes", verbose_name=_("申请"))
+    seq = models.PositiveIntegerField(verbose_name=_("序号"))
     on = models.DateField(_("日期"))
     effect = models.CharField(_("影响"), max_length=16, choices=_choices(ClockEffect))
     old_due = models.DateField(_("原期限"), null=True, blank=True)
@@ -217,9 +217,11 @@ class DueDateChange(models.Model):
     basis = models.CharField(_("依据"), max_length=200)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     warning = models.CharField(_("提示"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
+        verbose_name = _("办理期限变更")
+        verbose_name_plural = _("办理期限变更")
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="requests_due_change_seq")]
 
@@ -230,7 +232,7 @@ class DueDateChange(models.Model):
 class FeeNotice(models.Model):
     """A 收费通知 (国办函〔2020〕109号): the applicant pays within 20 working days of receiving it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_notices")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_notices", verbose_name=_("申请"))
     amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
     basis = models.CharField(_("计费方式"), max_length=100, blank=True)
     # What rules.fees computed the amount from (issue 14 §3); empty on notices imported or entered
@@ -246,6 +248,8 @@ class FeeNotice(models.Model):
     paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("收费通知")
+        verbose_name_plural = _("收费通知")
         ordering = ["sent_on", "pk"]
 
     def __str__(self) -> str:
@@ -275,7 +279,7 @@ class ReviewResult(models.TextChoices):
 class Review(models.Model):
     """行政复议 or 行政诉讼 about a case (annual report table 四)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("申请"))
     kind = models.CharField(_("类型"), max_length=40, choices=ReviewKind.choices)
     filed_on = models.DateField(_("提起日期"))
     result = models.CharField(_("结果"), max_length=16, choices=ReviewResult.choices, default=ReviewResult.PENDING)
@@ -299,12 +303,14 @@ class Review(models.Model):
 class Reminder(models.Model):
     """A due-date reminder sent once per case and due date (the row makes the job idempotent)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
-    due_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-    recipients = models.PositiveSmallIntegerField(default=0)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("申请"))
+    due_on = models.DateField(verbose_name=_("到期日"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("发送时间"))
+    recipients = models.PositiveSmallIntegerField(default=0, verbose_name=_("收件人数"))
 
     class Meta:
+        verbose_name = _("到期提醒")
+        verbose_name_plural = _("到期提醒")
         constraints = [models.UniqueConstraint(fields=["case", "due_on"], name="requests_reminder_once")]
 
     def __str__(self) -> str:
@@ -318,7 +324,7 @@ class LetterSeries(models.Model):
     """A body's 发文机关代字 for its 依申请公开 letters (GB/T 9704-2012 §7.2.4); the serial runs per
     body and year over all its letters."""
 
-    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="letter_series")
+    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="letter_series", verbose_name=_("机构"))
     prefix = models.CharField(_("发文机关代字"), max_length=20)
 
     class Meta:
@@ -333,10 +339,10 @@ class LetterTemplate(models.Model):
     """A template a county's office uploaded for one kind of letter; the active one replaces the
     shipped file (templates/requests/letters/<kind>.docx). Replaced ones are kept, inactive."""
 
-    county = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="letter_templates")
+    county = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="letter_templates", verbose_name=_("县（市、区）"))
     kind = models.CharField(_("文书类型"), max_length=16, choices=_choices(LetterKind))
     file = models.FileField(_("模板文件"), storage=private_storage, upload_to="letter-templates/%Y/")
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, verbose_name=_("文件校验值（SHA-256）"))
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     uploaded_by = models.CharField(_("上传人"), max_length=150)
@@ -357,7 +363,7 @@ class Letter(models.Model):
     """A generated letter of a case with its 发文字号. Once sent it is never regenerated: a
     correction is a new letter that ``corrects`` the old one (services.letters)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters", verbose_name=_("申请"))
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("发文机关"))
     kind = models.CharField(_("文书类型"), max_length=16, choices=_choices(LetterKind))
     disposition = models.CharField(_("办理结果"), max_length=48, blank=True)
@@ -370,7 +376,7 @@ class Letter(models.Model):
     written_on = models.DateField(_("成文日期"))
     inputs = models.JSONField(_("填写内容"), default=dict, blank=True)
     file = models.FileField(_("文件"), storage=private_storage, upload_to="letters/%Y/%m/")
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, verbose_name=_("文件校验值（SHA-256）"))
     template_sha256 = models.CharField(_("所用模板"), max_length=64, blank=True)
     generated_at = models.DateTimeField(_("生成时间"))
     generated_by = models.CharField(_("生成人"), max_length=150)
@@ -436,10 +442,12 @@ class ProactiveSuggestion(models.Model):
 class SuggestionCase(models.Model):
     """A case counted in a suggestion; each case counts in at most one (the job's idempotence)."""
 
-    suggestion = models.ForeignKey(ProactiveSuggestion, on_delete=models.CASCADE, related_name="links")
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="proactive_link")
+    suggestion = models.ForeignKey(ProactiveSuggestion, on_delete=models.CASCADE, related_name="links", verbose_name=_("建议"))
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="proactive_link", verbose_name=_("申请"))
 
     class Meta:
+        verbose_name = _("建议关联的申请")
+        verbose_name_plural = _("建议关联的申请")
         ordering = ["case__received_on", "pk"]
 
     def __str__(self) -> str:

@@ -26,17 +26,17 @@ class SearchEntry(models.Model):
     doc_type = models.CharField(_("文件类型"), max_length=64, blank=True)
     title = models.CharField(_("标题"), max_length=500)
     # The title folded the way queries are (NFKC, lower case): ranking tests query phrases in it.
-    title_key = models.CharField(max_length=500, editable=False)
+    title_key = models.CharField(max_length=500, editable=False, verbose_name=_("标题检索键"))
     url = models.CharField(_("链接"), max_length=500, blank=True)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
-    doc_number_key = models.CharField(max_length=100, blank=True, editable=False)
+    doc_number_key = models.CharField(max_length=100, blank=True, editable=False, verbose_name=_("文号检索键"))
     # The issuer and year of the 文号 (青农发〔2026〕): a query of just those lists the series.
-    doc_number_prefix_key = models.CharField(max_length=100, blank=True, editable=False)
+    doc_number_prefix_key = models.CharField(max_length=100, blank=True, editable=False, verbose_name=_("文号前缀检索键"))
     index_number = models.CharField(_("索引号"), max_length=100, blank=True)
-    index_number_key = models.CharField(max_length=100, blank=True, editable=False)
+    index_number_key = models.CharField(max_length=100, blank=True, editable=False, verbose_name=_("索引号检索键"))
     # Further equality filters (for example a catalogue item or a column), JSON scalars only.
     attributes = models.JSONField(_("其他筛选项"), default=dict, blank=True)
-    analyzer_version = models.CharField(max_length=16, editable=False)
+    analyzer_version = models.CharField(max_length=16, editable=False, verbose_name=_("分词版本"))
     indexed_at = models.DateTimeField(_("索引时间"))
 
     class Meta:
@@ -61,7 +61,7 @@ class SearchEntry(models.Model):
 class SearchText(models.Model):
     """The plain text of an entry: the source of snippets and of re-segmentation."""
 
-    entry = models.OneToOneField(SearchEntry, on_delete=models.CASCADE, primary_key=True, related_name="source")
+    entry = models.OneToOneField(SearchEntry, on_delete=models.CASCADE, primary_key=True, related_name="source", verbose_name=_("检索条目"))
     text = models.TextField(_("正文"), blank=True)
 
     class Meta:

@@ -85,13 +85,13 @@ class PayoutBatch(models.Model):
 class Payout(models.Model):
     """One person's payout in one programme and year (masked; see the module docstring)."""
 
-    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
-    programme = models.ForeignKey(SubsidyProgramme, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("导入批次"))
+    programme = models.ForeignKey(SubsidyProgramme, on_delete=models.PROTECT, related_name="+", verbose_name=_("补贴项目"))
     year = models.PositiveSmallIntegerField(_("年度"))
     village = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
     row_number = models.PositiveIntegerField(_("原文件行号"))
     name = models.CharField(_("姓名"), max_length=40)
-    id_hash = models.CharField(max_length=64, db_index=True)
+    id_hash = models.CharField(max_length=64, db_index=True, verbose_name=_("身份证号摘要"))
     id_masked = models.CharField(_("身份证号（脱敏）"), max_length=18)
     account_masked = models.CharField(_("一卡通账号（脱敏）"), max_length=30, blank=True)
     area = models.DecimalField(_("补贴面积"), max_digits=12, decimal_places=4, null=True, blank=True)
@@ -166,7 +166,7 @@ class ObjectionStatus(models.TextChoices):
 class Objection(models.Model):
     """An objection (异议) filed during the 公示期. Name and phone are visible to the township only."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示"))
     # Given to the objector when filing: with it (and nothing else) they read the outcome on the
     # public page. Random, so one code tells nothing about another.
     code = models.CharField(_("异议查询码"), max_length=12, unique=True)
@@ -414,14 +414,14 @@ class CataloguePosting(models.Model):
 class PostingPhoto(models.Model):
     """A photo of the physical notice board, the evidence of a posting."""
 
-    posting = models.ForeignKey(CataloguePosting, on_delete=models.PROTECT, related_name="photos")
+    posting = models.ForeignKey(CataloguePosting, on_delete=models.PROTECT, related_name="photos", verbose_name=_("公开事项"))
     image = models.ImageField(_("照片"), upload_to="villages/boards/%Y/%m/", width_field="width",
                               height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0, verbose_name=_("宽度"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("高度"))
     alt_text = models.CharField(_("照片说明"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    position = models.PositiveSmallIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, verbose_name=_("文件校验值（SHA-256）"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("顺序"))
 
     class Meta:
         verbose_name = _("公开栏照片")
