@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:body_id>/<int:year>/", admin_views.report_detail, name="detail"),
     path("<int:body_id>/<int:year>/action/<str:action>/", admin_views.report_action, name="action"),
     path("<int:body_id>/<int:year>/download/<str:fmt>/", admin_views.report_download, name="download"),
+    path("summary/<int:county_id>/<int:year>/<str:fmt>/", admin_views.summary_download, name="summary_download"),
 ]
 
 
