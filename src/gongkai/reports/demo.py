@@ -6,7 +6,10 @@ records and reviews (idempotent: nothing is done when 2025 reports exist).
 - 青山县人民政府: its 2024 report (entered afterwards, two paper applications carried forward) makes
   the 2025 report's 上年结转 disagree with it; the warning is explained in a note and the report
   published on 25 March 2026, before its 31 March deadline;
-- 青山县农业农村局 has entered its table 二 figures (行政许可、处罚、强制, fees).
+- 青山县农业农村局 has entered its table 二 figures (行政许可、处罚、强制, fees);
+- every report's text is finished before validation: section 五 written from the body's own figures
+  (:func:`demo_problems`) and the county's 监督保障 sentence (:func:`demo_supervision`) in place of
+  the instructions the drafts leave to the body, so no demo report shows a placeholder.
 """
 
 from __future__ import annotations
