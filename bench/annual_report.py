@@ -31,12 +31,11 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
 
-from scratch import scratch_database  # bench/scratch.py (this directory is on sys.path)
+from scratch import scratch_database, timed  # bench/scratch.py (this directory is on sys.path)
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 YEAR = 2025
@@ -129,15 +128,6 @@ def _load(cases: int) -> tuple:
     return dept, total, len(reviews)
 
 
-def _timed(fn, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), max(times)
-
-
 def _bench(label: str, cases: int, runs: int) -> int:
     from django.core.management import call_command
     from django.db import connection
@@ -161,10 +151,10 @@ def _bench(label: str, cases: int, runs: int) -> int:
     same = selectors.table3(dept, YEAR) == ar.table3(facts, YEAR)
 
     figures = {
-        "table 三 (SQL)": _timed(lambda: selectors.table3(dept, YEAR), runs),
-        "table 四 (SQL)": _timed(lambda: selectors.table4(dept, YEAR), runs),
-        "table 二 (SQL)": _timed(lambda: selectors.table2(dept, YEAR), runs),
-        "generate()": _timed(lambda: services.generate(SYSTEM, dept, YEAR, redraft=True), runs),
+        "table 三 (SQL)": timed(lambda: selectors.table3(dept, YEAR), runs),
+        "table 四 (SQL)": timed(lambda: selectors.table4(dept, YEAR), runs),
+        "table 二 (SQL)": timed(lambda: selectors.table2(dept, YEAR), runs),
+        "generate()": timed(lambda: services.generate(SYSTEM, dept, YEAR, redraft=True), runs),
     }
     with CaptureQueriesContext(connection) as queries:
         report = services.generate(SYSTEM, dept, YEAR, redraft=True)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,3 +98,13 @@ def reused_database(directory: Path, url: str, label: str) -> Iterator[Scratch]:
         from django.db import connections
 
         connections.close_all()
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    """Median and worst wall-clock seconds of ``fn()`` over ``runs`` calls."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), max(times)

@@ -204,3 +204,32 @@ def test_search_finds_published_records_only(draft, staff):
     assert "<mark>" in str(search.search("补贴").results[0].title_html)
     withdraw_record(staff.leader, draft, reason="撤回")
     assert search.search("耕地地力保护补贴").total == 0
+
+
+def test_withdrawal_and_republication_times_are_kept(draft, staff):
+    """The annual report counts records public at the end of 31 December (issue 15): withdrawing
+    keeps the time, publishing again after it keeps that time too, and publishing any revision later
+    never rewrites them (they belong to the record, not to a revision)."""
+    import datetime as dt
+
+    from freezegun import freeze_time
+
+    with freeze_time("2025-03-01 09:00:00+08:00"):
+        review_and_approve(draft, staff)
+    with freeze_time("2025-12-31 23:30:00+08:00"):
+        withdraw_record(staff.leader, draft, reason="内容有误，撤回更正")
+    draft.refresh_from_db()
+    withdrawn = dt.datetime(2025, 12, 31, 15, 30, tzinfo=dt.UTC)
+    assert (draft.live, draft.withdrawn_at, draft.republished_at) == (False, withdrawn, None)
+    with freeze_time("2026-01-05 10:00:00+08:00"):
+        update_record(staff.officer, draft, title="关于下达2026年耕地地力保护补贴资金的通知（更正）")
+        review_and_approve(draft, staff)
+    draft.refresh_from_db()
+    back = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
+    assert (draft.live, draft.withdrawn_at, draft.republished_at) == (True, withdrawn, back)
+    assert draft.first_published_at == dt.datetime(2025, 3, 1, 1, 0, tzinfo=dt.UTC)
+    with freeze_time("2026-02-01 10:00:00+08:00"):
+        update_record(staff.officer, draft, summary="补充说明")
+        review_and_approve(draft, staff)
+    draft.refresh_from_db()
+    assert (draft.withdrawn_at, draft.republished_at) == (withdrawn, back)

@@ -159,6 +159,7 @@ def test_scheduled_withdrawal(draft, staff, client, column):
     run(expire + dt.timedelta(minutes=1))
     draft.refresh_from_db()
     assert not draft.live and draft.expired
+    assert draft.withdrawn_at == expire + dt.timedelta(minutes=1)  # the annual report's year-end count
     withdrawn = AuditEvent.objects.get(event_type="record.withdrawn")
     assert withdrawn.data == {"reason": schedule.EXPIRY_REASON, "scheduled": True,
                               "expire_at": "2026-04-01T00:00:00+08:00"}

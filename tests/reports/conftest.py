@@ -63,3 +63,17 @@ def facts_in_db(county):
     for fact in ALL_CASES[:5]:
         add_case(county.dept_b, fact)
     return body
+
+
+#: Section 五 as a body writes it: the draft leaves it to the body ("（请填写…）"), and a report with
+#: a drafted instruction left in it cannot be published.
+PROBLEMS_TEXT = ("（一）存在的主要问题。一是依申请公开答复说理还不够充分；二是部分领域公开内容更新不及时。"
+                 "（二）改进措施。下一步将规范答复文书，对照公开目录逐项更新公开内容。")
+
+
+def generate_finished(actor, body, year, **kwargs):
+    """generate(), then section 五 written by the body, as before publication."""
+    from gongkai.reports import services
+
+    report = services.generate(actor, body, year, **kwargs)
+    return services.edit(actor, report, sections={"problems": PROBLEMS_TEXT})

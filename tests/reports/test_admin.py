@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from gongkai.core.models import AuditEvent
 from gongkai.reports.models import AnnualReport
+from tests.reports.conftest import PROBLEMS_TEXT
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,10 @@ def _frozen():
 def test_office_overview_marks_late_bodies(client, county, office_admin, facts_in_db, officer_a, leader_a):
     client.force_login(officer_a)
     client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "generate"]))
+    report = AnnualReport.objects.get()
+    client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "sections"]),
+                {"overview": report.section_overview, "problems": PROBLEMS_TEXT, "other": report.section_other,
+                 "warning_note": ""})
     client.force_login(leader_a)
     client.post(reverse("reports_admin:action", args=[facts_in_db.pk, 2025, "publish"]))
     client.force_login(office_admin)

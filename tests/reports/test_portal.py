@@ -20,7 +20,7 @@ from gongkai.portal.setup import ensure_county_site
 from gongkai.reports import services
 from gongkai.reports.exports import to_docx, to_xlsx
 from gongkai.reports.models import AnnualReport, DeadlineReminder, ReportStatus
-from tests.reports.conftest import add_case
+from tests.reports.conftest import add_case, generate_finished
 from tests.rules.test_annual_report import ALL_CASES, EXPECTED_2025, full
 
 JAN_2026 = dt.date(2026, 1, 20)
@@ -37,7 +37,7 @@ def site(county):
 
 @pytest.fixture
 def published(site, facts_in_db, officer_a, leader_a):
-    report = services.generate(officer_a, facts_in_db, 2025)
+    report = generate_finished(officer_a, facts_in_db, 2025)
     return services.publish(leader_a, report, today=JAN_2026)
 
 
@@ -73,7 +73,7 @@ def test_published_report_is_public_with_its_tables(client, county, published):
 
 
 def test_drafts_and_validated_reports_are_never_public(client, county, site, facts_in_db, officer_a):
-    report = services.generate(officer_a, facts_in_db, 2025)
+    report = generate_finished(officer_a, facts_in_db, 2025)
     assert client.get(base(county)).status_code == 404
     assert client.get(base(county) + "v1/").status_code == 404
     services.validate(officer_a, report)
@@ -138,7 +138,7 @@ def test_index_lists_published_reports_by_body_group_newest_first(client, county
     leader = make_user(Role.APPROVING_LEADER, county.township_a)
     officer = make_user(Role.INFO_OFFICER, county.township_a)
     for year in (2024, 2025):
-        report = services.generate(officer, county.township_a, year)
+        report = generate_finished(officer, county.township_a, year)
         services.publish(leader, report, today=JAN_2026 if year == 2025 else dt.date(2025, 1, 20), note="测试说明")
     services.generate(SYSTEM, county.dept_b, 2025)  # a draft: not listed
     page = text(client.get("/xxgk/nb/"))

@@ -19,6 +19,7 @@ from gongkai.portal.setup import ensure_county_site
 from gongkai.reports import services
 from gongkai.reports.models import AnnualReport, ReportStatus
 from tests.privacy.corpus import gb11643_check
+from tests.reports.conftest import generate_finished
 
 ID_NUMBER = "11010119900307123" + gb11643_check("11010119900307123")  # a valid GB 11643 number
 ID_MASKED = ID_NUMBER[:6] + "*" * 8 + ID_NUMBER[14:]
@@ -112,7 +113,7 @@ def test_report_screen_finding_one_click_mask_then_public_page_and_docx(client, 
 
 def test_legitimate_report_text_publishes(county, facts_in_db, officer_a, leader_a):
     """Amounts, 文号, dates and the county's published office phone are not personal data."""
-    report = services.generate(officer_a, facts_in_db, 2025)
+    report = generate_finished(officer_a, facts_in_db, 2025)
     report = services.edit(officer_a, report, sections={
         "other": "本年度收取信息处理费0元。依据《测试县人民政府办公室关于做好2025年政务公开工作的通知》"
                  "（测府办发〔2025〕12号），于2025年3月15日完成目录编制。咨询电话：0797-5221001。"

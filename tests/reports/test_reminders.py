@@ -14,6 +14,7 @@ from gongkai.core.models import AuditEvent, Role
 from gongkai.reports import services
 from gongkai.reports.jobs import remind
 from gongkai.reports.models import DeadlineReminder
+from tests.reports.conftest import generate_finished
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_due_soon_then_overdue_once_each(county, staffed, django_capture_on_comm
 
 
 def test_published_report_gets_no_reminder(county, office_admin):
-    report = services.generate(office_admin, county.dept_a, 2025)
+    report = generate_finished(office_admin, county.dept_a, 2025)
     services.publish(office_admin, report, today=dt.date(2026, 1, 10))
     assert county.dept_a.name not in remind(dt.date(2026, 1, 20)).sent
 

@@ -15,7 +15,7 @@ from gongkai.reports.document import report_document
 from gongkai.reports.models import AnnualReport, ReportStatus
 from gongkai.requests.models import FeeNotice
 from gongkai.rules import annual_report as ar
-from tests.reports.conftest import add_case
+from tests.reports.conftest import add_case, generate_finished
 from tests.rules.test_annual_report import (
     ALL_CASES,
     DOCUMENTS,
@@ -52,12 +52,13 @@ def test_officer_generates_draft_with_sections_and_audit(facts_in_db, officer_a)
     report = services.generate(officer_a, facts_in_db, 2025)
     assert report.status == ReportStatus.DRAFT and report.version == 1
     assert report.table3 == full(EXPECTED_2025)
-    assert report.checks == []
+    # The tables add up; section 五 is the body's to write (the draft says so, and that is an error).
+    assert [(c["code"], c["cell"]) for c in report.checks] == [("section_placeholder", "sections.problems")]
     assert "本年度新收政府信息公开申请25件，上年结转4件，办结25件，结转下年度继续办理4件" in report.section_overview
     assert "行政复议、提起行政诉讼共8件" in report.section_overview
     assert report.section_other == "本年度未发出信息处理费收费通知，未收取信息处理费。"
     event = AuditEvent.objects.filter(event_type="report.generated").get()
-    assert event.scope_body_id == facts_in_db.pk and event.data["errors"] == 0
+    assert event.scope_body_id == facts_in_db.pk and event.data["errors"] == 1
 
 
 def test_section_six_states_fee_notices_and_amounts(facts_in_db, officer_a):
@@ -142,7 +143,7 @@ def test_publish_permissions_and_year_end(facts_in_db, officer_a, leader_a):
 
 
 def _publish_2024_with_other_carry(facts_in_db, officer_a, leader_a):
-    last = services.generate(officer_a, facts_in_db, 2024)
+    last = generate_finished(officer_a, facts_in_db, 2024)
     last = services.edit(officer_a, last, cells={
         "table3.carried_forward.commercial": 2, "table3.carried_forward.total": 5,
         "table3.new.commercial": 1, "table3.new.total": 6})
@@ -151,7 +152,7 @@ def _publish_2024_with_other_carry(facts_in_db, officer_a, leader_a):
 
 def test_cross_year_warning_needs_a_note(facts_in_db, officer_a, leader_a):
     _publish_2024_with_other_carry(facts_in_db, officer_a, leader_a)
-    report = services.generate(officer_a, facts_in_db, 2025)
+    report = generate_finished(officer_a, facts_in_db, 2025)
     assert [(c["level"], c["cell"]) for c in report.checks] == [
         ("warning", "table3.carried_over.commercial"), ("warning", "table3.carried_over.total")]
     assert services.validate(officer_a, report) and AnnualReport.objects.get(pk=report.pk).status == "validated"
@@ -164,7 +165,7 @@ def test_cross_year_warning_needs_a_note(facts_in_db, officer_a, leader_a):
 
 
 def test_published_report_is_frozen_and_corrected_by_a_new_version(facts_in_db, officer_a, leader_a):
-    v1 = services.publish(leader_a, services.generate(officer_a, facts_in_db, 2025), today=JAN_2026)
+    v1 = services.publish(leader_a, generate_finished(officer_a, facts_in_db, 2025), today=JAN_2026)
     frozen = dict(v1.snapshot)
     assert frozen["table3"] == full(EXPECTED_2025) and frozen["version"] == 1
     with pytest.raises(ServiceError, match="不能修改"):

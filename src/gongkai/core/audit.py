@@ -151,6 +151,7 @@ EVENT_TYPES: dict[str, Any] = {
     "request.exported": _("导出依申请公开案件登记簿"),
     "catalogue.exported": _("导出公开目录"),
     "report.exported": _("导出政府信息公开工作年度报告"),
+    "report.summary_exported": _("导出政府信息公开工作年度报告汇总"),
     "privacy.sweep_exported": _("导出存量排查结果"),
     "subsidy.notices_exported": _("导出补贴公示表"),
 }

@@ -99,6 +99,11 @@ class Record(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clust
         "catalog.CatalogueItem", blank=True, related_name="records", verbose_name=_("公开目录事项"),
         help_text=_("本信息对应的本单位公开目录事项；公开时限按事项的规定计算"),
     )
+    # The publication history the annual report counts from (条例第五十条: 截至年底现行公开的信息):
+    # Wagtail keeps first_published_at and last_published_at; the withdrawal is ours. Only the last
+    # withdrawal is kept, and the time the record became public again after it.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
+    republished_at = models.DateTimeField(_("撤回后重新发布时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False, verbose_name=_("创建人"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
@@ -135,6 +140,14 @@ class Record(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clust
             errors["formed_date"] = _("形成或变更日期不能早于成文日期")
         if errors:
             raise ValidationError(errors)
+
+    def with_content_json(self, content):
+        """A revision as the record: the publication history belongs to the record, not to a revision
+        (as Wagtail keeps first_published_at), so publishing an older revision never rewrites it."""
+        obj = super().with_content_json(content)
+        obj.withdrawn_at = self.withdrawn_at
+        obj.republished_at = self.republished_at
+        return obj
 
     @property
     def published_date(self):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from gongkai.core.services import ServiceError
 from gongkai.privacy import public_sources
 from gongkai.reports import exports, layout, selectors, services
 from gongkai.reports.document import report_document
-from gongkai.reports.models import AnnualReport
+from gongkai.reports.models import OPEN_STATUSES, AnnualReport
 from gongkai.reports.public_sources import ANNUAL_REPORT
 
 
@@ -56,9 +57,58 @@ def report_list(request):
             own.extend(r for r in selectors.overview(county, year) if r.body.pk == body.pk)
     summaries = [(b["county"], layout.table3_grid(b["summary"]["table3"]), layout.table4_grid(b["summary"]["table4"]),
                   b["summary"]["reports"]) for b in blocks]
+    marked = _data_marks(request.user, [r for b in blocks for r in b["rows"]] + own, year)
+    for block in blocks:
+        block["rows"] = [marked[r.body.pk] for r in block["rows"]]
     return TemplateResponse(request, "reports/admin/report_list.html", {
         "year": year, "years": range(timezone.localdate().year, services.MIN_YEAR - 1, -1), "blocks": blocks,
-        "own": own, "summaries": summaries})
+        "own": [marked[r.body.pk] for r in own], "summaries": summaries, "summary_formats": SUMMARY_FORMATS})
+
+
+SUMMARY_FORMATS = (("docx", "Word"), ("xlsx", "Excel"), ("html", "HTML"), ("json", "JSON"))
+
+
+def _data_marks(user, rows, year: int) -> dict[int, dict]:
+    """Each row of the list with what the data say since publication (issue 15): the cells where a
+    published report differs from the tables computed now (``selectors.data_differences``: a
+    fixed number of queries for the whole county), whether an open correction exists, and whether
+    ``user`` may start one (``can_edit_annual_report``, the rule of ``start_correction``)."""
+    differences = selectors.data_differences([r.report for r in rows if r.report])
+    corrections = set(AnnualReport.objects.filter(body__in=[r.body for r in rows], year=year,
+                                                  status__in=OPEN_STATUSES).values_list("body_id", flat=True))
+    marked = {}
+    for row in rows:
+        found = differences.get(row.report.pk) if row.report else None
+        cells = found if isinstance(found, list) else []
+        marked[row.body.pk] = {
+            "state": row, "differences": cells, "data_error": str(found) if isinstance(found, Exception) else "",
+            "compared": bool(row.report) and selectors.is_compared(row.report),
+            "correction_open": row.body.pk in corrections,
+            "can_correct": bool(found) and rules.can_edit_annual_report(user, row.body),
+            "reason": (f"发布后平台数据有变化，{len(cells)}处数据与已发布报告不一致："
+                       + "；".join(f"{d.table_label}「{d.row_label}」「{d.column_label}」由{d.published}变为{d.computed}"
+                                  for d in cells[:3]) + ("等" if len(cells) > 3 else "")) if cells else "",
+        }
+    return marked
+
+
+def summary_download(request, county_id: int, year: int, fmt: str):
+    """The county summary (汇总) in ``fmt``, for whoever oversees the county's reports."""
+    county = get_object_or_404(Body, pk=county_id, kind="county")
+    if not rules.can_oversee_annual_reports(request.user, county):
+        raise out_of_scope(request, county)
+    if fmt not in exports.FORMATS or not services.MIN_YEAR <= year <= 9999:
+        raise Http404
+    try:
+        content = services.export_summary(request.user, county, year, fmt)
+    except ServiceError as exc:
+        _error(request, exc)
+        return redirect(reverse("reports_admin:list") + f"?year={year}")
+    _render, content_type, ext = exports.FORMATS[fmt]
+    response = HttpResponse(content.encode("utf-8") if isinstance(content, str) else content,
+                            content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="annual-report-summary-{county.code}-{year}.{ext}"'
+    return response
 
 
 def _body(request, body_id: int, year: int | None = None) -> Body:

@@ -33,9 +33,15 @@ def _paragraphs(text: str) -> list[str]:
 
 def _sections(document: dict) -> list[dict]:
     tables = {g.key: g for g in layout.grids(document)}
+
+    def text(key: str) -> list[str]:
+        if layout.is_summary(document):
+            return layout.summary_paragraphs(document)
+        return _paragraphs(document["sections"].get(key, ""))
+
     return [{"key": key, "heading": heading, "grid": tables.get(key),
-             "paragraphs": _paragraphs(document["sections"].get(key, "")) if key not in tables else []}
-            for key, heading in layout.SECTION_HEADINGS]
+             "paragraphs": text(key) if key not in tables else []}
+            for key, heading in layout.headings(document)]
 
 
 def html_context(document: dict) -> dict:
@@ -99,13 +105,22 @@ def to_xlsx(document: dict) -> bytes:
                     ws.cell(row=r + 2 + dr, column=c + 1 + dc).border = border
         for col in range(1, grid.columns + 1):
             ws.column_dimensions[get_column_letter(col)].width = 14 if grid.key != "table3" or col > 3 else 20
-    ws = wb.create_sheet("校验")
-    ws.append(["级别", "单元格", "说明"])
-    for check in document.get("checks") or []:
-        ws.append([safe_cell("错误" if check["level"] == "error" else "提示"), safe_cell(check["cell"]),
-                   safe_cell(check["message"])])
-    if document.get("note"):
-        ws.append([safe_cell("说明"), "", safe_cell(document["note"])])
+    if layout.is_summary(document):
+        ws = wb.create_sheet("计入汇总的报告")
+        ws.append(["机构", "统一社会信用代码", "版本", "发布时间"])
+        for item in document["bodies"]:
+            ws.append([safe_cell(item["name"]), safe_cell(item["body"] or ""), item["version"],
+                       safe_cell(item["published_at"] or "")])
+        for name in document["missing"]:
+            ws.append([safe_cell(name), "", "", "未发布"])
+    else:
+        ws = wb.create_sheet("校验")
+        ws.append(["级别", "单元格", "说明"])
+        for check in document.get("checks") or []:
+            ws.append([safe_cell("错误" if check["level"] == "error" else "提示"), safe_cell(check["cell"]),
+                       safe_cell(check["message"])])
+        if document.get("note"):
+            ws.append([safe_cell("说明"), "", safe_cell(document["note"])])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

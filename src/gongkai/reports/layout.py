@@ -183,5 +183,35 @@ SECTION_HEADINGS = (
 )
 
 
+#: The county summary (汇总, ``selectors.summary_document``): which reports it adds, then the tables.
+SUMMARY_HEADINGS = (
+    ("bodies", "一、计入汇总的年度报告"),
+    ("table2", "二、主动公开政府信息情况（汇总）"),
+    ("table3", "三、收到和处理政府信息公开申请情况（汇总）"),
+    ("table4", "四、政府信息公开行政复议、行政诉讼情况（汇总）"),
+)
+
+
+def is_summary(document: dict) -> bool:
+    return document.get("kind") == "county_summary"
+
+
+def headings(document: dict) -> tuple[tuple[str, str], ...]:
+    return SUMMARY_HEADINGS if is_summary(document) else SECTION_HEADINGS
+
+
+def summary_paragraphs(document: dict) -> list[str]:
+    """Section 一 of the county summary: the published reports it adds and the bodies without one."""
+    listed = "、".join(f"{b['name']}（第{b['version']}版）" if b["version"] > 1 else b["name"]
+                      for b in document["bodies"])
+    lines = [f"本汇总表由{document['reports']}份已发布的{document['year']}年度报告逐项相加而成"
+             + (f"：{listed}。" if listed else "。")]
+    if document["missing"]:
+        lines.append(f"尚未发布年度报告、未计入汇总的机构{len(document['missing'])}个：{'、'.join(document['missing'])}。")
+    return lines
+
+
 def title(document: dict) -> str:
+    if is_summary(document):
+        return f"{document['name']}{document['year']}年政府信息公开工作年度报告汇总"
     return f"{document['name']}{document['year']}年政府信息公开工作年度报告"

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from gongkai.core.models import Body, BodyKind
 from gongkai.disclosure.models import DocumentType, Record, Validity
-from gongkai.reports.models import AnnualFigures, AnnualReport, ReportLayout, ReportStatus
+from gongkai.reports.document import report_document
+from gongkai.reports.models import AnnualFigures, AnnualReport, ReportLayout, ReportSource, ReportStatus
 from gongkai.requests.models import Case, FeeNotice, Review
 from gongkai.rules import annual_report as ar
 
@@ -32,9 +33,37 @@ class DataError(ValueError):
     """The data cannot be counted (e.g. a decided case without a disposition); message in Chinese."""
 
 
+def report_units(bodies) -> dict[int, int]:
+    """Each unit whose data a reporting body counts, mapped to that body: the bodies themselves and
+    their sections (股室: internal units that report through their body). A section counts with its
+    nearest reporting ancestor only, so the county government never counts a department's 股室.
+    One query whatever the number of bodies."""
+    bodies = list(bodies)
+    if not bodies:
+        return {}
+    under = Q()
+    for body in bodies:
+        under |= Q(path__startswith=body.path)
+    found = list(Body.objects.filter(under, kind__in=[BodyKind.SECTION, *REPORT_BODY_KINDS])
+                 .values_list("pk", "path", "kind"))
+    reporting = {path: pk for pk, path, kind in found if kind != BodyKind.SECTION}
+    wanted = {body.pk for body in bodies}
+    units = {body.pk: body.pk for body in bodies}
+    for pk, path, kind in found:
+        if kind != BodyKind.SECTION:
+            continue
+        for cut in range(len(path) - Body.steplen, 0, -Body.steplen):
+            owner = reporting.get(path[:cut])
+            if owner is not None:
+                if owner in wanted:
+                    units[pk] = owner
+                break
+    return units
+
+
 def report_body_ids(body: Body) -> list[int]:
     """The body and its sections (股室): sections are internal units and report through their body."""
-    return [body.pk, *body.get_descendants().filter(kind=BodyKind.SECTION).values_list("pk", flat=True)]
+    return list(report_units([body]))
 
 
 def local_day_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -43,84 +72,153 @@ def local_day_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return (dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz))
 
 
-def table3(body: Body, year: int) -> dict[str, dict[str, int]]:
-    """Table 三 from the body's cases: one GROUP BY (applicant type, disposition) query."""
+def year_end(year: int) -> dt.datetime:
+    """The last instant of 31 December of ``year`` in the platform's time zone (Asia/Shanghai)."""
+    return local_day_bounds(year)[1] - dt.timedelta(microseconds=1)
+
+
+def public_at(moment: dt.datetime) -> Q:
+    """Records public at ``moment``, from their publication history: the SQL form of
+    ``rules.annual_report.public_at`` (the tests compare both)."""
+    return Q(first_published_at__lte=moment) & (
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=moment)
+        | Q(republished_at__isnull=False, republished_at__gt=F("withdrawn_at"), republished_at__lte=moment))
+
+
+# --- The tables, for one body or for many at once ---------------------------------------------------
+# Each ``*_by_body`` takes the units of report_units() and runs one GROUP BY query for all the
+# bodies together (the office's list compares every body's published report with the data); the
+# one-body functions the services call are the same queries for a single body.
+
+
+def tables3_by_body(units: dict[int, int], year: int) -> tuple[dict[int, dict], dict[int, str]]:
+    """Table 三 of each body from its cases: one GROUP BY (unit, applicant type, disposition) query.
+    Returns the tables and, for a body whose data cannot be counted, the reason (DataError text)."""
     start, end = ar.year_bounds(year)
-    cases = (Case.objects.filter(body_id__in=report_body_ids(body), received_on__lte=end)
+    cases = (Case.objects.filter(body_id__in=list(units), received_on__lte=end)
              .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start)))
-    grouped = cases.order_by().values("applicant_type", "disposition").annotate(
+    grouped = cases.order_by().values("body_id", "applicant_type", "disposition").annotate(
         new=Count("pk", filter=Q(received_on__gte=start)),
         carried_over=Count("pk", filter=Q(received_on__lt=start)),
         decided=Count("pk", filter=Q(decided_on__lte=end)),
         carried_forward=Count("pk", filter=Q(decided_on__isnull=True) | Q(decided_on__gt=end)),
     )
-    counts: dict[tuple[str, str], int] = {}
+    counts: dict[int, dict[tuple[str, str], int]] = {owner: {} for owner in set(units.values())}
+    problems: dict[int, str] = {}
     for g in grouped:
+        owner = units[g["body_id"]]
         applicant = g["applicant_type"]
         if applicant not in ar.APPLICANT_COLUMNS:
-            raise DataError(f"有申请人类型为“{applicant}”的案件，不能计入年报表三")
+            problems.setdefault(owner, f"有申请人类型为“{applicant}”的案件，不能计入年报表三")
+            continue
         if g["decided"] and g["disposition"] not in ar.DISPOSITION_ROWS:
-            raise DataError(f"有{g['decided']}件已办结案件没有年报表三的办理结果（“{g['disposition']}”）")
+            problems.setdefault(owner, f"有{g['decided']}件已办结案件没有年报表三的办理结果（“{g['disposition']}”）")
+            continue
+        mine = counts[owner]
         for row in (ar.ROW_NEW, ar.ROW_CARRIED_OVER, ar.ROW_CARRIED_FORWARD):
             if g[row]:
-                counts[row, applicant] = counts.get((row, applicant), 0) + g[row]
+                mine[row, applicant] = mine.get((row, applicant), 0) + g[row]
         if g["decided"]:
-            counts[g["disposition"], applicant] = counts.get((g["disposition"], applicant), 0) + g["decided"]
-    return ar.complete_table3(counts)
+            mine[g["disposition"], applicant] = mine.get((g["disposition"], applicant), 0) + g["decided"]
+    return {owner: ar.complete_table3(c) for owner, c in counts.items() if owner not in problems}, problems
 
 
-def table4(body: Body, year: int) -> dict[str, dict[str, int]]:
-    """Table 四 from the reviews of the body's cases filed in the year: one GROUP BY kind query."""
+def table3(body: Body, year: int) -> dict[str, dict[str, int]]:
+    """Table 三 from the body's cases (tables3_by_body for one body); DataError if they cannot be counted."""
+    tables, problems = tables3_by_body(report_units([body]), year)
+    if body.pk in problems:
+        raise DataError(problems[body.pk])
+    return tables[body.pk]
+
+
+def tables4_by_body(units: dict[int, int], year: int) -> dict[int, dict]:
+    """Table 四 of each body from the reviews of its cases filed in the year: one GROUP BY query."""
     start, end = ar.year_bounds(year)
     known_in_time = Q(concluded_on__isnull=True) | Q(concluded_on__lte=end)
-    grouped = (Review.objects.filter(case__body_id__in=report_body_ids(body), filed_on__gte=start,
-                                     filed_on__lte=end)
-               .order_by().values("kind").annotate(
+    grouped = (Review.objects.filter(case__body_id__in=list(units), filed_on__gte=start, filed_on__lte=end)
+               .order_by().values("case__body_id", "kind").annotate(
                    upheld=Count("pk", filter=Q(result="upheld") & known_in_time),
                    corrected=Count("pk", filter=Q(result="corrected") & known_in_time),
                    other=Count("pk", filter=Q(result="other") & known_in_time),
                    pending=Count("pk", filter=Q(result="pending") | Q(concluded_on__gt=end)),
                ))
-    counts: dict[tuple[str, str], int] = {}
+    counts: dict[int, dict[tuple[str, str], int]] = {owner: {} for owner in set(units.values())}
     for g in grouped:
+        mine = counts[units[g["case__body_id"]]]
         for result in ("upheld", "corrected", "other", "pending"):
             if g[result]:
-                counts[g["kind"], result] = g[result]
-    return ar.complete_table4(counts)
+                mine[g["kind"], result] = mine.get((g["kind"], result), 0) + g[result]
+    return {owner: ar.complete_table4(c) for owner, c in counts.items()}
 
 
-def document_counts(body: Body, year: int) -> dict[str, dict[str, int]]:
-    """规章 / 行政规范性文件 of table 二 from the body's public records (live ones): one GROUP BY
-    文件类型 query. 制发 by 成文日期 (else 形成日期); 废止 includes 失效 (rules.annual_report)."""
+def table4(body: Body, year: int) -> dict[str, dict[str, int]]:
+    """Table 四 from the reviews of the body's cases filed in the year."""
+    return tables4_by_body(report_units([body]), year)[body.pk]
+
+
+def documents_by_body(units: dict[int, int], year: int) -> dict[int, dict]:
+    """规章 / 行政规范性文件 of table 二 from each body's public records (live ones): one GROUP BY
+    (unit, 文件类型) query. 制发 by 成文日期 (else 形成日期); 废止 includes 失效 (rules.annual_report)."""
     start, end = ar.year_bounds(year)
     ended = ~Q(validity=Validity.VALID)
-    grouped = (Record.objects.filter(body_id__in=report_body_ids(body), live=True,
+    grouped = (Record.objects.filter(body_id__in=list(units), live=True,
                                      doc_type__in=[DocumentType.REGULATION, DocumentType.NORMATIVE])
                .annotate(issued_on=Coalesce("written_date", "formed_date"))
-               .order_by().values("doc_type").annotate(
+               .order_by().values("body_id", "doc_type").annotate(
                    issued=Count("pk", filter=Q(issued_on__gte=start, issued_on__lte=end)),
                    repealed=Count("pk", filter=ended & Q(validity_date__gte=start, validity_date__lte=end)),
                    in_force=Count("pk", filter=Q(issued_on__lte=end)
                                   & (Q(validity=Validity.VALID) | Q(validity_date__gt=end))),
                ))
-    table = {row: dict.fromkeys(ar.DOCUMENT_COLUMNS, 0) for row in ar.DOCUMENT_ROWS}
+    tables = {owner: {row: dict.fromkeys(ar.DOCUMENT_COLUMNS, 0) for row in ar.DOCUMENT_ROWS}
+              for owner in set(units.values())}
     for g in grouped:
-        table[g["doc_type"]] = {c: g[c] for c in ar.DOCUMENT_COLUMNS}
-    return table
+        row = tables[units[g["body_id"]]][g["doc_type"]]
+        for column in ar.DOCUMENT_COLUMNS:
+            row[column] += g[column]
+    return tables
+
+
+def document_counts(body: Body, year: int) -> dict[str, dict[str, int]]:
+    """规章 / 行政规范性文件 of table 二 from the body's public records."""
+    return documents_by_body(report_units([body]), year)[body.pk]
 
 
 def figures(body: Body, year: int) -> AnnualFigures | None:
     return AnnualFigures.objects.filter(body=body, year=year).first()
 
 
-def table2(body: Body, year: int) -> dict:
-    """Table 二: documents from the records, decisions and fees from the body's entered figures."""
-    entered = figures(body, year)
-    table: dict = document_counts(body, year)
+def _table2(documents: dict, entered: AnnualFigures | None) -> dict:
+    table: dict = documents
     table.update(licensing=entered.licensing if entered else 0, penalty=entered.penalty if entered else 0,
                  coercion=entered.coercion if entered else 0,
                  fees_wan=ar.wan_text(entered.fees_wan if entered else Decimal(0)))
     return table
+
+
+def table2(body: Body, year: int) -> dict:
+    """Table 二: documents from the records, decisions and fees from the body's entered figures."""
+    return _table2(document_counts(body, year), figures(body, year))
+
+
+def tables_by_body(bodies, year: int) -> dict[int, dict | DataError]:
+    """Tables 二, 三 and 四 of each body computed from the data now (as ``generate`` would), in a
+    fixed number of queries whatever the number of bodies: ``{body id: {"table2", "table3",
+    "table4"}}``, or the DataError for a body whose cases cannot be counted."""
+    bodies = list(bodies)
+    units = report_units(bodies)
+    t3, problems = tables3_by_body(units, year)
+    t4 = tables4_by_body(units, year)
+    documents = documents_by_body(units, year)
+    entered = {f.body_id: f for f in AnnualFigures.objects.filter(body__in=bodies, year=year)}
+    out: dict[int, dict | DataError] = {}
+    for body in bodies:
+        if body.pk in problems:
+            out[body.pk] = DataError(problems[body.pk])
+        else:
+            out[body.pk] = {"table2": _table2(documents[body.pk], entered.get(body.pk)),
+                            "table3": t3[body.pk], "table4": t4[body.pk]}
+    return out
 
 
 def previous_report(body: Body, year: int) -> AnnualReport | None:
@@ -143,7 +241,8 @@ def published_report(body: Body, year: int) -> AnnualReport | None:
 
 
 def publication_facts(body: Body, year: int) -> dict:
-    """Records first published in the year: total, by standard area, by 文件类型 (section 一)."""
+    """Records first published in the year: total, by standard area, by 文件类型; ``live``: records
+    public at the end of 31 December of the year (section 一, 截至年底), whatever happened since."""
     lo, hi = local_day_bounds(year)
     published = Record.objects.filter(body_id__in=report_body_ids(body), first_published_at__gte=lo,
                                       first_published_at__lt=hi)
@@ -151,7 +250,7 @@ def publication_facts(body: Body, year: int) -> dict:
     by_area = list(published.filter(catalogue_items__isnull=False).order_by()
                    .values_list("catalogue_items__area__name").annotate(n=Count("pk", distinct=True))
                    .order_by("-n", "catalogue_items__area__name"))
-    live = Record.objects.filter(body_id__in=report_body_ids(body), live=True).count()
+    live = Record.objects.filter(public_at(year_end(year)), body_id__in=report_body_ids(body)).count()
     return {"published": published.count(), "by_type": by_type, "by_area": by_area, "live": live}
 
 
@@ -225,6 +324,8 @@ def overview(county: Body, year: int, today: dt.date | None = None) -> list[Body
     rows = []
     for body in bodies:
         report = reports.get(body.pk)
+        if report is not None:
+            report.body = body  # already loaded: no query per row
         deadline = ar.publication_deadline(body.kind, year)
         state = report.status if report else "missing"
         published_on = (timezone.localtime(report.published_at).date()
@@ -236,11 +337,57 @@ def overview(county: Body, year: int, today: dt.date | None = None) -> list[Body
 
 
 def county_summary(county: Body, year: int) -> dict:
-    """汇总 of the county's published reports for ``year``: tables 三 and 四 added cell by cell."""
-    published = [r for r in (s.report for s in overview(county, year)) if r and r.status == ReportStatus.PUBLISHED
-                 and r.layout == "2021"]
-    return {"reports": len(published), "table3": ar.sum_tables(r.table3 for r in published) or ar.empty_table3(),
-            "table4": ar.sum_tables(r.table4 for r in published) or ar.empty_table4()}
+    """汇总 of the county's published reports (2021 format) for ``year``: tables 二, 三 and 四 added
+    cell by cell (the frozen published versions), and which reports count (``bodies``) and which
+    reporting bodies have none yet (``missing``)."""
+    rows = overview(county, year)
+    published = [r.report for r in rows if r.report and r.report.status == ReportStatus.PUBLISHED
+                 and r.report.layout == ReportLayout.FORMAT_2021]
+    documents = [report_document(r) for r in published]
+    return {"reports": len(published),
+            "table2": ar.sum_table2(d["table2"] for d in documents),
+            "table3": ar.sum_tables(d["table3"] for d in documents) or ar.empty_table3(),
+            "table4": ar.sum_tables(d["table4"] for d in documents) or ar.empty_table4(),
+            "bodies": [{"body": r.body.code, "name": r.body.name, "version": r.version,
+                        "published_at": r.published_at.isoformat() if r.published_at else None}
+                       for r in published],
+            "missing": [r.body.name for r in rows if not (r.report and r.report.status == ReportStatus.PUBLISHED)]}
+
+
+def summary_document(county: Body, year: int) -> dict:
+    """The county summary as one JSON document: the contract of ``gongkai report summary --format
+    json`` (docs/annual-report.md) and the input of its HTML, DOCX and XLSX exports."""
+    summary = county_summary(county, year)
+    return {"kind": "county_summary", "body": county.code, "name": county.name, "year": year,
+            "reports": summary["reports"], "bodies": summary["bodies"], "missing": summary["missing"],
+            "table2": summary["table2"], "table3": summary["table3"], "table4": summary["table4"]}
+
+
+def is_compared(report: AnnualReport) -> bool:
+    """A published report generated on the platform in the 2021 format: the one kind compared with
+    the data (data_differences)."""
+    return (report.status == ReportStatus.PUBLISHED and report.layout == ReportLayout.FORMAT_2021
+            and report.source == ReportSource.GENERATED)
+
+
+def data_differences(reports) -> dict[int, list[ar.Difference] | DataError]:
+    """For each published report (generated on the platform, 2021 format) the cells where its frozen
+    tables differ from the tables computed from the data now, by report id; reports that still
+    match are left out. Imported reports are not compared (their years' data are not on the
+    platform). A fixed number of queries for any number of reports (tables_by_body)."""
+    compared = [r for r in reports if is_compared(r)]
+    by_year: dict[int, list[AnnualReport]] = {}
+    for report in compared:
+        by_year.setdefault(report.year, []).append(report)
+    found: dict[int, list[ar.Difference] | DataError] = {}
+    for year, reports_of_year in by_year.items():
+        computed = tables_by_body([r.body for r in reports_of_year], year)
+        for report in reports_of_year:
+            now = computed[report.body_id]
+            differences = now if isinstance(now, DataError) else ar.table_differences(report_document(report), now)
+            if differences:
+                found[report.pk] = differences
+    return found
 
 
 # --- The public 政府信息公开年报 column (portal.AnnualReportIndexPage) ---------------------------------

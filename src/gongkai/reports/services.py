@@ -127,6 +127,9 @@ def _run_checks(report: AnnualReport) -> list[dict]:
     previous = selectors.previous_report(report.body, report.year)
     found = ar.validate(report.table2, report.table3, report.table4, year=report.year,
                         previous_t3=previous.table3 if previous else None)
+    # Nothing unfinished is published: an empty section or a drafted "（请填写…）" is an error too.
+    found = sorted([*found, *ar.section_checks({key: getattr(report, field) for key, field in SECTION_FIELDS.items()})],
+                   key=lambda c: c.level != ar.Level.ERROR)
     return [c.as_dict() for c in found]
 
 
@@ -399,4 +402,24 @@ def export(actor, report: AnnualReport, fmt: str) -> str | bytes:
     audit.record("report.exported", actor, report if report.pk else None,
                  {"year": report.year, "format": fmt, "status": report.status, "version": report.version},
                  label=f"{report.body.name}{report.year}年政府信息公开工作年度报告", scope=report.body)
+    return content
+
+
+def export_summary(actor, county: Body, year, fmt: str) -> str | bytes:
+    """The county summary (汇总, ``selectors.summary_document``) of ``county``'s published reports for
+    ``year`` in ``fmt`` (json, html, xlsx, docx), for whoever oversees the county's reports (the
+    office admin; ``core.rules.can_oversee_annual_reports``); audited ("report.summary_exported").
+    Raises PermissionDenied, ServiceError for a year outside the reporting years, ValueError for an
+    unknown format."""
+    from gongkai.reports.exports import render
+
+    require(rules.can_oversee_annual_reports(actor, county), "您没有导出该县年度报告汇总的权限")
+    if county.kind != "county":
+        raise ServiceError(f"{county.name}不是县（市、区）人民政府，没有年度报告汇总")
+    year = _check_year(year)
+    document = selectors.summary_document(county, year)
+    content = render(document, fmt)
+    audit.record("report.summary_exported", actor, county, {"year": year, "format": fmt,
+                                                           "reports": document["reports"]},
+                 label=f"{county.name}{year}年政府信息公开工作年度报告汇总", scope=county)
     return content

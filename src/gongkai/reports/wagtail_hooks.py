@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:body_id>/<int:year>/action/<str:action>/", admin_views.report_action, name="action"),
     path("<int:body_id>/<int:year>/download/<str:fmt>/", admin_views.report_download, name="download"),
     path("<int:body_id>/<int:year>/import/", admin_views.report_import, name="import"),
+    path("summary/<int:county_id>/<int:year>/<str:fmt>/", admin_views.summary_download, name="summary_download"),
 ]
 
 

@@ -553,3 +553,145 @@ def reminder_kind(deadline: dt.date, today: dt.date, published: bool, days: int 
     if published or today < deadline - dt.timedelta(days=days):
         return None
     return "due_soon" if today <= deadline else "overdue"
+
+
+# --- Fidelity: sections, year-end stock, difference from the data (issue 15) ------------------------
+
+#: The text sections of a report (条例第五十条 items (一), (五), (六)) with their headings.
+SECTION_LABELS = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况",
+                  "other": "六、其他需要报告的事项"}
+
+#: A drafted instruction to the body, e.g. "（请填写本年度存在的主要问题及改进措施。）": full-width
+#: brackets opening with 请 + a verb of filling in. The drafts (reports.drafting) mark with it what only
+#: the body can write; a report that still holds one is unfinished.
+PLACEHOLDER_OPENINGS = ("（请填写", "（请补充", "（请说明", "（请核实", "（此处填写")
+
+
+def placeholder_in(text: str) -> str | None:
+    """The first drafted instruction left in ``text`` (from its opening bracket to the closing one),
+    or None."""
+    for opening in PLACEHOLDER_OPENINGS:
+        start = text.find(opening)
+        if start >= 0:
+            end = text.find("）", start)
+            return text[start:end + 1] if end >= 0 else text[start:]
+    return None
+
+
+def section_checks(sections: Mapping[str, str]) -> list[Check]:
+    """Hard checks of the text (条例第五十条: the report states 总体情况, 存在的主要问题及改进情况 and
+    其他需要报告的事项): a section that is empty, or still holds a drafted instruction to the body
+    ("（请填写…）"), is an error naming the section. Nothing unfinished is published."""
+    found = []
+    for key, label in SECTION_LABELS.items():
+        text = (sections.get(key) or "").strip()
+        if not text:
+            found.append(Check(Level.ERROR, "section_empty", f"sections.{key}", f"「{label}」尚未填写"))
+            continue
+        left = placeholder_in(text)
+        if left:
+            found.append(Check(Level.ERROR, "section_placeholder", f"sections.{key}",
+                               f"「{label}」仍有待填写的提示文字“{left}”，请改写为实际情况"))
+    return found
+
+
+def public_at(moment: dt.datetime, first_published: dt.datetime | None, withdrawn: dt.datetime | None,
+              republished: dt.datetime | None) -> bool:
+    """Whether a record was public at ``moment`` (e.g. the end of 31 December, for section 一's
+    "截至年底现行公开的政府信息" under 条例第五十条第（一）项), from its publication history: first
+    published at or before ``moment``, and not inside its last withdrawal — withdrawn at or before
+    ``moment`` and not published again by then. Only the last withdrawal is kept, so an earlier
+    withdrawal that was later undone counts as public (the record's stored history)."""
+    if first_published is None or first_published > moment:
+        return False
+    if withdrawn is None or withdrawn > moment:
+        return True
+    return republished is not None and withdrawn < republished <= moment
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One cell whose published value differs from the value computed from the data now."""
+
+    table: str  # table2 | table3 | table4
+    row: str
+    column: str | None
+    published: str
+    computed: str
+
+    @property
+    def table_label(self) -> str:
+        return {"table2": "表二", "table3": "表三", "table4": "表四"}[self.table]
+
+    @property
+    def row_label(self) -> str:
+        if self.table == "table3":
+            return TABLE3_ROW_LABELS[self.row]
+        if self.table == "table4":
+            return TABLE4_KIND_LABELS[self.row]
+        if self.row in DOCUMENT_ROWS:
+            return DOCUMENT_ROW_LABELS[self.row]
+        return FEES_LABEL if self.row == FEES_ROW else DECISION_ROW_LABELS[self.row]
+
+    @property
+    def column_label(self) -> str:
+        if self.table == "table3":
+            return TABLE3_COLUMN_LABELS[self.column]
+        if self.table == "table4":
+            return TABLE4_RESULT_LABELS[self.column]
+        if self.row in DOCUMENT_ROWS:
+            return DOCUMENT_COLUMN_LABELS[self.column]
+        return "本年收费金额（单位：万元）" if self.row == FEES_ROW else "本年处理决定数量"
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "row": self.row, "column": self.column, "table_label": self.table_label,
+                "row_label": self.row_label, "column_label": self.column_label,
+                "published": self.published, "computed": self.computed}
+
+
+def _same(a, b) -> bool:
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except (InvalidOperation, ValueError):
+        return a == b
+
+
+def table_differences(published: Mapping, computed: Mapping) -> list[Difference]:
+    """The cells of tables 二, 三 and 四 (2021 format) where ``published`` (a report document or its
+    tables) differs from ``computed`` (the tables from the data now), in the tables' order. Amounts
+    compare as numbers ("0.5" equals "0.5000"); a cell missing on one side shows as "—"."""
+
+    def cell(tables: Mapping, table: str, row: str, column: str | None):
+        value = tables.get(table, {}).get(row)
+        if column is not None:
+            value = value.get(column) if isinstance(value, Mapping) else None
+        return value
+
+    places = [*(("table2", r, c) for r in DOCUMENT_ROWS for c in DOCUMENT_COLUMNS),
+              *(("table2", r, None) for r in (*DECISION_ROWS, FEES_ROW)),
+              *(("table3", r, c) for r in TABLE3_ROWS for c in TABLE3_COLUMNS),
+              *(("table4", k, r) for k in TABLE4_KINDS for r in TABLE4_RESULTS)]
+    found = []
+    for table, row, column in places:
+        before, now = cell(published, table, row, column), cell(computed, table, row, column)
+        if not _same(before, now):
+            found.append(Difference(table, row, column, "—" if before is None else str(before),
+                                    "—" if now is None else str(now)))
+    return found
+
+
+def sum_table2(tables: Iterable[Mapping]) -> dict:
+    """Table 二 of the county summary (汇总): documents and decisions added, fees added exactly in
+    万元 (a string with four decimals, as in a report)."""
+    total: dict = {row: dict.fromkeys(DOCUMENT_COLUMNS, 0) for row in DOCUMENT_ROWS}
+    total.update(dict.fromkeys(DECISION_ROWS, 0))
+    fees = Decimal("0")
+    for table in tables:
+        for row in DOCUMENT_ROWS:
+            for column in DOCUMENT_COLUMNS:
+                total[row][column] += table[row][column]
+        for row in DECISION_ROWS:
+            total[row] += table[row]
+        fees += Decimal(str(table[FEES_ROW]))
+    total[FEES_ROW] = str(fees.quantize(Decimal("0.0001")))
+    return total

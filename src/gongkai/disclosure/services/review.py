@@ -149,12 +149,16 @@ def publish_revision(actor, record: Record, revision, *, scheduled: bool = False
         revision.save(update_fields=["content"])
     go_live_at = revision.as_object().go_live_at
     user = actor if getattr(actor, "pk", None) else None
+    was_live = Record.objects.filter(pk=record.pk, live=True).exists()
     if scheduled:
         ScheduledPublishAction(revision, user=user, log_action="wagtail.publish.scheduled").execute(
             skip_permission_checks=True)
     else:
         revision.publish(user=user, skip_permission_checks=True, log_action=True)
     record.refresh_from_db()
+    if record.live and not was_live and record.withdrawn_at is not None:
+        record.republished_at = record.last_published_at or timezone.now()
+        Record.objects.filter(pk=record.pk).update(republished_at=record.republished_at)
     search.refresh(record)
     waiting = not record.live or record.live_revision_id != revision.pk
     audit.record("record.scheduled" if waiting else "record.published", actor, record,
@@ -163,6 +167,12 @@ def publish_revision(actor, record: Record, revision, *, scheduled: bool = False
                   "scheduled": scheduled},
                  scope=record.body)
     return record
+
+
+def mark_withdrawn(record: Record) -> None:
+    """Keep the time a record left the public site (the annual report's year-end count, 条例第五十条)."""
+    record.withdrawn_at = timezone.now()
+    Record.objects.filter(pk=record.pk).update(withdrawn_at=record.withdrawn_at)
 
 
 @transaction.atomic
@@ -188,6 +198,7 @@ def withdraw_record(actor, record: Record, *, reason: str) -> Record:
         return record
     # Permission was checked above with our rule; Wagtail's own check expects page permissions.
     UnpublishAction(record, user=actor if getattr(actor, "pk", None) else None).execute(skip_permission_checks=True)
+    mark_withdrawn(record)
     search.refresh(record)
     audit.record("record.withdrawn", actor, record, {"reason": reason.strip(), "cancelled_schedule": scheduled},
                  scope=record.body)

@@ -33,7 +33,7 @@ from gongkai.core.actors import SystemActor
 from gongkai.core.services import ServiceError
 from gongkai.disclosure import search
 from gongkai.disclosure.models import Record
-from gongkai.disclosure.services.review import publish_revision
+from gongkai.disclosure.services.review import mark_withdrawn, publish_revision
 
 logger = logging.getLogger("gongkai.scheduler")
 
@@ -157,6 +157,7 @@ def _withdraw_one(actor, record_id: int, now: dt.datetime) -> ScheduledItem | No
     at = record.expire_at
     UnpublishAction(record, set_expired=True, user=None, log_action="wagtail.unpublish.scheduled").execute(
         skip_permission_checks=True)
+    mark_withdrawn(record)
     search.refresh(record)
     audit.record("record.withdrawn", actor, record,
                  {"reason": EXPIRY_REASON, "scheduled": True, "expire_at": timezone.localtime(at).isoformat()}, scope=record.body)

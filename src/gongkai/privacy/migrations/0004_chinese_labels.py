@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0004_chinese_labels'),
+        ('disclosure', '0006_chinese_labels'),
         ('gongkai_privacy', '0003_sweep_heartbeat'),
         ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

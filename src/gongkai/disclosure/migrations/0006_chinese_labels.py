@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0011_chinese_labels'),
-        ('disclosure', '0003_record_catalogue_items'),
+        ('disclosure', '0005_fill_withdrawn_at'),
         ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
