@@ -268,6 +268,12 @@ def test_rejected_answer_is_read_by_code_on_the_public_page(client, county, obje
     assert "李四" not in result.text and "0001" not in result.text and result["Cache-Control"] == "no-store"
     miss = public.post(f"{BASE}objection/", {"code": "ABCDEFGHJK"})
     assert "未查到该查询码" in miss.text
+    # The live region sits inside the <dd>: a <dd role="status"> is no longer a definition-list
+    # item (axe-core definition-list, found by the browser journey).
+    assert re.search(r'<dt>处理结果</dt><dd><span role="status">异议不成立</span></dd>', result.text)
+    assert '<dd role=' not in result.text
+    # No style attribute (refused by the public CSP): the reason keeps its line breaks by a class.
+    assert '<dd class="va-text">经核实，面积与确权登记一致</dd>' in result.text and 'style="' not in result.text
 
 
 def test_objector_is_given_the_code_on_filing(county, notice):
