@@ -46,6 +46,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated, not added as a <script>: the pages' Content-Security-Policy forbids inline scripts.
         page.evaluate(AXE.read_text(encoding="utf-8"))
+    # Let short transitions end first: a message fading in (Wagtail's .messages, 0.5 s) would be
+    # measured half-transparent, with a contrast its final colours do not have. (Long or endless
+    # animations, such as spinners, are not waited for.)
+    page.evaluate("""() => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().endTime <= 3000)
+        .map(a => a.finished.catch(() => null)))""")
     result = page.evaluate("async () => await window.axe.run(document)")
     return [v for v in result["violations"] if v["impact"] in impacts]
 

@@ -102,6 +102,9 @@ def open_case(page, live_server, expect_state: str):
 
 def act(page, action_label: str, **fields) -> None:
     """Fill and submit the action form named ``action_label`` on the case screen."""
+    folded = page.locator("section[aria-labelledby=actions-title] details")
+    if folded.count() and folded.get_attribute("open") is None and action_label in folded.locator("summary").inner_text():
+        folded.locator("summary").click()  # a side track (补正, 延期) is folded below the next step
     form = page.get_by_role("form", name=action_label)
     for selector, value in fields.items():
         control = form.locator(f"[name={selector}]")

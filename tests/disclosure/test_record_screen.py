@@ -198,3 +198,19 @@ def test_keywords_stay_empty_unless_typed(client, staff, county):
     assert "value=" not in keywords
     client.post(reverse(f"{NS}:add"), form_data(county, keywords=""))
     assert Record.objects.get().keywords == ""
+
+
+@pytest.mark.parametrize("who", ["officer", "reviewer"])
+def test_the_rich_text_editor_is_named_after_its_field(client, submitted, staff, who):
+    """axe (issue 14 §8): Draftail's editable area had no accessible name, its field's label
+    pointing at the hidden input; the editor now carries the label as aria-label."""
+    html = login(client, getattr(staff, who)).get(edit_url(submitted)).content.decode()
+    assert "ariaLabel" in html
+    option = html.split("ariaLabel", 1)[1][:60]  # the widget's options, JSON in the page
+    assert "正文" in option or "\\u6b63\\u6587" in option, option
+
+
+def test_the_new_record_editor_is_named_too(client, staff):
+    html = login(client, staff.officer).get(reverse(f"{NS}:add")).content.decode()
+    option = html.split("ariaLabel", 1)[1][:60]
+    assert "正文" in option or "\\u6b63\\u6587" in option, option

@@ -89,6 +89,16 @@ class AttachmentFileInput(forms.ClearableFileInput):
         return context
 
 
+def name_rich_text(form) -> None:
+    """Give each rich-text editor of a record form its field's label as accessible name: the
+    field's <label> points at Draftail's hidden input, so the editable area itself had none."""
+    from wagtail.admin.rich_text import DraftailRichTextArea
+
+    for field in form.fields.values():
+        if isinstance(field.widget, DraftailRichTextArea):
+            field.widget.options = {**field.widget.options, "ariaLabel": str(field.label)}
+
+
 def read_only(form):
     """Disable every field of a record form and of its inline formsets: a disabled field keeps its
     stored value whatever is posted."""
@@ -171,6 +181,7 @@ class RecordCreateView(ServiceFormMixin, CreateView):
             if posted.isdigit():
                 body = bodies.filter(pk=int(posted)).first()
         limit_catalogue_items(form, self.request.user, body)
+        name_rich_text(form)
         if "catalogue_items" in form.fields:  # the chooser follows the body field as it changes
             form.fields["catalogue_items"].widget.body = None
         return form
@@ -380,6 +391,7 @@ class RecordEditView(ServiceFormMixin, VisibleObjectMixin, EditView):
         limit_catalogue_items(form, self.request.user, self.object.body)
         if not self.may_edit:
             read_only(form)
+        name_rich_text(form)
         return form
 
     def _get_action_menu(self):
