@@ -62,4 +62,6 @@ def register() -> None:
     register_route(f"{page}:objection", SUBSIDY_NOTICE, note="对公示提出异议的表单，与村务公开页同显公示内容")
     register_route(f"{page}:board_photo", POSTING,
                    note="公开栏照片：图片无法自动核查，由村务专干在发布时确认不含个人信息，存储时去除元数据")
+    register_route(f"{page}:objection_status",
+                   note="异议结果查询：凭异议查询码，只显示处理结果、日期和乡镇的答复理由，不显示异议人信息")
     register_route(f"{page}:lookup", note="本人补贴查询：凭姓名和身份证号查询本人记录，只显示本人脱敏信息，有频率限制")
