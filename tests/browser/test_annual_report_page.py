@@ -15,7 +15,7 @@ from gongkai.core.models import Role
 from gongkai.portal.setup import ensure_county_site
 from gongkai.reports import services
 from tests.browser.support import axe_violations, describe, require_browser
-from tests.reports.conftest import add_case, add_record
+from tests.reports.conftest import add_case, add_record, generate_finished
 from tests.rules.test_annual_report import ALL_CASES, DOCUMENTS
 
 require_browser()
@@ -34,7 +34,7 @@ def report_path(county, make_user) -> str:
         add_case(county.dept_a, fact)
     for doc in DOCUMENTS:
         add_record(county.dept_a, doc)
-    first = services.publish(leader, services.generate(officer, county.dept_a, 2025), today=JAN_2026)
+    first = services.publish(leader, generate_finished(officer, county.dept_a, 2025), today=JAN_2026)
     correction = services.start_correction(officer, first, "第一部分文字表述有误")
     correction = services.edit(officer, correction, sections={"overview": "2025年，本机关认真贯彻落实《条例》。\n更正后的表述。"})
     services.publish(leader, correction, today=JAN_2026)
