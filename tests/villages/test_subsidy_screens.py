@@ -362,3 +362,13 @@ def test_menus_follow_the_roles(client, county, officer_a, clerk_a, make_user):
     client.force_login(make_user(Role.INFO_OFFICER, county.dept_a))  # a department's officer
     text = client.get("/admin/").text
     assert PUBLISH not in text and OBJECTIONS not in text and SUMMARY not in text
+
+
+def test_an_answer_reason_with_an_unmasked_phone_is_refused(client, county, objection, officer_a):
+    """The reason is shown on the public result page: it passes the privacy detectors first."""
+    url = reverse("villages_subsidy:objection", args=[objection.pk])
+    client.force_login(officer_a)
+    refused = client.post(url, {"do": "answer", "result": "rejected", "reason": "请联系13912345678核实"})
+    assert refused.status_code == 400 and "处理理由含有未遮盖的" in refused.text
+    objection.refresh_from_db()
+    assert objection.status == "pending" and objection.reason == ""

@@ -432,6 +432,13 @@ def handle_objection(actor, objection: Objection, *, upheld: bool, reason: str) 
     reason = reason.strip()
     if not reason:
         raise ServiceError("请填写处理理由")
+    # The reason is shown on the public result page: it passes the privacy detectors first.
+    from gongkai.privacy import scan_text
+    from gongkai.privacy.findings import kind_label
+
+    found = sorted({kind_label(f.kind.value) for f in scan_text(reason) if f.confidence >= 0.9})
+    if found:
+        raise ServiceError(f"处理理由含有未遮盖的{'、'.join(found)}，公开查询页会显示理由，请删去或遮盖后再提交")
     with transaction.atomic():
         locked = Objection.objects.select_for_update().get(pk=objection.pk)
         if locked.status != ObjectionStatus.PENDING:
